@@ -1,0 +1,46 @@
+//===- DPSBase.td - dps dialect definition -----------------*- tablegen -*-===//
+#ifndef DPS_DIALECT_DPS_IR_DPSBASE_TD
+#define DPS_DIALECT_DPS_IR_DPSBASE_TD
+
+include "mlir/IR/OpBase.td"
+
+def DPS_Dialect : Dialect {
+  let name = "dps";
+  let cppNamespace = "::mlir::dps";
+  let summary = "Dynamic precision scaling at epoch granularity";
+  let description = [{
+    The `dps` dialect expresses neural-network training steps whose samples run
+    at different precisions. A forward model is written with layer ops on
+    ranked float tensors (`dps.dense`, `dps.conv2d`, ...); a `dps.train_step`
+    declares its loss, optimizer, learning-rate schedule and the precision
+    ladder. Passes derive the gradient, update and evaluation functions,
+    specialise the gradient function once per ladder rung and lower everything
+    through linalg to LLVM.
+
+    Parameters of the forward function are its arguments carrying a
+    `dps.param` attribute: an initialiser (`#dps.init<he_normal>`) or the
+    parameter's value (an elements attribute of the argument's type).
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasRegionArgAttrVerify = 1;
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+  let extraClassDeclaration = [{
+    /// Name of the forward-function argument attribute that marks a parameter.
+    static constexpr ::llvm::StringLiteral kParamAttrName = "dps.param";
+
+  private:
+    void registerAttributes();
+  public:
+  }];
+}
+
+/// Element types dps computes in: the precisions of a ladder.
+def DPS_PrecisionType : AnyTypeOf<[F32, F16, BF16, F8E4M3FN, F8E5M2],
+    "f32, f16, bf16, f8E4M3FN or f8E5M2">;
+def DPS_FloatTensor : RankedTensorOf<[F32, F16, BF16, F8E4M3FN, F8E5M2]>;
+def DPS_Float2DTensor : TensorRankOf<[F32, F16, BF16, F8E4M3FN, F8E5M2], [2]>;
+def DPS_Float4DTensor : TensorRankOf<[F32, F16, BF16, F8E4M3FN, F8E5M2], [4]>;
+def DPS_Float1DTensor : TensorRankOf<[F32, F16, BF16, F8E4M3FN, F8E5M2], [1]>;
+def DPS_LabelTensor : TensorRankOf<[I32, I64], [1]>;
+
+#endif // DPS_DIALECT_DPS_IR_DPSBASE_TD

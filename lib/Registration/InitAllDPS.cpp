@@ -1,0 +1,13 @@
+//===- InitAllDPS.cpp - register everything dps provides -------------------===//
+#include "dps/InitAllDPS.h"
+#include "dps/Dialect/DPS/IR/DPSDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+void mlir::dps::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<DPSDialect>();
+}
+
+void mlir::dps::registerAllPasses() {}
+
+void mlir::dps::registerAllTranslations() {}

@@ -1,0 +1,25 @@
+//===- dps-opt.cpp - the dps optimizer driver ------------------------------===//
+//
+// Upstream's dialects, passes and extensions, plus dps's, under MlirOptMain.
+//
+//===----------------------------------------------------------------------===//
+#include "dps/InitAllDPS.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::dps::registerAllPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::dps::registerAllDialects(registry);
+
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "dps optimizer driver\n", registry));
+}
