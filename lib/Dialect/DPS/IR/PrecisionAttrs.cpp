@@ -66,6 +66,26 @@ LogicalResult LadderAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+// #dps.ladder<[type, ...]>
+Attribute LadderAttr::parse(AsmParser &parser, Type) {
+  SMLoc loc = parser.getCurrentLocation();
+  SmallVector<Type> rungs;
+  if (parser.parseLess() ||
+      parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        return parser.parseType(rungs.emplace_back());
+      }) ||
+      parser.parseGreater())
+    return {};
+  return LadderAttr::getChecked([&] { return parser.emitError(loc); },
+                                parser.getContext(), ArrayRef<Type>(rungs));
+}
+
+void LadderAttr::print(AsmPrinter &printer) const {
+  printer << "<[";
+  llvm::interleaveComma(getRungs(), printer);
+  printer << "]>";
+}
+
 int64_t LadderAttr::indexOf(Type type) const {
   auto it = llvm::find(getRungs(), type);
   return it == getRungs().end() ? -1 : it - getRungs().begin();

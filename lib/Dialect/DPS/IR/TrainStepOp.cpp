@@ -36,8 +36,7 @@ TrainStepOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   if (!input || input.getRank() < 2 || !input.isDynamicDim(0) ||
       input.getElementType() != getAccumulate())
     return forwardError()
-           << "must take an input of type tensor<?x...x" << getAccumulate()
-           << "> (a dynamic batch dimension, so kernels process only the "
+           << "must take an input of type tensor<?x...xf32> (a dynamic batch dimension, so kernels process only the "
               "valid rows), got "
            << signature.getInput(0);
   for (unsigned index = 1; index < signature.getNumInputs(); ++index)
@@ -51,8 +50,8 @@ TrainStepOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   auto output = dyn_cast<RankedTensorType>(signature.getResult(0));
   if (!output || output.getRank() != 2 || !output.isDynamicDim(0) ||
       output.isDynamicDim(1) || output.getElementType() != getAccumulate())
-    return forwardError() << "must return tensor<?xCx" << getAccumulate()
-                          << "> (batch x outputs), got "
+    return forwardError() << "must return tensor<?xCxf32> (batch x "
+                             "outputs), got "
                           << signature.getResult(0);
   if (forward.isExternal())
     return forwardError() << "has no body";

@@ -64,7 +64,8 @@ def DPS_LadderAttr : DPS_Attr<"Ladder", "ladder"> {
     ```
   }];
   let parameters = (ins ArrayRefParameter<"::mlir::Type", "rungs">:$rungs);
-  let assemblyFormat = "`<` `[` $rungs `]` `>`";
+  // Custom so that an empty ladder parses and gets the verifier's message.
+  let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     ::mlir::Type getMaxPrecision() const { return getRungs().front(); }
