@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs every test (lit: FileCheck tests,
+# JIT integration tests and the runtime's GoogleTest suites). Ends with one
+# line `tests: N passed, M failed`; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=${DPS_BUILD_DIR:-build}
+
+scripts/install-deps.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
+scripts/build.sh || { echo "build failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
+
+log=$(mktemp)
+/usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+count() { grep -E "^ *$1: +[0-9]+" "$log" | sed -E 's/.*: +([0-9]+).*/\1/' | head -n1; }
+passed=$(( $(count Passed || true) + 0 ))
+failed=$(( $(count Failed || true) + $(count Unresolved || true) + $(count 'Timed Out' || true) + $(count XPASS || true) + 0 ))
+rm -f "$log"
+if (( status != 0 && failed == 0 )); then failed=1; fi
+echo "tests: $passed passed, $failed failed"
+(( status == 0 && failed == 0 ))
