@@ -9,3 +9,5 @@ using namespace mlir::dps;
 
 #define GET_OP_CLASSES
 #include "dps/Dialect/DPS/IR/DPSOps.cpp.inc"
+
+#include "dps/Dialect/DPS/IR/DPSInterfaces.cpp.inc"

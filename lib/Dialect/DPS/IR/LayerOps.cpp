@@ -6,99 +6,14 @@
 //===----------------------------------------------------------------------===//
 #include "dps/Dialect/DPS/IR/DPSOps.h"
 
+#include "WindowShapes.h"
+
 #include "mlir/IR/Diagnostics.h"
 
 using namespace mlir;
 using namespace mlir::dps;
 
-namespace {
-
-constexpr int64_t kDynamic = ShapedType::kDynamic;
-
-bool compatible(int64_t a, int64_t b) {
-  return a == kDynamic || b == kDynamic || a == b;
-}
-
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t result = 1;
-  for (int64_t dim : dims) {
-    if (dim == kDynamic)
-      return kDynamic;
-    result *= dim;
-  }
-  return result;
-}
-
-std::string dimString(int64_t dim) {
-  return dim == kDynamic ? "?" : std::to_string(dim);
-}
-
-/// The shape of `value`'s type if it is a ranked tensor of `rank`, else
-/// nullopt (the type constraints report it).
-std::optional<ArrayRef<int64_t>> shapeOfRank(Value value, int64_t rank) {
-  auto type = dyn_cast_or_null<RankedTensorType>(
-      value ? value.getType() : Type());
-  if (!type || type.getRank() != rank)
-    return std::nullopt;
-  return type.getShape();
-}
-
-/// Adaptors hand out default-valued attributes unset while an op is being
-/// parsed, before its defaults are filled in.
-ArrayRef<int64_t> valueOr(DenseI64ArrayAttr attr, ArrayRef<int64_t> fallback) {
-  return attr ? attr.asArrayRef() : fallback;
-}
-constexpr int64_t kUnitPair[] = {1, 1};
-constexpr int64_t kNoPadding[] = {0, 0, 0, 0};
-
-Type elementTypeOf(Value value) {
-  return cast<ShapedType>(value.getType()).getElementType();
-}
-
-/// Checks window attributes shared by convolutions and pools.
-LogicalResult verifyWindowAttrs(std::optional<Location> loc, StringRef opName,
-                                ArrayRef<int64_t> strides,
-                                ArrayRef<int64_t> padding,
-                                ArrayRef<int64_t> dilations) {
-  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) {
-        return s <= 0;
-      }))
-    return emitOptionalError(loc, "'", opName,
-                             "' op expects 2 positive strides [h, w]");
-  if (padding.size() != 4 || llvm::any_of(padding, [](int64_t p) {
-        return p < 0;
-      }))
-    return emitOptionalError(
-        loc, "'", opName,
-        "' op expects 4 non-negative paddings [top, left, bottom, right]");
-  if (dilations.size() != 2 || llvm::any_of(dilations, [](int64_t d) {
-        return d <= 0;
-      }))
-    return emitOptionalError(loc, "'", opName,
-                             "' op expects 2 positive dilations [h, w]");
-  return success();
-}
-
-/// Output extent of a sliding window; fails when the window does not fit.
-FailureOr<int64_t> windowOutputSize(std::optional<Location> loc,
-                                    StringRef opName, StringRef dimName,
-                                    int64_t inputSize, int64_t padBefore,
-                                    int64_t padAfter, int64_t window,
-                                    int64_t stride, int64_t dilation) {
-  if (inputSize == kDynamic)
-    return kDynamic;
-  int64_t effectiveWindow = dilation * (window - 1) + 1;
-  int64_t padded = inputSize + padBefore + padAfter;
-  if (effectiveWindow > padded) {
-    (void)emitOptionalError(loc, "'", opName, "' op window of ",
-                            effectiveWindow, " does not fit the padded input ",
-                            dimName, " of ", padded);
-    return failure();
-  }
-  return (padded - effectiveWindow) / stride + 1;
-}
-
-} // namespace
+using namespace mlir::dps::detail;
 
 //===----------------------------------------------------------------------===//
 // DenseOp
@@ -188,40 +103,23 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
 // Pooling
 //===----------------------------------------------------------------------===//
 
+/// Infers a pool's result type, reading its attributes through `adaptor`.
+template <typename Adaptor>
 static LogicalResult inferPoolType(std::optional<Location> loc,
-                                   StringRef name, Value inputValue,
-                                   ArrayRef<int64_t> kernel,
-                                   ArrayRef<int64_t> strides,
-                                   ArrayRef<int64_t> padding,
+                                   StringRef opName, Adaptor adaptor,
                                    SmallVectorImpl<Type> &inferred) {
-  auto input = shapeOfRank(inputValue, 4);
+  auto input = shapeOfRank(adaptor.getInput(), 4);
   if (!input)
-    return emitOptionalError(loc, "'", name,
+    return emitOptionalError(loc, "'", opName,
                              "' op expects an NHWC input of rank 4");
-  if (kernel.size() != 2 || llvm::any_of(kernel, [](int64_t k) {
-        return k <= 0;
-      }))
-    return emitOptionalError(loc, "'", name,
-                             "' op expects 2 positive kernel sizes [h, w]");
-  int64_t dilations[] = {1, 1};
-  if (failed(verifyWindowAttrs(loc, name, strides, padding, dilations)))
-    return failure();
-  if (padding[0] >= kernel[0] || padding[2] >= kernel[0] ||
-      padding[1] >= kernel[1] || padding[3] >= kernel[1])
-    return emitOptionalError(loc, "'", name,
-                             "' op padding must be smaller than the kernel, "
-                             "or a window could see only padding");
-  FailureOr<int64_t> height = windowOutputSize(
-      loc, name, "height", (*input)[1], padding[0], padding[2], kernel[0],
-      strides[0], 1);
-  FailureOr<int64_t> width = windowOutputSize(
-      loc, name, "width", (*input)[2], padding[1], padding[3], kernel[1],
-      strides[1], 1);
-  if (failed(height) || failed(width))
+  FailureOr<SmallVector<int64_t>> shape = inferPoolShape(
+      loc, opName, *input, valueOr(adaptor.getKernelAttr(), {}),
+      valueOr(adaptor.getStridesAttr(), kUnitPair),
+      valueOr(adaptor.getPaddingAttr(), kNoPadding));
+  if (failed(shape))
     return failure();
   inferred.push_back(
-      RankedTensorType::get({(*input)[0], *height, *width, (*input)[3]},
-                            elementTypeOf(inputValue)));
+      RankedTensorType::get(*shape, elementTypeOf(adaptor.getInput())));
   return success();
 }
 
@@ -229,20 +127,76 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
-  return inferPoolType(loc, "dps.max_pool2d", adaptor.getInput(),
-                       valueOr(adaptor.getKernelAttr(), {}),
-                       valueOr(adaptor.getStridesAttr(), kUnitPair),
-                       valueOr(adaptor.getPaddingAttr(), kNoPadding), inferred);
+  return inferPoolType(loc, getOperationName(), adaptor, inferred);
 }
 
 LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
-  return inferPoolType(loc, "dps.avg_pool2d", adaptor.getInput(),
-                       valueOr(adaptor.getKernelAttr(), {}),
-                       valueOr(adaptor.getStridesAttr(), kUnitPair),
-                       valueOr(adaptor.getPaddingAttr(), kNoPadding), inferred);
+  return inferPoolType(loc, getOperationName(), adaptor, inferred);
+}
+
+//===----------------------------------------------------------------------===//
+// Im2ColOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Im2ColOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto input = shapeOfRank(adaptor.getInput(), 4);
+  if (!input)
+    return emitOptionalError(loc, "'dps.im2col' op expects an NHWC input");
+  FailureOr<SmallVector<int64_t>> shape = inferIm2ColShape(
+      loc, getOperationName(), *input, valueOr(adaptor.getKernelAttr(), {}),
+      valueOr(adaptor.getStridesAttr(), kUnitPair),
+      valueOr(adaptor.getPaddingAttr(), kNoPadding),
+      valueOr(adaptor.getDilationsAttr(), kUnitPair));
+  if (failed(shape))
+    return failure();
+  inferred.push_back(
+      RankedTensorType::get(*shape, elementTypeOf(adaptor.getInput())));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp and SumRowsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto lhs = shapeOfRank(adaptor.getLhs(), 2);
+  auto rhs = shapeOfRank(adaptor.getRhs(), 2);
+  if (!lhs || !rhs)
+    return emitOptionalError(loc, "'dps.matmul' op expects rank-2 operands");
+  int64_t m = (*lhs)[adaptor.getTransposeLhs() ? 1 : 0];
+  int64_t kLhs = (*lhs)[adaptor.getTransposeLhs() ? 0 : 1];
+  int64_t kRhs = (*rhs)[adaptor.getTransposeRhs() ? 1 : 0];
+  int64_t n = (*rhs)[adaptor.getTransposeRhs() ? 0 : 1];
+  if (!compatible(kLhs, kRhs))
+    return emitOptionalError(loc, "'dps.matmul' op contracts ",
+                             dimString(kLhs), " columns of the (transposed) "
+                             "lhs with ",
+                             dimString(kRhs), " rows of the (transposed) rhs");
+  inferred.push_back(
+      RankedTensorType::get({m, n}, elementTypeOf(adaptor.getLhs())));
+  return success();
+}
+
+LogicalResult SumRowsOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  if (!type || type.getRank() < 1)
+    return emitOptionalError(loc,
+                             "'dps.sum_rows' op expects a tensor of rank >= 1");
+  inferred.push_back(RankedTensorType::get(type.getShape().drop_front(),
+                                           type.getElementType()));
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -4,6 +4,7 @@
 
 #include "dps/Dialect/DPS/IR/DPSAttrs.h"
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
+#include "dps/Dialect/DPS/IR/DPSInterfaces.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/OpDefinition.h"

@@ -3,6 +3,7 @@
 #define DPS_DIALECT_DPS_IR_DPSOPS_TD
 
 include "dps/Dialect/DPS/IR/DPSAttrs.td"
+include "dps/Dialect/DPS/IR/DPSInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -19,7 +20,7 @@ class DPS_InferredOp<string mnemonic, list<Trait> traits = []>
 //===----------------------------------------------------------------------===//
 
 def DPS_DenseOp : DPS_InferredOp<"dense", [
-    AllElementTypesMatch<["input", "weight"]>]> {
+    AllElementTypesMatch<["input", "weight"]>, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
   let summary = "Fully connected layer: input x weight + bias";
   let description = [{
     `result[n, m] = sum_k input[n, k] * weight[k, m] + bias[m]` for an input
@@ -40,7 +41,7 @@ def DPS_DenseOp : DPS_InferredOp<"dense", [
 }
 
 def DPS_Conv2DOp : DPS_InferredOp<"conv2d", [
-    AllElementTypesMatch<["input", "filter"]>]> {
+    AllElementTypesMatch<["input", "filter"]>, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
   let summary = "2-D convolution, NHWC input and HWIO filter";
   let description = [{
     Convolves an `N x H x W x C` input with a `KH x KW x C x F` filter (plus an
@@ -67,7 +68,7 @@ def DPS_Conv2DOp : DPS_InferredOp<"conv2d", [
 }
 
 class DPS_Pool2DOp<string mnemonic, string what> : DPS_InferredOp<mnemonic, [
-    AllElementTypesMatch<["input", "result"]>]> {
+    AllElementTypesMatch<["input", "result"]>, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
   let summary = "2-D " # what # " pooling over an NHWC tensor";
   let description = [{
     Pools each `kernel` window of an `N x H x W x C` input (padded by
@@ -103,7 +104,7 @@ def DPS_AvgPool2DOp : DPS_Pool2DOp<"avg_pool2d", "average"> {
 }
 
 class DPS_ActivationOp<string mnemonic, string formula>
-    : DPS_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+    : DPS_Op<mnemonic, [Pure, SameOperandsAndResultType, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
   let summary = "Elementwise " # formula;
   let description = [{
     Applies `}] # formula # [{` to every element.
@@ -122,7 +123,7 @@ def DPS_SigmoidOp : DPS_ActivationOp<"sigmoid", "1 / (1 + exp(-x))">;
 def DPS_TanhOp : DPS_ActivationOp<"tanh", "tanh(x)">;
 
 def DPS_FlattenOp : DPS_InferredOp<"flatten", [
-    AllElementTypesMatch<["input", "result"]>]> {
+    AllElementTypesMatch<["input", "result"]>, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
   let summary = "Collapses a tensor to rank 2 around an axis";
   let description = [{
     Reshapes `d0 x ... x d(r-1)` into `(d0 * ... * d(axis-1)) x
@@ -144,7 +145,7 @@ def DPS_FlattenOp : DPS_InferredOp<"flatten", [
 //===----------------------------------------------------------------------===//
 
 def DPS_SoftmaxCrossEntropyOp : DPS_InferredOp<"softmax_cross_entropy", [
-    AllElementTypesMatch<["logits", "result"]>]> {
+    AllElementTypesMatch<["logits", "result"]>, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
   let summary = "Per-sample softmax cross-entropy of logits against class labels";
   let description = [{
     `result[n] = logsumexp(logits[n, :]) - logits[n, labels[n]]`: one loss
@@ -164,7 +165,7 @@ def DPS_SoftmaxCrossEntropyOp : DPS_InferredOp<"softmax_cross_entropy", [
 
 def DPS_MSEOp : DPS_InferredOp<"mse", [
     AllTypesMatch<["prediction", "target"]>,
-    AllElementTypesMatch<["prediction", "result"]>]> {
+    AllElementTypesMatch<["prediction", "result"]>, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
   let summary = "Per-sample mean squared error";
   let description = [{
     `result[n] = mean_c (prediction[n, c] - target[n, c])^2`, one loss per sample.
@@ -178,11 +179,14 @@ def DPS_MSEOp : DPS_InferredOp<"mse", [
   let assemblyFormat = "$prediction `,` $target attr-dict `:` type($prediction)";
 }
 
+include "dps/Dialect/DPS/IR/DPSGradientOps.td"
+
 //===----------------------------------------------------------------------===//
 // Precision conversion
 //===----------------------------------------------------------------------===//
 
 def DPS_CastOp : DPS_Op<"cast", [Pure, AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<DPS_DifferentiableOp>,
     AllShapesMatch<["input", "result"]>]> {
   let summary = "Converts a tensor to another precision";
   let description = [{
