@@ -1,6 +1,7 @@
 //===- InitAllDPS.cpp - register everything dps provides -------------------===//
 #include "dps/InitAllDPS.h"
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
+#include "dps/Dialect/DPS/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -8,6 +9,6 @@ void mlir::dps::registerAllDialects(DialectRegistry &registry) {
   registry.insert<DPSDialect>();
 }
 
-void mlir::dps::registerAllPasses() {}
+void mlir::dps::registerAllPasses() { registerDPSTransformsPasses(); }
 
 void mlir::dps::registerAllTranslations() {}

@@ -11,7 +11,7 @@ func.func @static_batch(%x: tensor<8x4xf32>, %w: tensor<4x3xf32> {dps.param = #d
   %y = dps.dense %x, %w : tensor<8x4xf32>, tensor<4x3xf32>
   return %y : tensor<8x3xf32>
 }
-// expected-error @+1 {{'dps.train_step' op forward function @static_batch must take an input of type tensor<?x...xf32> (a dynamic batch dimension, so kernels process only the valid rows), got 'tensor<8x4xf32>'}}
+// expected-error @+1 {{'dps.train_step' op forward function @static_batch must take an input of type tensor<?x...xf32> (a dynamic batch dimension, so kernels process only the valid rows, and static sample dimensions), got 'tensor<8x4xf32>'}}
 dps.train_step @train {forward = @static_batch, loss = #dps.loss<softmax_cross_entropy>,
   optimizer = #dps.sgd<lr = 0.1>, schedule = #dps.lr_schedule<constant>,
   ladder = #dps.ladder<[f32]>, batch = 8}
@@ -103,3 +103,15 @@ func.func @f(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // expected-error @+1 {{'dps.train_step' op requires attribute 'ladder'}}
 dps.train_step @train {forward = @f, loss = #dps.loss<softmax_cross_entropy>,
   optimizer = #dps.sgd<lr = 0.1>, schedule = #dps.lr_schedule<constant>, batch = 8}
+
+// -----
+
+func.func @dynamic_features(%x: tensor<?x?xf32>) -> tensor<?x4xf32> {
+  %c = arith.constant dense<0.0> : tensor<1x4xf32>
+  %y = tensor.cast %c : tensor<1x4xf32> to tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}
+// expected-error @+1 {{'dps.train_step' op forward function @dynamic_features must take an input of type tensor<?x...xf32> (a dynamic batch dimension, so kernels process only the valid rows, and static sample dimensions), got 'tensor<?x?xf32>'}}
+dps.train_step @train {forward = @dynamic_features, loss = #dps.loss<softmax_cross_entropy>,
+  optimizer = #dps.sgd<lr = 0.1>, schedule = #dps.lr_schedule<constant>,
+  ladder = #dps.ladder<[f32]>, batch = 8}

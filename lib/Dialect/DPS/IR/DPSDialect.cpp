@@ -24,6 +24,12 @@ LogicalResult DPSDialect::verifyRegionArgAttribute(Operation *op,
                                                    unsigned regionIndex,
                                                    unsigned argIndex,
                                                    NamedAttribute attr) {
+  if (attr.getName() == kRoleAttrName) {
+    if (!isa<ArgRoleAttr>(attr.getValue()))
+      return op->emitError() << "'" << kRoleAttrName
+                             << "' must be a #dps.role<...>";
+    return success();
+  }
   if (attr.getName() != kParamAttrName)
     return op->emitError() << "unknown dps argument attribute '"
                            << attr.getName().getValue() << "'";

@@ -34,10 +34,12 @@ TrainStepOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                              "argument (without 'dps.param')";
   auto input = dyn_cast<RankedTensorType>(signature.getInput(0));
   if (!input || input.getRank() < 2 || !input.isDynamicDim(0) ||
+      llvm::any_of(input.getShape().drop_front(), ShapedType::isDynamic) ||
       input.getElementType() != getAccumulate())
     return forwardError()
-           << "must take an input of type tensor<?x...xf32> (a dynamic batch dimension, so kernels process only the "
-              "valid rows), got "
+           << "must take an input of type tensor<?x...xf32> (a dynamic batch "
+              "dimension, so kernels process only the valid rows, and static "
+              "sample dimensions), got "
            << signature.getInput(0);
   for (unsigned index = 1; index < signature.getNumInputs(); ++index)
     if (!forward.getArgAttr(index, DPSDialect::kParamAttrName))

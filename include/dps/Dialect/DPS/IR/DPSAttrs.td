@@ -130,6 +130,44 @@ def DPS_LRScheduleKind : I32EnumAttr<"LRScheduleKind", "learning-rate schedule",
   let cppNamespace = "::mlir::dps";
 }
 
+def DPS_ArgRole : I32EnumAttr<"ArgRole", "role of a kernel argument", [
+    I32EnumAttrCase<"param", 0>, I32EnumAttrCase<"param_copy", 1>,
+    I32EnumAttrCase<"grad_acc", 2>, I32EnumAttrCase<"opt_state", 3>,
+    I32EnumAttrCase<"input", 4>, I32EnumAttrCase<"label", 5>,
+    I32EnumAttrCase<"rows", 6>, I32EnumAttrCase<"step", 7>,
+    I32EnumAttrCase<"total_steps", 8>, I32EnumAttrCase<"loss_scale", 9>,
+    I32EnumAttrCase<"overflow", 10>, I32EnumAttrCase<"amax", 11>,
+    I32EnumAttrCase<"seed", 12>, I32EnumAttrCase<"losses", 13>,
+    I32EnumAttrCase<"predictions", 14>]> {
+  let cppNamespace = "::mlir::dps";
+  let genSpecializedAttr = 0;
+}
+def DPS_ArgRoleAttr : EnumAttr<DPS_Dialect, DPS_ArgRole, "role"> {
+  let summary = "What a kernel argument holds";
+  let description = [{
+    Set by `dps-autodiff` on the arguments of the functions it generates, as
+    `dps.role`; the kernel manifest (the ABI between compiler and runtime)
+    is read off these roles.
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def DPS_KernelKind : I32EnumAttr<"KernelKind", "kind of a generated kernel", [
+    I32EnumAttrCase<"grad", 0>, I32EnumAttrCase<"update", 1>,
+    I32EnumAttrCase<"refresh", 2>, I32EnumAttrCase<"eval", 3>]> {
+  let cppNamespace = "::mlir::dps";
+  let genSpecializedAttr = 0;
+}
+def DPS_KernelKindAttr : EnumAttr<DPS_Dialect, DPS_KernelKind, "kernel"> {
+  let summary = "What a generated function computes";
+  let description = [{
+    Set by `dps-autodiff` on the functions it generates, as `dps.kernel`,
+    next to `dps.train_step` (the declaration they came from) and, on
+    gradient kernels, `dps.precision`.
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
 //===----------------------------------------------------------------------===//
 // Training hyper-parameters
 //===----------------------------------------------------------------------===//

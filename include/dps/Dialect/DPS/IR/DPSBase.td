@@ -27,6 +27,12 @@ def DPS_Dialect : Dialect {
   let extraClassDeclaration = [{
     /// Name of the forward-function argument attribute that marks a parameter.
     static constexpr ::llvm::StringLiteral kParamAttrName = "dps.param";
+    /// Argument attribute of generated kernels: a #dps.role.
+    static constexpr ::llvm::StringLiteral kRoleAttrName = "dps.role";
+    /// Function attributes of generated kernels.
+    static constexpr ::llvm::StringLiteral kKernelAttrName = "dps.kernel";
+    static constexpr ::llvm::StringLiteral kTrainStepAttrName = "dps.train_step";
+    static constexpr ::llvm::StringLiteral kPrecisionAttrName = "dps.precision";
 
   private:
     void registerAttributes();
