@@ -1,5 +1,6 @@
 //===- InitAllDPS.cpp - register everything dps provides -------------------===//
 #include "dps/InitAllDPS.h"
+#include "dps/Conversion/Passes.h"
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 
@@ -9,6 +10,9 @@ void mlir::dps::registerAllDialects(DialectRegistry &registry) {
   registry.insert<DPSDialect>();
 }
 
-void mlir::dps::registerAllPasses() { registerDPSTransformsPasses(); }
+void mlir::dps::registerAllPasses() {
+  registerDPSTransformsPasses();
+  registerDPSConversionPasses();
+}
 
 void mlir::dps::registerAllTranslations() {}

@@ -1,0 +1,31 @@
+//===- Passes.h - dps conversion passes -------------------------*- C++ -*-===//
+#ifndef DPS_CONVERSION_PASSES_H
+#define DPS_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+class TypeConverter;
+
+namespace dps {
+
+#define GEN_PASS_DECL
+#include "dps/Conversion/Passes.h.inc"
+
+/// Patterns lowering every dps compute op to linalg/tensor/arith/math/scf.
+void populateDPSToLinalgPatterns(RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "dps/Conversion/Passes.h.inc"
+
+} // namespace dps
+} // namespace mlir
+
+#endif // DPS_CONVERSION_PASSES_H

@@ -1,0 +1,190 @@
+//===- LoweringUtils.cpp - helpers for the dps-to-linalg patterns ----------===//
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+using namespace mlir;
+using namespace mlir::dps;
+
+SmallVector<OpFoldResult> mlir::dps::tensorSizes(OpBuilder &b, Location loc,
+                                                 Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> sizes;
+  for (auto [index, dim] : llvm::enumerate(type.getShape()))
+    sizes.push_back(ShapedType::isDynamic(dim)
+                        ? OpFoldResult(tensor::DimOp::create(b, loc, value,
+                                                             index)
+                                           .getResult())
+                        : OpFoldResult(b.getIndexAttr(dim)));
+  return sizes;
+}
+
+Value mlir::dps::emptyTensor(OpBuilder &b, Location loc,
+                             ArrayRef<OpFoldResult> sizes, Type elementType) {
+  return tensor::EmptyOp::create(b, loc, sizes, elementType);
+}
+
+Value mlir::dps::floatConstant(OpBuilder &b, Location loc, Type type,
+                               double value) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+}
+
+Value mlir::dps::filledTensor(OpBuilder &b, Location loc,
+                              ArrayRef<OpFoldResult> sizes, Type elementType,
+                              double value) {
+  Value init = emptyTensor(b, loc, sizes, elementType);
+  Value scalar = floatConstant(b, loc, elementType, value);
+  return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
+}
+
+SmallVector<utils::IteratorType> mlir::dps::parallelIterators(unsigned count) {
+  return SmallVector<utils::IteratorType>(count, utils::IteratorType::parallel);
+}
+
+Value mlir::dps::buildGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                              ValueRange outputs, ArrayRef<AffineMap> maps,
+                              ArrayRef<utils::IteratorType> iterators,
+                              BodyFn body) {
+  auto generic = linalg::GenericOp::create(
+      b, loc, outputs.getTypes(), inputs, outputs, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        linalg::YieldOp::create(nested, nestedLoc,
+                                body(nested, nestedLoc, args));
+      });
+  return generic.getResult(0);
+}
+
+Value mlir::dps::mapElementwise(OpBuilder &b, Location loc, ValueRange inputs,
+                                Type resultElementType, BodyFn body) {
+  auto type = cast<RankedTensorType>(inputs.front().getType());
+  Value init =
+      emptyTensor(b, loc, tensorSizes(b, loc, inputs.front()), resultElementType);
+  SmallVector<AffineMap> maps(inputs.size() + 1,
+                              b.getMultiDimIdentityMap(type.getRank()));
+  return buildGeneric(b, loc, inputs, init, maps,
+                      parallelIterators(type.getRank()), body);
+}
+
+Value mlir::dps::convertFloat(OpBuilder &b, Location loc, Value value,
+                              Type to) {
+  Type from = value.getType();
+  if (from == to)
+    return value;
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, to, value);
+  return arith::TruncFOp::create(b, loc, to, value);
+}
+
+Value mlir::dps::convertTensor(OpBuilder &b, Location loc, Value tensor,
+                               Type to) {
+  if (cast<RankedTensorType>(tensor.getType()).getElementType() == to)
+    return tensor;
+  return mapElementwise(
+      b, loc, tensor, to,
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
+        return {convertFloat(nb, nl, args[0], to)};
+      });
+}
+
+Type mlir::dps::accumulatorType(MLIRContext *ctx) {
+  return Float32Type::get(ctx);
+}
+
+Value mlir::dps::buildContraction(OpBuilder &b, Location loc, Value lhs,
+                                  Value rhs, bool transposeLhs,
+                                  bool transposeRhs, Value init) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  auto map = [&](AffineExpr a, AffineExpr c) {
+    return AffineMap::get(3, 0, {a, c}, ctx);
+  };
+  SmallVector<AffineMap> maps = {transposeLhs ? map(k, m) : map(m, k),
+                                 transposeRhs ? map(n, k) : map(k, n),
+                                 map(m, n)};
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::reduction};
+  Type acc = cast<RankedTensorType>(init.getType()).getElementType();
+  return buildGeneric(
+      b, loc, {lhs, rhs}, init, maps, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
+        Value product =
+            arith::MulFOp::create(nb, nl, convertFloat(nb, nl, args[0], acc),
+                                  convertFloat(nb, nl, args[1], acc));
+        return {arith::AddFOp::create(nb, nl, args[2], product)};
+      });
+}
+
+Value mlir::dps::rowsAccumulator(OpBuilder &b, Location loc, OpFoldResult rows,
+                                 Value bias, int64_t columns) {
+  Type acc = accumulatorType(b.getContext());
+  SmallVector<OpFoldResult> sizes = {rows, b.getIndexAttr(columns)};
+  if (!bias)
+    return filledTensor(b, loc, sizes, acc, 0.0);
+  MLIRContext *ctx = b.getContext();
+  AffineExpr n, m;
+  bindDims(ctx, n, m);
+  SmallVector<AffineMap> maps = {AffineMap::get(2, 0, {m}, ctx),
+                                 AffineMap::get(2, 0, {n, m}, ctx)};
+  return buildGeneric(
+      b, loc, bias, emptyTensor(b, loc, sizes, acc), maps,
+      parallelIterators(2),
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
+        return {convertFloat(nb, nl, args[0], acc)};
+      });
+}
+
+/// Row-major reassociation between two shapes, if one is a pure collapse or
+/// expansion of the other.
+static std::optional<SmallVector<ReassociationIndices>>
+reassociationBetween(RankedTensorType from, RankedTensorType to) {
+  if (from.getRank() == to.getRank())
+    return std::nullopt;
+  return getReassociationIndicesForReshape(from, to);
+}
+
+Value mlir::dps::reshapeTensor(OpBuilder &b, Location loc, Value value,
+                               RankedTensorType type) {
+  auto from = cast<RankedTensorType>(value.getType());
+  if (from == type)
+    return value;
+  if (auto reassociation = reassociationBetween(from, type)) {
+    if (from.getRank() > type.getRank())
+      return tensor::CollapseShapeOp::create(b, loc, type, value,
+                                             *reassociation);
+    return tensor::ExpandShapeOp::create(b, loc, type, value, *reassociation);
+  }
+  // Otherwise through one dimension: collapse everything, then expand with
+  // the dynamic extent (at most one) computed from the element count.
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, from.getRank()));
+  int64_t count = from.hasStaticShape() ? from.getNumElements()
+                                        : ShapedType::kDynamic;
+  auto flatType = RankedTensorType::get({count}, from.getElementType());
+  Value flat = tensor::CollapseShapeOp::create(
+      b, loc, flatType, value, ArrayRef<ReassociationIndices>{all});
+  SmallVector<OpFoldResult> outputShape;
+  int64_t staticPart = 1;
+  for (int64_t dim : type.getShape())
+    if (!ShapedType::isDynamic(dim))
+      staticPart *= dim;
+  for (int64_t dim : type.getShape()) {
+    if (!ShapedType::isDynamic(dim)) {
+      outputShape.push_back(b.getIndexAttr(dim));
+      continue;
+    }
+    Value total = tensor::DimOp::create(b, loc, flat, 0);
+    Value divisor = arith::ConstantIndexOp::create(b, loc, staticPart);
+    outputShape.push_back(
+        arith::DivUIOp::create(b, loc, total, divisor).getResult());
+  }
+  ReassociationIndices allTo =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  return tensor::ExpandShapeOp::create(b, loc, type, flat,
+                                       ArrayRef<ReassociationIndices>{allTo},
+                                       outputShape);
+}

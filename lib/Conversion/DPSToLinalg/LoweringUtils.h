@@ -1,0 +1,64 @@
+//===- LoweringUtils.h - helpers for the dps-to-linalg patterns -*- C++ -*-===//
+#ifndef DPS_LIB_CONVERSION_DPSTOLINALG_LOWERINGUTILS_H
+#define DPS_LIB_CONVERSION_DPSTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::dps {
+
+/// Builds the body of an elementwise or reduction generic from its block
+/// arguments (inputs, then outputs); returns the values to yield.
+using BodyFn =
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>;
+
+/// Sizes of a ranked tensor: static extents as attributes, dynamic ones as
+/// tensor.dim.
+SmallVector<OpFoldResult> tensorSizes(OpBuilder &b, Location loc, Value value);
+
+Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                  Type elementType);
+Value floatConstant(OpBuilder &b, Location loc, Type type, double value);
+/// A tensor of `sizes` filled with `value`.
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                   Type elementType, double value);
+
+SmallVector<utils::IteratorType> parallelIterators(unsigned count);
+
+/// A linalg.generic over the iteration space of `outputs` with the given maps.
+Value buildGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                   ValueRange outputs, ArrayRef<AffineMap> maps,
+                   ArrayRef<utils::IteratorType> iterators, BodyFn body);
+
+/// Elementwise map of same-shaped `inputs` into a new tensor of
+/// `resultElementType`.
+Value mapElementwise(OpBuilder &b, Location loc, ValueRange inputs,
+                     Type resultElementType, BodyFn body);
+
+/// Converts a float scalar between precisions (extf / truncf, or nothing).
+Value convertFloat(OpBuilder &b, Location loc, Value value, Type to);
+/// Converts a float tensor elementwise, or returns it as is.
+Value convertTensor(OpBuilder &b, Location loc, Value tensor, Type to);
+
+/// The f32 type contractions and reductions accumulate in.
+Type accumulatorType(MLIRContext *ctx);
+
+/// `op(lhs) x op(rhs)` added into `init` (f32), operands widened to f32 as
+/// they are read.
+Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       bool transposeLhs, bool transposeRhs, Value init);
+
+/// The f32 `rows x columns` accumulator of a layer: `bias` (a `columns`
+/// vector) broadcast over the rows, or zeros when there is no bias.
+Value rowsAccumulator(OpBuilder &b, Location loc, OpFoldResult rows,
+                      Value bias, int64_t columns);
+
+/// Collapses or expands `value` to `type` (same element count, row-major).
+Value reshapeTensor(OpBuilder &b, Location loc, Value value,
+                    RankedTensorType type);
+
+} // namespace mlir::dps
+
+#endif // DPS_LIB_CONVERSION_DPSTOLINALG_LOWERINGUTILS_H

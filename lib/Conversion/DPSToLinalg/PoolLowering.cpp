@@ -1,0 +1,296 @@
+//===- PoolLowering.cpp - max and average pools and their gradients --------===//
+//
+// Forward pools become linalg pooling ops over a padded input. Their
+// gradients scatter each result gradient back into its window: a loop nest
+// over the pool's outputs that threads the input-gradient tensor.
+//
+//===----------------------------------------------------------------------===//
+#include "LoweringUtils.h"
+#include "Patterns.h"
+
+#include "dps/Dialect/DPS/IR/DPSOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::dps;
+
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+struct PoolWindow {
+  ArrayRef<int64_t> kernel, strides, padding;
+};
+
+Value padImage(OpBuilder &b, Location loc, Value image,
+               ArrayRef<int64_t> padding, double value) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return image;
+  auto type = cast<RankedTensorType>(image.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[1] += padding[0] + padding[2];
+  shape[2] += padding[1] + padding[3];
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(padding[0]),
+                                   b.getIndexAttr(padding[1]),
+                                   b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0),
+                                    b.getIndexAttr(padding[2]),
+                                    b.getIndexAttr(padding[3]),
+                                    b.getIndexAttr(0)};
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), image, low,
+      high, floatConstant(b, loc, type.getElementType(), value));
+}
+
+/// A linalg pooling op of kind `PoolOp` over `input` into `init`.
+template <typename PoolOp>
+Value pool(OpBuilder &b, Location loc, Value input, Value init,
+           const PoolWindow &w) {
+  Value window = tensor::EmptyOp::create(b, loc, w.kernel, b.getF32Type());
+  auto op = PoolOp::create(b, loc, TypeRange{init.getType()},
+                           ValueRange{input, window}, ValueRange{init},
+                           b.getI64TensorAttr(w.strides),
+                           b.getI64TensorAttr({1, 1}));
+  return op->getResult(0);
+}
+
+struct MaxPool2DLowering : OpConversionPattern<MaxPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    PoolWindow w{op.getKernel(), op.getStrides(), op.getPadding()};
+    Type elementType = op.getType().getElementType();
+    Value padded =
+        padImage(rewriter, loc, adaptor.getInput(), w.padding, -kInfinity);
+    SmallVector<OpFoldResult> sizes = tensorSizes(rewriter, loc, adaptor.getInput());
+    sizes[1] = rewriter.getIndexAttr(op.getType().getDimSize(1));
+    sizes[2] = rewriter.getIndexAttr(op.getType().getDimSize(2));
+    Value init = filledTensor(rewriter, loc, sizes, elementType, -kInfinity);
+    rewriter.replaceOp(op, pool<linalg::PoolingNhwcMaxOp>(rewriter, loc,
+                                                          padded, init, w));
+    return success();
+  }
+};
+
+/// Index arithmetic shorthands for the pool loops.
+struct IndexMath {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  Value andI(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value select(Value cond, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, cond, x, y);
+  }
+  /// 0 <= v < bound
+  Value inRange(Value v, int64_t bound) {
+    return andI(cmp(arith::CmpIPredicate::sge, v, c(0)),
+                cmp(arith::CmpIPredicate::slt, v, c(bound)));
+  }
+};
+
+/// Number of input positions (not padding) in the window starting at `start`
+/// along a dimension of `size`.
+Value validExtent(IndexMath &m, Value start, int64_t window, int64_t size) {
+  return m.sub(m.min(m.add(start, m.c(window)), m.c(size)),
+               m.max(start, m.c(0)));
+}
+
+struct AvgPool2DLowering : OpConversionPattern<AvgPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    PoolWindow w{op.getKernel(), op.getStrides(), op.getPadding()};
+    RankedTensorType type = op.getType();
+    Type acc = accumulatorType(getContext());
+    ArrayRef<int64_t> inputShape = op.getInput().getType().getShape();
+    Value padded = padImage(rewriter, loc, adaptor.getInput(), w.padding, 0.0);
+    SmallVector<OpFoldResult> sizes = tensorSizes(rewriter, loc, adaptor.getInput());
+    sizes[1] = rewriter.getIndexAttr(type.getDimSize(1));
+    sizes[2] = rewriter.getIndexAttr(type.getDimSize(2));
+    Value sum = pool<linalg::PoolingNhwcSumOp>(
+        rewriter, loc, padded, filledTensor(rewriter, loc, sizes, acc, 0.0), w);
+    bool includePad = op.getCountIncludePad();
+    Value mean = mapElementwise(
+        rewriter, loc, sum, type.getElementType(),
+        [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+          Value count;
+          if (includePad) {
+            count = floatConstant(b, l, acc, w.kernel[0] * w.kernel[1]);
+          } else {
+            IndexMath m{b, l};
+            Value y = m.sub(m.mul(linalg::IndexOp::create(b, l, 1),
+                                  m.c(w.strides[0])),
+                            m.c(w.padding[0]));
+            Value x = m.sub(m.mul(linalg::IndexOp::create(b, l, 2),
+                                  m.c(w.strides[1])),
+                            m.c(w.padding[1]));
+            Value cells =
+                m.mul(validExtent(m, y, w.kernel[0], inputShape[1]),
+                      validExtent(m, x, w.kernel[1], inputShape[2]));
+            count = arith::UIToFPOp::create(
+                b, l, acc, arith::IndexCastUIOp::create(b, l, b.getI64Type(),
+                                                        cells));
+          }
+          return {convertFloat(b, l, arith::DivFOp::create(b, l, args[0], count),
+                               type.getElementType())};
+        });
+    rewriter.replaceOp(op, mean);
+    return success();
+  }
+};
+
+/// Loops over every (n, oh, ow, c) of a pool's output, threading `init` (the
+/// input gradient) through `body`, which returns its next value.
+Value forEachPoolOutput(
+    OpBuilder &b, Location loc, Value grad, Value init,
+    function_ref<Value(OpBuilder &, Location, ValueRange ivs, Value)> body) {
+  SmallVector<Value> lower, upper, steps;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  for (OpFoldResult size : tensorSizes(b, loc, grad)) {
+    lower.push_back(zero);
+    upper.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
+    steps.push_back(one);
+  }
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lower, upper, steps, ValueRange{init},
+      [&](OpBuilder &nb, Location nl, ValueRange ivs,
+          ValueRange iterArgs) -> scf::ValueVector {
+        return {body(nb, nl, ivs, iterArgs[0])};
+      });
+  return nest.results.front();
+}
+
+/// `tensor[index] += value`.
+Value accumulateAt(OpBuilder &b, Location loc, Value tensor, ValueRange index,
+                   Value value) {
+  Value old = tensor::ExtractOp::create(b, loc, tensor, index);
+  Value sum = arith::AddFOp::create(b, loc, old, value);
+  return tensor::InsertOp::create(b, loc, sum, tensor, index);
+}
+
+struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2DGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    PoolWindow w{op.getKernel(), op.getStrides(), op.getPadding()};
+    Value input = adaptor.getInput(), grad = adaptor.getGrad();
+    ArrayRef<int64_t> shape = op.getInput().getType().getShape();
+    Type elementType = op.getType().getElementType();
+    Value init = filledTensor(rewriter, loc, tensorSizes(rewriter, loc, input),
+                              elementType, 0.0);
+    Value result = forEachPoolOutput(
+        rewriter, loc, grad, init,
+        [&](OpBuilder &b, Location l, ValueRange ivs, Value dx) {
+          IndexMath m{b, l};
+          Value n = ivs[0], c = ivs[3];
+          Value top = m.sub(m.mul(ivs[1], m.c(w.strides[0])), m.c(w.padding[0]));
+          Value left = m.sub(m.mul(ivs[2], m.c(w.strides[1])), m.c(w.padding[1]));
+          // The first maximum in row-major window order, skipping padding.
+          Value best = floatConstant(b, l, elementType, -kInfinity);
+          Value found = arith::ConstantIntOp::create(b, l, 0, 1);
+          Value bestY = m.c(0), bestX = m.c(0);
+          for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
+            for (int64_t kx = 0; kx < w.kernel[1]; ++kx) {
+              Value y = m.add(top, m.c(ky)), x = m.add(left, m.c(kx));
+              Value inside = m.andI(m.inRange(y, shape[1]),
+                                    m.inRange(x, shape[2]));
+              Value cy = m.select(inside, y, m.c(0));
+              Value cx = m.select(inside, x, m.c(0));
+              Value v = tensor::ExtractOp::create(b, l, input,
+                                                  ValueRange{n, cy, cx, c});
+              Value greater = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OGT, v, best);
+              Value first = arith::XOrIOp::create(
+                  b, l, found, arith::ConstantIntOp::create(b, l, 1, 1));
+              Value better = m.andI(
+                  inside, arith::OrIOp::create(b, l, first, greater));
+              best = m.select(better, v, best);
+              bestY = m.select(better, cy, bestY);
+              bestX = m.select(better, cx, bestX);
+              found = arith::OrIOp::create(b, l, found, inside);
+            }
+          }
+          Value g = tensor::ExtractOp::create(b, l, grad, ivs);
+          return accumulateAt(b, l, dx, ValueRange{n, bestY, bestX, c}, g);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AvgPool2DGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    PoolWindow w{op.getKernel(), op.getStrides(), op.getPadding()};
+    Value grad = adaptor.getGrad();
+    RankedTensorType type = op.getType();
+    ArrayRef<int64_t> shape = type.getShape();
+    Type elementType = type.getElementType();
+    SmallVector<OpFoldResult> sizes = tensorSizes(rewriter, loc, grad);
+    sizes[1] = rewriter.getIndexAttr(shape[1]);
+    sizes[2] = rewriter.getIndexAttr(shape[2]);
+    Value init = filledTensor(rewriter, loc, sizes, elementType, 0.0);
+    bool includePad = op.getCountIncludePad();
+    Value result = forEachPoolOutput(
+        rewriter, loc, grad, init,
+        [&](OpBuilder &b, Location l, ValueRange ivs, Value dx) {
+          IndexMath m{b, l};
+          Value n = ivs[0], c = ivs[3];
+          Value top = m.sub(m.mul(ivs[1], m.c(w.strides[0])), m.c(w.padding[0]));
+          Value left = m.sub(m.mul(ivs[2], m.c(w.strides[1])), m.c(w.padding[1]));
+          Value count =
+              includePad ? m.c(w.kernel[0] * w.kernel[1])
+                         : m.mul(validExtent(m, top, w.kernel[0], shape[1]),
+                                 validExtent(m, left, w.kernel[1], shape[2]));
+          Value countF = arith::UIToFPOp::create(
+              b, l, elementType,
+              arith::IndexCastUIOp::create(b, l, b.getI64Type(), count));
+          Value g = tensor::ExtractOp::create(b, l, grad, ivs);
+          Value share = arith::DivFOp::create(b, l, g, countF);
+          Value zero = floatConstant(b, l, elementType, 0.0);
+          for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
+            for (int64_t kx = 0; kx < w.kernel[1]; ++kx) {
+              Value y = m.add(top, m.c(ky)), x = m.add(left, m.c(kx));
+              Value inside = m.andI(m.inRange(y, shape[1]),
+                                    m.inRange(x, shape[2]));
+              Value cy = m.select(inside, y, m.c(0));
+              Value cx = m.select(inside, x, m.c(0));
+              dx = accumulateAt(b, l, dx, ValueRange{n, cy, cx, c},
+                                m.select(inside, share, zero));
+            }
+          }
+          return dx;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::dps::populatePoolLoweringPatterns(RewritePatternSet &patterns) {
+  patterns.add<MaxPool2DLowering, AvgPool2DLowering, MaxPool2DGradLowering,
+               AvgPool2DGradLowering>(patterns.getContext());
+}
