@@ -3,6 +3,7 @@
 #include "dps/Conversion/Passes.h"
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
+#include "dps/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -13,6 +14,7 @@ void mlir::dps::registerAllDialects(DialectRegistry &registry) {
 void mlir::dps::registerAllPasses() {
   registerDPSTransformsPasses();
   registerDPSConversionPasses();
+  registerPipelines();
 }
 
 void mlir::dps::registerAllTranslations() {}

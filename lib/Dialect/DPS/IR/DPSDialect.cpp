@@ -37,17 +37,19 @@ LogicalResult DPSDialect::verifyRegionArgAttribute(Operation *op,
   if (!func)
     return op->emitError() << "'" << kParamAttrName
                            << "' is only valid on function arguments";
+  // A tensor in dps IR, a memref once a kernel is bufferized.
   Type argType = func.getArgumentTypes()[argIndex];
-  auto tensorType = dyn_cast<RankedTensorType>(argType);
-  if (!tensorType || !tensorType.hasStaticShape() ||
-      !isSupportedPrecision(tensorType.getElementType()))
+  auto shapedType = dyn_cast<ShapedType>(argType);
+  if (!shapedType || !shapedType.hasStaticShape() ||
+      !isSupportedPrecision(shapedType.getElementType()))
     return op->emitError() << "parameter argument " << argIndex
                            << " must be a statically shaped tensor of "
                            << kSupportedPrecisions << ", got " << argType;
   if (isa<InitKindAttr>(attr.getValue()))
     return success();
   if (auto elements = dyn_cast<ElementsAttr>(attr.getValue())) {
-    if (elements.getType() != argType)
+    if (elements.getShapedType().getShape() != shapedType.getShape() ||
+        elements.getElementType() != shapedType.getElementType())
       return op->emitError() << "parameter argument " << argIndex
                              << " has type " << argType
                              << " but its initial value has type "

@@ -32,4 +32,34 @@ def DPSAutodiff : Pass<"dps-autodiff", "::mlir::ModuleOp"> {
   ];
 }
 
+def DPSFinalizeKernels : Pass<"dps-finalize-kernels", "::mlir::ModuleOp"> {
+  let summary = "Keep only the generated kernels and check that no dps op is left";
+  let description = [{
+    Runs once the dps ops are lowered, before bufferization. Erases the
+    `dps.train_step` declarations and the functions that are neither kernels
+    (`dps.kernel`) nor used by one (the forward functions), and checks the
+    backend contract: an op of the dps dialect still present is an error
+    naming it.
+  }];
+}
+
+def DPSKernelBufferABI : Pass<"dps-kernel-buffer-abi", "::mlir::ModuleOp"> {
+  let summary = "Give bufferized kernels the runtime's calling convention";
+  let description = [{
+    Runs after one-shot bufferization. A kernel returns, on tensors, the
+    updated values of its output arguments (gradient accumulators, losses,
+    weights); once bufferized each of those results must be the argument's
+    own buffer, written in place. This pass checks that and drops the
+    results, so kernels return nothing and write into the buffers the runtime
+    passes. A result that bufferization could not place in its argument is an
+    error. Kernels also get `llvm.emit_c_interface` (called through memref
+    descriptors, `_mlir_ciface_<name>`) and lose their `dps.*` attributes,
+    which describe the tensor-level ABI that the manifest records.
+  }];
+  let options = [
+    Option<"emitCInterface", "emit-c-interface", "bool", /*default=*/"true",
+           "Give every kernel a C interface (_mlir_ciface_<name>)">,
+  ];
+}
+
 #endif // DPS_DIALECT_DPS_TRANSFORMS_PASSES_TD

@@ -1,0 +1,31 @@
+//===- Pipelines.h - dps's registered pass pipelines ------------*- C++ -*-===//
+#ifndef DPS_PIPELINES_PIPELINES_H
+#define DPS_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+namespace dps {
+
+/// Options of `dps-lower-to-llvm`.
+struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
+  PassOptions::Option<bool> emitCInterface{
+      *this, "emit-c-interface",
+      llvm::cl::desc("Give every kernel a C interface (_mlir_ciface_<name>)"),
+      llvm::cl::init(true)};
+};
+
+/// dps (a forward model and its dps.train_step) down to the LLVM dialect:
+/// autodiff, dps-to-linalg, kernel finalisation, one-shot bufferization
+/// (kernels update their buffer arguments in place), loops, LLVM.
+void buildLowerToLLVMPipeline(OpPassManager &pm,
+                              const LowerToLLVMOptions &options);
+
+/// Registers `dps-lower-to-llvm`.
+void registerPipelines();
+
+} // namespace dps
+} // namespace mlir
+
+#endif // DPS_PIPELINES_PIPELINES_H

@@ -1,0 +1,72 @@
+//===- KernelBufferABI.cpp - kernels write their outputs in place ----------===//
+#include "dps/Dialect/DPS/IR/DPSDialect.h"
+#include "dps/Dialect/DPS/Transforms/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+namespace mlir::dps {
+#define GEN_PASS_DEF_DPSKERNELBUFFERABI
+#include "dps/Dialect/DPS/Transforms/Passes.h.inc"
+} // namespace mlir::dps
+
+using namespace mlir;
+using namespace mlir::dps;
+
+namespace {
+
+/// Drops the results of `kernel`, each of which must be one of its arguments.
+LogicalResult dropInPlaceResults(func::FuncOp kernel) {
+  if (kernel.isExternal())
+    return success();
+  auto ret = cast<func::ReturnOp>(kernel.getBody().back().getTerminator());
+  for (auto [index, value] : llvm::enumerate(ret.getOperands())) {
+    auto arg = dyn_cast<BlockArgument>(value);
+    if (!arg || arg.getOwner() != &kernel.getBody().front())
+      return kernel.emitOpError()
+             << "result " << index
+             << " is not written in place into an argument buffer; "
+                "bufferization had to allocate it";
+  }
+  OpBuilder b(ret);
+  func::ReturnOp::create(b, ret.getLoc());
+  ret.erase();
+  kernel.setFunctionType(
+      FunctionType::get(kernel.getContext(), kernel.getArgumentTypes(), {}));
+  kernel.setAllResultAttrs(ArrayRef<DictionaryAttr>{});
+  return success();
+}
+
+/// Removes the `dps.*` attributes of `kernel` and its arguments.
+void stripDPSAttributes(func::FuncOp kernel) {
+  auto isDPS = [](NamedAttribute attr) {
+    return attr.getName().getValue().starts_with("dps.");
+  };
+  for (NamedAttribute attr : llvm::to_vector(kernel->getDiscardableAttrs()))
+    if (isDPS(attr))
+      kernel->removeDiscardableAttr(attr.getName());
+  for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i)
+    if (DictionaryAttr attrs = kernel.getArgAttrDict(i))
+      for (NamedAttribute attr : attrs.getValue())
+        if (isDPS(attr))
+          kernel.removeArgAttr(i, attr.getName());
+}
+
+struct DPSKernelBufferABIPass
+    : public dps::impl::DPSKernelBufferABIBase<DPSKernelBufferABIPass> {
+  using DPSKernelBufferABIBase::DPSKernelBufferABIBase;
+
+  void runOnOperation() override {
+    for (func::FuncOp kernel : getOperation().getOps<func::FuncOp>()) {
+      if (!kernel->hasAttr(DPSDialect::kKernelAttrName))
+        continue;
+      if (failed(dropInPlaceResults(kernel)))
+        return signalPassFailure();
+      stripDPSAttributes(kernel);
+      if (emitCInterface)
+        kernel->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                        UnitAttr::get(&getContext()));
+    }
+  }
+};
+
+} // namespace

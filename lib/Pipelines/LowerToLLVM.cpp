@@ -1,0 +1,58 @@
+//===- LowerToLLVM.cpp - the dps-lower-to-llvm pipeline --------------------===//
+#include "dps/Conversion/Passes.h"
+#include "dps/Dialect/DPS/Transforms/Passes.h"
+#include "dps/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                         const LowerToLLVMOptions &options) {
+  // dps: derive the kernels, lower them to linalg on tensors.
+  pm.addPass(createDPSAutodiff());
+  pm.addPass(createConvertDPSToLinalg());
+  pm.addPass(createDPSFinalizeKernels());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Tensors to buffers: kernels write their outputs into the buffers the
+  // runtime passes, and return nothing.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createDPSKernelBufferABI(
+      DPSKernelBufferABIOptions{options.emitCInterface}));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // Loops, then LLVM.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(math::createMathExpandOpsPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::dps::registerPipelines() {
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "dps-lower-to-llvm",
+      "Lower a dps model and its train steps to LLVM: gradient kernels with C "
+      "interfaces that update their buffer arguments in place",
+      buildLowerToLLVMPipeline);
+}
