@@ -4,6 +4,7 @@
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 #include "dps/Pipelines/Pipelines.h"
+#include "dps/Target/Translations.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -17,4 +18,4 @@ void mlir::dps::registerAllPasses() {
   registerPipelines();
 }
 
-void mlir::dps::registerAllTranslations() {}
+void mlir::dps::registerAllTranslations() { registerManifestTranslation(); }

@@ -1,0 +1,60 @@
+//===- KernelManifest.h - the kernel ABI, read off dps IR -------*- C++ -*-===//
+//
+// The manifest names every kernel a train step compiles to, its kind and
+// precision, and each argument's role, shape and element type: everything
+// the runtime needs to allocate buffers and call the kernels (DESIGN.md,
+// "The kernel ABI").
+//
+//===----------------------------------------------------------------------===//
+#ifndef DPS_TARGET_KERNELMANIFEST_H
+#define DPS_TARGET_KERNELMANIFEST_H
+
+#include "dps/Dialect/DPS/IR/DPSAttrs.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::dps {
+
+struct KernelArg {
+  std::string name;
+  ArgRole role;
+  std::vector<int64_t> shape; // empty for scalars
+  std::string elementType;    // "f32", "bf16", "i32", "index", ...
+  std::string layout;         // "row_major"
+  /// Parameters: the initialiser kind (`he_normal`, ...) or `values` when
+  /// the model carries the initial values.
+  std::string init;
+};
+
+struct KernelInfo {
+  std::string name;
+  KernelKind kind;
+  std::string precision;
+  std::vector<KernelArg> args;
+};
+
+struct KernelManifest {
+  std::string model;     // the forward function
+  std::string trainStep; // the dps.train_step
+  int64_t batch = 0;
+  std::vector<std::string> ladder;
+  std::vector<KernelInfo> kernels;
+
+  const KernelInfo *findKernel(llvm::StringRef name) const;
+};
+
+/// Reads the manifest of the train step `stepName` (or of the only one) off a
+/// module whose train steps have been expanded by dps-autodiff. Errors are
+/// emitted on the module.
+FailureOr<KernelManifest> buildKernelManifest(ModuleOp module,
+                                              llvm::StringRef stepName = "");
+
+/// Writes `manifest` as the JSON of DESIGN.md.
+void writeManifestJSON(const KernelManifest &manifest, llvm::raw_ostream &os);
+
+} // namespace mlir::dps
+
+#endif // DPS_TARGET_KERNELMANIFEST_H

@@ -1,0 +1,162 @@
+//===- KernelManifest.cpp - the kernel ABI, read off dps IR ----------------===//
+#include "dps/Target/KernelManifest.h"
+#include "dps/Dialect/DPS/IR/DPSOps.h"
+
+#include "llvm/Support/JSON.h"
+
+using namespace mlir;
+using namespace mlir::dps;
+
+const KernelInfo *KernelManifest::findKernel(llvm::StringRef name) const {
+  for (const KernelInfo &kernel : kernels)
+    if (kernel.name == name)
+      return &kernel;
+  return nullptr;
+}
+
+static std::string typeName(Type type) {
+  std::string result;
+  llvm::raw_string_ostream os(result);
+  os << type;
+  return result;
+}
+
+/// Human-readable names of the forward function's parameters:
+/// `<layer><k>.<operand>`, e.g. `dense0.weight`, `conv2d1.bias`.
+static std::vector<std::string> parameterNames(func::FuncOp forward) {
+  unsigned numParams = forward.getNumArguments() - 1;
+  std::vector<std::string> names(numParams);
+  llvm::StringMap<unsigned> layerCounts;
+  for (Operation &op : forward.getBody().front()) {
+    StringRef mnemonic = op.getName().stripDialect();
+    unsigned layerIndex = layerCounts[mnemonic]++;
+    for (auto [operandIndex, operand] : llvm::enumerate(op.getOperands())) {
+      auto arg = dyn_cast<BlockArgument>(operand);
+      if (!arg || arg.getArgNumber() == 0 ||
+          !names[arg.getArgNumber() - 1].empty())
+        continue;
+      std::string role = operandIndex == 1 ? (isa<Conv2DOp>(op) ? "filter"
+                                                                : "weight")
+                         : operandIndex == 2 ? "bias"
+                                             : "operand" +
+                                                   std::to_string(operandIndex);
+      names[arg.getArgNumber() - 1] =
+          (mnemonic + std::to_string(layerIndex) + "." + role).str();
+    }
+  }
+  for (auto [index, name] : llvm::enumerate(names))
+    if (name.empty())
+      name = "param" + std::to_string(index);
+  return names;
+}
+
+static std::string argName(ArgRole role, unsigned ordinal,
+                           const std::vector<std::string> &params) {
+  switch (role) {
+  case ArgRole::param:
+  case ArgRole::param_copy:
+    return params[ordinal];
+  case ArgRole::grad_acc:
+    return "grad." + params[ordinal];
+  default:
+    return stringifyArgRole(role).str();
+  }
+}
+
+FailureOr<KernelManifest>
+mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
+  SmallVector<TrainStepOp> steps;
+  for (TrainStepOp step : module.getOps<TrainStepOp>())
+    if (stepName.empty() || step.getSymName() == stepName)
+      steps.push_back(step);
+  if (steps.size() != 1)
+    return module.emitError()
+           << (steps.empty() ? "no dps.train_step" : "several dps.train_steps")
+           << (stepName.empty() ? "" : " named @") << stepName
+           << " in the module; the manifest describes exactly one";
+  TrainStepOp step = steps.front();
+  func::FuncOp forward = step.getForwardFunc();
+  if (!forward)
+    return step.emitOpError() << "has no forward function";
+
+  KernelManifest manifest;
+  manifest.model = forward.getSymName().str();
+  manifest.trainStep = step.getSymName().str();
+  manifest.batch = step.getBatch();
+  for (Type rung : step.getLadder().getRungs())
+    manifest.ladder.push_back(typeName(rung));
+  std::vector<std::string> params = parameterNames(forward);
+
+  for (func::FuncOp func : module.getOps<func::FuncOp>()) {
+    auto kind = func->getAttrOfType<KernelKindAttr>(DPSDialect::kKernelAttrName);
+    auto owner =
+        func->getAttrOfType<FlatSymbolRefAttr>(DPSDialect::kTrainStepAttrName);
+    if (!kind || !owner || owner.getValue() != step.getSymName())
+      continue;
+    KernelInfo kernel;
+    kernel.name = func.getSymName().str();
+    kernel.kind = kind.getValue();
+    if (auto precision =
+            func->getAttrOfType<PrecisionAttr>(DPSDialect::kPrecisionAttrName))
+      kernel.precision = typeName(precision.getElementType());
+    DenseMap<ArgRole, unsigned> ordinals;
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+      auto role =
+          func.getArgAttrOfType<ArgRoleAttr>(i, DPSDialect::kRoleAttrName);
+      if (!role)
+        return func.emitOpError() << "kernel argument " << i
+                                  << " has no dps.role";
+      KernelArg arg;
+      arg.role = role.getValue();
+      arg.name = argName(arg.role, ordinals[arg.role]++, params);
+      Type type = func.getArgument(i).getType();
+      if (auto shaped = dyn_cast<ShapedType>(type)) {
+        arg.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
+        arg.elementType = typeName(shaped.getElementType());
+      } else {
+        arg.elementType = typeName(type);
+      }
+      arg.layout = "row_major";
+      if (Attribute init = func.getArgAttr(i, DPSDialect::kParamAttrName))
+        arg.init = isa<InitKindAttr>(init)
+                       ? stringifyInitKind(cast<InitKindAttr>(init).getValue())
+                             .str()
+                       : "values";
+      kernel.args.push_back(std::move(arg));
+    }
+    manifest.kernels.push_back(std::move(kernel));
+  }
+  if (manifest.kernels.empty())
+    return step.emitOpError()
+           << "has no kernels; run dps-autodiff before reading the manifest";
+  return manifest;
+}
+
+void mlir::dps::writeManifestJSON(const KernelManifest &manifest,
+                                  llvm::raw_ostream &os) {
+  llvm::json::Array kernels;
+  for (const KernelInfo &kernel : manifest.kernels) {
+    llvm::json::Array args;
+    for (const KernelArg &arg : kernel.args) {
+      llvm::json::Object object{{"name", arg.name},
+                                {"role", stringifyArgRole(arg.role)},
+                                {"shape", llvm::json::Array(arg.shape)},
+                                {"element_type", arg.elementType},
+                                {"layout", arg.layout}};
+      if (!arg.init.empty())
+        object["init"] = arg.init;
+      args.push_back(std::move(object));
+    }
+    kernels.push_back(llvm::json::Object{
+        {"name", kernel.name},
+        {"kind", stringifyKernelKind(kernel.kind)},
+        {"precision", kernel.precision},
+        {"args", std::move(args)}});
+  }
+  llvm::json::Object root{{"model", manifest.model},
+                          {"train_step", manifest.trainStep},
+                          {"batch", manifest.batch},
+                          {"ladder", llvm::json::Array(manifest.ladder)},
+                          {"kernels", std::move(kernels)}};
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+}

@@ -1,0 +1,396 @@
+//===- GradientCheck.cpp - numeric checks of compiled gradients ------------===//
+#include "dps/Testing/GradientCheck.h"
+#include "dps/Dialect/DPS/IR/DPSOps.h"
+#include "dps/Dialect/DPS/Transforms/Passes.h"
+#include "dps/JIT/JitModule.h"
+#include "dps/Pipelines/Pipelines.h"
+#include "dps/Target/KernelManifest.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/Format.h"
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace mlir;
+using namespace mlir::dps;
+
+namespace {
+
+int64_t elementCount(const std::vector<int64_t> &shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    count *= dim;
+  return count;
+}
+
+/// Host buffers for every argument of a gradient kernel, and the call.
+class GradKernel {
+public:
+  GradKernel(const KernelInfo &info, ::dps::JitModule &jit)
+      : info(info), jit(jit) {
+    for (const KernelArg &arg : info.args) {
+      buffers.emplace_back(arg.shape.empty() ? 0 : elementCount(arg.shape));
+      if (arg.role == ArgRole::param)
+        params.push_back(buffers.size() - 1);
+      if (arg.role == ArgRole::grad_acc)
+        accumulators.push_back(buffers.size() - 1);
+      if (arg.role == ArgRole::input)
+        input = buffers.size() - 1;
+      if (arg.role == ArgRole::label)
+        labels = buffers.size() - 1;
+      if (arg.role == ArgRole::losses)
+        losses = buffers.size() - 1;
+    }
+  }
+
+  /// Runs the kernel on `rows` valid rows; accumulators are cleared first
+  /// unless `accumulate`.
+  LogicalResult run(int64_t rows, bool accumulate = false) {
+    if (!accumulate)
+      for (size_t index : accumulators)
+        std::fill(buffers[index].begin(), buffers[index].end(), 0.0f);
+    ::dps::KernelArguments args;
+    for (auto [arg, buffer] : llvm::zip(info.args, buffers)) {
+      if (arg.role == ArgRole::rows)
+        args.index(rows);
+      else
+        args.memref(buffer.data(), arg.shape);
+    }
+    if (llvm::Error error = jit.call(info.name, args)) {
+      llvm::errs() << "error: calling " << info.name << ": "
+                   << llvm::toString(std::move(error)) << "\n";
+      return failure();
+    }
+    return success();
+  }
+
+  /// Sum of the losses of the first `rows` rows, in double.
+  double lossSum(int64_t rows) const {
+    double sum = 0;
+    for (int64_t r = 0; r < rows; ++r)
+      sum += buffers[losses][r];
+    return sum;
+  }
+
+  const KernelInfo &info;
+  ::dps::JitModule &jit;
+  /// One buffer per argument; i32 labels are stored bit-cast in floats.
+  std::vector<std::vector<float>> buffers;
+  std::vector<size_t> params, accumulators;
+  size_t input = 0, labels = 0, losses = 0;
+};
+
+float asFloat(int32_t value) {
+  float result;
+  std::memcpy(&result, &value, sizeof(result));
+  return result;
+}
+
+double norm(llvm::ArrayRef<double> values) {
+  double sum = 0;
+  for (double v : values)
+    sum += v * v;
+  return std::sqrt(sum);
+}
+
+/// Norm-wise relative difference of two buffers.
+double relativeDifference(llvm::ArrayRef<float> a, llvm::ArrayRef<float> b) {
+  double diff = 0, na = 0, nb = 0;
+  for (auto [x, y] : llvm::zip(a, b)) {
+    diff += (double(x) - y) * (double(x) - y);
+    na += double(x) * x;
+    nb += double(y) * y;
+  }
+  double scale = std::max({std::sqrt(na), std::sqrt(nb), 1e-30});
+  return std::sqrt(diff) / scale;
+}
+
+class GradientChecker {
+public:
+  GradientChecker(GradKernel &kernel, ModuleOp model, TrainStepOp step,
+                  const GradientCheckOptions &options, llvm::raw_ostream &os)
+      : kernel(kernel), model(model), step(step), options(options), os(os),
+        rng(options.seed) {}
+
+  LogicalResult run();
+
+private:
+  void fillInputs(int64_t rows);
+  LogicalResult checkFiniteDifferences(int64_t rows, bool &ok);
+  LogicalResult checkPaddingRows(int64_t rows, bool &ok);
+  LogicalResult checkAccumulation(int64_t rows, bool &ok);
+
+  GradKernel &kernel;
+  ModuleOp model;
+  TrainStepOp step;
+  const GradientCheckOptions &options;
+  llvm::raw_ostream &os;
+  std::mt19937_64 rng;
+};
+
+void GradientChecker::fillInputs(int64_t batch) {
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  func::FuncOp forward = step.getForwardFunc();
+  for (auto [ordinal, index] : llvm::enumerate(kernel.params)) {
+    std::vector<float> &buffer = kernel.buffers[index];
+    const KernelArg &arg = kernel.info.args[index];
+    if (auto values = forward.getArgAttrOfType<DenseElementsAttr>(
+            ordinal + 1, DPSDialect::kParamAttrName)) {
+      llvm::transform(values.getValues<float>(), buffer.begin(),
+                      [](float v) { return v; });
+      continue;
+    }
+    int64_t fanIn = arg.shape.size() > 1
+                        ? elementCount(arg.shape) / arg.shape.back()
+                        : 4;
+    float scale = options.paramScale / std::sqrt(double(fanIn));
+    for (float &v : buffer)
+      v = unit(rng) * scale;
+  }
+  for (float &v : kernel.buffers[kernel.input])
+    v = unit(rng);
+  const KernelArg &labelArg = kernel.info.args[kernel.labels];
+  std::vector<float> &labels = kernel.buffers[kernel.labels];
+  if (labelArg.elementType == "i32") {
+    // Classes: the logits' width, i.e. the last dimension of the forward's result.
+    auto logits = cast<RankedTensorType>(
+        forward.getFunctionType().getResult(0));
+    std::uniform_int_distribution<int32_t> classes(
+        0, logits.getDimSize(1) - 1);
+    for (float &v : labels)
+      v = asFloat(classes(rng));
+  } else {
+    for (float &v : labels)
+      v = unit(rng);
+  }
+  (void)batch;
+}
+
+LogicalResult GradientChecker::checkFiniteDifferences(int64_t rows,
+                                                      bool &ok) {
+  if (failed(kernel.run(rows)))
+    return failure();
+  std::vector<std::vector<float>> analytic;
+  for (size_t index : kernel.accumulators)
+    analytic.push_back(kernel.buffers[index]);
+
+  double h = options.stepSize;
+  auto lossAt = [&](float &weight, double offset) -> FailureOr<double> {
+    float saved = weight;
+    weight = saved + offset;
+    LogicalResult result = kernel.run(rows);
+    weight = saved;
+    if (failed(result))
+      return failure();
+    return kernel.lossSum(rows);
+  };
+
+  os << "finite differences (" << rows << " rows, h = " << h
+     << ", Richardson from h and h/2):\n";
+  for (auto [ordinal, index] : llvm::enumerate(kernel.params)) {
+    std::vector<float> &weights = kernel.buffers[index];
+    const KernelArg &arg = kernel.info.args[index];
+    std::vector<size_t> elements(weights.size());
+    std::iota(elements.begin(), elements.end(), 0);
+    if (elements.size() > options.maxElements) {
+      std::shuffle(elements.begin(), elements.end(), rng);
+      elements.resize(options.maxElements);
+    }
+    SmallVector<double> exact, numeric;
+    unsigned kinks = 0;
+    for (size_t e : elements) {
+      double f[4];
+      double offsets[4] = {h, -h, h / 2, -h / 2};
+      for (int i = 0; i < 4; ++i) {
+        FailureOr<double> value = lossAt(weights[e], offsets[i]);
+        if (failed(value))
+          return failure();
+        f[i] = *value;
+      }
+      double coarse = (f[0] - f[1]) / (2 * h), fine = (f[2] - f[3]) / h;
+      double a = analytic[ordinal][e];
+      // A kink (ReLU at 0, a max-pool tie) inside the step makes the two
+      // estimates disagree: the loss is not smooth there, skip the element.
+      double scale = std::max({std::abs(coarse), std::abs(fine), 1e-3});
+      if (std::abs(coarse - fine) > 0.05 * scale) {
+        ++kinks;
+        continue;
+      }
+      exact.push_back(a);
+      numeric.push_back((4 * fine - coarse) / 3);
+    }
+    SmallVector<double> diff;
+    for (auto [a, n] : llvm::zip(exact, numeric))
+      diff.push_back(a - n);
+    double error = norm(diff) / std::max({norm(exact), norm(numeric), 1e-12});
+    bool tooManyKinks = kinks * 10 > elements.size();
+    bool passed = error < options.tolerance && !tooManyKinks && !exact.empty();
+    ok &= passed;
+    os << llvm::format("  %-20s %6zu checked %3u non-smooth  rel. error %.3e  ",
+                       arg.name.c_str(), exact.size(), kinks, error)
+       << (passed ? "ok" : "FAIL") << "\n";
+  }
+  return success();
+}
+
+LogicalResult GradientChecker::checkPaddingRows(int64_t rows, bool &ok) {
+  int64_t batch = step.getBatch();
+  if (rows >= batch) {
+    os << "padding rows: skipped (the batch is full)\n";
+    return success();
+  }
+  std::vector<float> &input = kernel.buffers[kernel.input];
+  std::vector<float> &labels = kernel.buffers[kernel.labels];
+  size_t inputRow = input.size() / batch, labelRow = labels.size() / batch;
+  std::vector<float> savedInput = input, savedLabels = labels;
+  bool integerLabels = kernel.info.args[kernel.labels].elementType == "i32";
+  auto fillPadding = [&](float inputValue, float labelValue) {
+    std::fill(input.begin() + rows * inputRow, input.end(), inputValue);
+    std::fill(labels.begin() + rows * labelRow, labels.end(), labelValue);
+  };
+  auto snapshot = [&] {
+    std::vector<std::vector<float>> outputs;
+    for (size_t index : kernel.accumulators)
+      outputs.push_back(kernel.buffers[index]);
+    outputs.push_back(kernel.buffers[kernel.losses]);
+    return outputs;
+  };
+  // Garbage in the padding: NaN inputs, out-of-range labels, stale losses.
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  fillPadding(nan, integerLabels ? asFloat(-7) : nan);
+  std::fill(kernel.buffers[kernel.losses].begin(),
+            kernel.buffers[kernel.losses].end(), nan);
+  if (failed(kernel.run(rows)))
+    return failure();
+  auto garbage = snapshot();
+  fillPadding(0.0f, integerLabels ? asFloat(0) : 0.0f);
+  if (failed(kernel.run(rows)))
+    return failure();
+  auto clean = snapshot();
+  input = savedInput;
+  labels = savedLabels;
+
+  bool identical = true;
+  for (auto [a, b] : llvm::zip(garbage, clean))
+    identical &= std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+  bool zeroTail = llvm::all_of(
+      llvm::ArrayRef(garbage.back()).drop_front(rows),
+      [](float v) { return v == 0.0f; });
+  ok &= identical && zeroTail;
+  os << "padding rows (" << rows << " of " << batch
+     << " valid, NaN and bad labels past them): gradients and losses "
+     << (identical ? "bit-identical to zero padding" : "DIFFER") << ", losses "
+     << "past the valid rows " << (zeroTail ? "zero" : "NOT ZERO") << "  "
+     << (identical && zeroTail ? "ok" : "FAIL") << "\n";
+  return success();
+}
+
+LogicalResult GradientChecker::checkAccumulation(int64_t rows, bool &ok) {
+  if (rows < 2) {
+    os << "accumulation: skipped (fewer than 2 rows)\n";
+    return success();
+  }
+  int64_t batch = step.getBatch();
+  int64_t first = rows / 2, second = rows - first;
+  std::vector<float> &input = kernel.buffers[kernel.input];
+  std::vector<float> &labels = kernel.buffers[kernel.labels];
+  size_t inputRow = input.size() / batch, labelRow = labels.size() / batch;
+  std::vector<float> savedInput = input, savedLabels = labels;
+
+  if (failed(kernel.run(rows)))
+    return failure();
+  std::vector<std::vector<float>> whole;
+  for (size_t index : kernel.accumulators)
+    whole.push_back(kernel.buffers[index]);
+
+  // The first half as one micro-batch, then the second half moved to the
+  // front of the buffers as another, into the same accumulators.
+  if (failed(kernel.run(first)))
+    return failure();
+  std::copy(savedInput.begin() + first * inputRow,
+            savedInput.begin() + rows * inputRow, input.begin());
+  std::copy(savedLabels.begin() + first * labelRow,
+            savedLabels.begin() + rows * labelRow, labels.begin());
+  if (failed(kernel.run(second, /*accumulate=*/true)))
+    return failure();
+  input = savedInput;
+  labels = savedLabels;
+
+  double worst = 0;
+  for (auto [index, expected] : llvm::zip(kernel.accumulators, whole))
+    worst = std::max(worst,
+                     relativeDifference(kernel.buffers[index], expected));
+  bool passed = worst < 1e-5;
+  ok &= passed;
+  os << llvm::format("accumulation (%lld + %lld rows into the same "
+                     "accumulators vs %lld rows at once): rel. difference "
+                     "%.3e  ",
+                     (long long)first, (long long)second, (long long)rows,
+                     worst)
+     << (passed ? "ok" : "FAIL") << "\n";
+  return success();
+}
+
+LogicalResult GradientChecker::run() {
+  int64_t batch = step.getBatch();
+  int64_t rows = options.rows > 0 ? std::min(options.rows, batch) : batch;
+  fillInputs(batch);
+  bool ok = true;
+  if (failed(checkFiniteDifferences(rows, ok)) ||
+      failed(checkPaddingRows(rows < batch ? rows : (batch + 1) / 2, ok)) ||
+      failed(checkAccumulation(rows, ok)))
+    return failure();
+  os << (ok ? "PASS" : "FAIL") << "\n";
+  return success(ok);
+}
+
+} // namespace
+
+LogicalResult mlir::dps::runGradientChecks(ModuleOp model,
+                                           const GradientCheckOptions &options,
+                                           llvm::raw_ostream &os) {
+  MLIRContext *ctx = model.getContext();
+  // The ABI, read off the expanded dps IR.
+  OwningOpRef<ModuleOp> expanded = model.clone();
+  PassManager autodiff(ctx);
+  autodiff.addPass(createDPSAutodiff());
+  if (failed(autodiff.run(*expanded)))
+    return failure();
+  FailureOr<KernelManifest> manifest =
+      buildKernelManifest(*expanded, options.step);
+  if (failed(manifest))
+    return failure();
+  const KernelInfo *gradInfo = nullptr;
+  for (const KernelInfo &kernel : manifest->kernels)
+    if (kernel.kind == KernelKind::grad && kernel.precision == "f32")
+      gradInfo = &kernel;
+  if (!gradInfo)
+    return model.emitError() << "no f32 gradient kernel to check";
+  for (const KernelArg &arg : gradInfo->args)
+    if (arg.elementType != "f32" && arg.elementType != "i32" &&
+        arg.elementType != "index")
+      return model.emitError() << "gradient checks run f32 kernels; argument '"
+                               << arg.name << "' is " << arg.elementType;
+
+  // The kernels, compiled.
+  OwningOpRef<ModuleOp> lowered = model.clone();
+  PassManager pipeline(ctx);
+  buildLowerToLLVMPipeline(pipeline, LowerToLLVMOptions());
+  if (failed(pipeline.run(*lowered)))
+    return failure();
+  auto jit = ::dps::JitModule::compile(*lowered);
+  if (!jit)
+    return model.emitError() << "JIT compilation failed: "
+                             << llvm::toString(jit.takeError());
+
+  TrainStepOp step;
+  for (TrainStepOp candidate : model.getOps<TrainStepOp>())
+    if (candidate.getSymName() == manifest->trainStep)
+      step = candidate;
+  GradKernel kernel(*gradInfo, **jit);
+  os << "gradient kernel " << gradInfo->name << " of @" << manifest->trainStep
+     << " (batch " << manifest->batch << ")\n";
+  return GradientChecker(kernel, model, step, options, os).run();
+}
