@@ -38,6 +38,7 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Loops, then LLVM.
+  pm.addNestedPass<func::FuncOp>(createDPSLowerStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(math::createMathExpandOpsPass());
   pm.addPass(createSCFToControlFlowPass());

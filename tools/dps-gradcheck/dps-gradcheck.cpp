@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
                         cl::init(0));
   cl::opt<uint64_t> seed("seed", cl::desc("Random seed"), cl::init(1));
   cl::opt<double> stepSize("step-size", cl::desc("Finite-difference step"),
-                           cl::init(1e-2));
+                           cl::init(5e-2));
   cl::opt<double> tolerance(
       "tolerance", cl::desc("Largest norm-wise relative error"),
       cl::init(1e-3));
@@ -38,6 +38,16 @@ int main(int argc, char **argv) {
   cl::opt<double> paramScale(
       "param-scale", cl::desc("Scale of random parameters (x 1/sqrt(fan-in))"),
       cl::init(1.0));
+  enum Check { FiniteDifferences, Padding, Accumulation };
+  cl::list<Check> checks(
+      "checks", cl::CommaSeparated,
+      cl::desc("Checks to run (default: all)"),
+      cl::values(clEnumValN(FiniteDifferences, "fd",
+                            "gradients against finite differences"),
+                 clEnumValN(Padding, "padding",
+                            "rows past the valid count are never read"),
+                 clEnumValN(Accumulation, "accumulation",
+                            "two micro-batches accumulate as one batch")));
   cl::ParseCommandLineOptions(argc, argv, "dps gradient checker\n");
 
   mlir::DialectRegistry registry;
@@ -61,6 +71,11 @@ int main(int argc, char **argv) {
   options.tolerance = tolerance;
   options.maxElements = maxElements;
   options.paramScale = paramScale;
+  if (!checks.empty()) {
+    options.finiteDifferences = llvm::is_contained(checks, FiniteDifferences);
+    options.paddingRows = llvm::is_contained(checks, Padding);
+    options.accumulation = llvm::is_contained(checks, Accumulation);
+  }
   return mlir::failed(
              mlir::dps::runGradientChecks(*model, options, llvm::outs()))
              ? 1

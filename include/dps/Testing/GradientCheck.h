@@ -23,13 +23,17 @@ struct GradientCheckOptions {
   int64_t rows = 0;
   uint64_t seed = 1;
   /// Finite-difference step (Richardson-extrapolated from h and h/2).
-  double stepSize = 1e-2;
+  double stepSize = 5e-2;
   /// Largest accepted norm-wise relative error per parameter.
   double tolerance = 1e-3;
   /// Elements checked per parameter (a random sample beyond this).
   unsigned maxElements = 48;
   /// Random parameters are drawn from U(-s, s), s = scale / sqrt(fan-in).
   double paramScale = 1.0;
+  /// Which checks run.
+  bool finiteDifferences = true;
+  bool paddingRows = true;
+  bool accumulation = true;
 };
 
 /// Runs every check, printing a report to `os`; fails if any check fails.

@@ -62,4 +62,17 @@ def DPSKernelBufferABI : Pass<"dps-kernel-buffer-abi", "::mlir::ModuleOp"> {
   ];
 }
 
+def DPSLowerStridedCopies : Pass<"dps-lower-strided-copies", "::mlir::func::FuncOp"> {
+  let summary = "Turn memref copies between non-contiguous views into linalg.copy";
+  let description = [{
+    Bufferization copies into and out of strided subviews (an inserted
+    slice, a window of col2im). `finalize-memref-to-llvm` would lower those to
+    calls of `memrefCopy` from MLIR's C runner library, which neither the JIT
+    nor an AOT-compiled model links; as `linalg.copy` they become loops in
+    the kernel itself. Copies between contiguous buffers stay (they become
+    `llvm.memcpy`).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // DPS_DIALECT_DPS_TRANSFORMS_PASSES_TD
