@@ -1,0 +1,64 @@
+// RUN: dps-opt %s -convert-dps-to-linalg -split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @activations
+// CHECK: linalg.generic
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} : f32
+// CHECK: linalg.generic
+// CHECK: %[[NEG:.*]] = arith.negf
+// CHECK: %[[E:.*]] = math.exp %[[NEG]]
+// CHECK: %[[D:.*]] = arith.addf %{{.*}}, %[[E]]
+// CHECK: arith.divf %{{.*}}, %[[D]]
+// CHECK: linalg.generic
+// CHECK: math.tanh
+func.func @activations(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %a = dps.relu %x : tensor<?x8xf32>
+  %b = dps.sigmoid %a : tensor<?x8xf32>
+  %c = dps.tanh %b : tensor<?x8xf32>
+  return %c : tensor<?x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @activation_grads
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[G:.*]]: f32, %[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[POS:.*]] = arith.cmpf ogt, %[[X]], %{{.*}} : f32
+// CHECK: arith.select %[[POS]], %[[G]], %{{.*}} : f32
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[G2:.*]]: f32, %[[Y:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[C:.*]] = arith.subf %{{.*}}, %[[Y]]
+// CHECK: %[[P:.*]] = arith.mulf %[[Y]], %[[C]]
+// CHECK: arith.mulf %[[G2]], %[[P]]
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[G3:.*]]: f32, %[[T:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[SQ:.*]] = arith.mulf %[[T]], %[[T]]
+// CHECK: %[[C3:.*]] = arith.subf %{{.*}}, %[[SQ]]
+// CHECK: arith.mulf %[[G3]], %[[C3]]
+func.func @activation_grads(%g: tensor<?x8xf32>, %x: tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>) {
+  %a = dps.relu_grad %g, %x : tensor<?x8xf32>
+  %b = dps.sigmoid_grad %g, %x : tensor<?x8xf32>
+  %c = dps.tanh_grad %g, %x : tensor<?x8xf32>
+  return %a, %b, %c : tensor<?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>
+}
+
+// -----
+
+// Casts: scale in f32, clamp to the target's largest finite value when
+// saturating, then round to nearest even.
+// CHECK-LABEL: func.func @casts
+// CHECK-SAME: (%{{.*}}: tensor<4xf32>, %[[S:.*]]: f32)
+// CHECK: linalg.generic
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK: linalg.generic
+// CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %[[S]] : f32
+// CHECK: %[[HI:.*]] = arith.minimumf %[[M]], %{{.*}} : f32
+// CHECK: %[[LO:.*]] = arith.maximumf %[[HI]], %{{.*}} : f32
+// CHECK: arith.truncf %[[LO]] : f32 to f8E4M3FN
+// CHECK: linalg.generic
+// CHECK: arith.extf %{{.*}} : bf16 to f32
+func.func @casts(%x: tensor<4xf32>, %s: f32) -> (tensor<4xbf16>, tensor<4xf8E4M3FN>, tensor<4xf32>) {
+  %a = dps.cast %x : tensor<4xf32> to tensor<4xbf16>
+  %b = dps.cast %x scale %s saturate : tensor<4xf32> to tensor<4xf8E4M3FN>
+  %c = dps.cast %a : tensor<4xbf16> to tensor<4xf32>
+  return %a, %b, %c : tensor<4xbf16>, tensor<4xf8E4M3FN>, tensor<4xf32>
+}
