@@ -70,7 +70,7 @@ mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
     if (stepName.empty() || step.getSymName() == stepName)
       steps.push_back(step);
   if (steps.size() != 1)
-    return module.emitError()
+    return emitError(module.getLoc())
            << (steps.empty() ? "no dps.train_step" : "several dps.train_steps")
            << (stepName.empty() ? "" : " named @") << stepName
            << " in the module; the manifest describes exactly one";
