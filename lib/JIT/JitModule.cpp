@@ -53,9 +53,13 @@ JitModule::compile(mlir::ModuleOp module, unsigned optLevel) {
   mlir::registerAllToLLVMIRTranslations(registry);
   module->getContext()->appendDialectRegistry(registry);
 
+  // ExecutionEngineOptions holds the transformer by function_ref: keep the
+  // function alive across create().
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      mlir::makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
+                                      /*targetMachine=*/nullptr);
   mlir::ExecutionEngineOptions options;
-  options.transformer = mlir::makeOptimizingTransformer(
-      optLevel, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
+  options.transformer = transformer;
   options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(optLevel);
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)

@@ -51,13 +51,21 @@ static std::vector<std::string> parameterNames(func::FuncOp forward) {
 }
 
 static std::string argName(ArgRole role, unsigned ordinal,
-                           const std::vector<std::string> &params) {
+                           const std::vector<std::string> &params,
+                           OptimizerAttrInterface optimizer) {
   switch (role) {
   case ArgRole::param:
   case ArgRole::param_copy:
     return params[ordinal];
   case ArgRole::grad_acc:
     return "grad." + params[ordinal];
+  case ArgRole::opt_state: {
+    // Each parameter's state tensors are consecutive.
+    unsigned perParam = std::max(1u, optimizer.getNumStateTensors());
+    return (optimizer.getStateName(ordinal % perParam) + "." +
+            params[ordinal / perParam])
+        .str();
+  }
   default:
     return stringifyArgRole(role).str();
   }
@@ -108,7 +116,8 @@ mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
                                   << " has no dps.role";
       KernelArg arg;
       arg.role = role.getValue();
-      arg.name = argName(arg.role, ordinals[arg.role]++, params);
+      arg.name =
+          argName(arg.role, ordinals[arg.role]++, params, step.getOptimizer());
       Type type = func.getArgument(i).getType();
       if (auto shaped = dyn_cast<ShapedType>(type)) {
         arg.shape.assign(shaped.getShape().begin(), shaped.getShape().end());

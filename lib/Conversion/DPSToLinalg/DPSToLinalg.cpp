@@ -20,6 +20,7 @@ void mlir::dps::populateDPSToLinalgPatterns(RewritePatternSet &patterns) {
   populateElementwiseLoweringPatterns(patterns);
   populateLossLoweringPatterns(patterns);
   populateReshapeLoweringPatterns(patterns);
+  populateTrainingLoweringPatterns(patterns);
 }
 
 namespace {

@@ -66,10 +66,11 @@ std::pair<Value, Value> labelIndex(OpBuilder &b, Location loc, Value label,
   Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), label);
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value count = arith::ConstantIndexOp::create(b, loc, classes);
-  Value valid = arith::AndIOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, index, zero),
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, count));
+  Value nonNegative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, index, zero);
+  Value belowCount =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, count);
+  Value valid = arith::AndIOp::create(b, loc, nonNegative, belowCount);
   return {index, valid};
 }
 
@@ -175,12 +176,12 @@ struct MSELowering : OpConversionPattern<MSEOp> {
         rewriter, loc, {adaptor.getPrediction(), adaptor.getTarget()}, init,
         {maps.element, maps.element, maps.row}, rowReduction(),
         [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
-          Value diff =
-              arith::SubFOp::create(b, l, convertFloat(b, l, args[0], f32),
-                                    convertFloat(b, l, args[1], f32));
-          Value term = arith::DivFOp::create(
-              b, l, arith::MulFOp::create(b, l, diff, diff),
-              floatConstant(b, l, f32, classes));
+          Value prediction = convertFloat(b, l, args[0], f32);
+          Value target = convertFloat(b, l, args[1], f32);
+          Value diff = arith::SubFOp::create(b, l, prediction, target);
+          Value count = floatConstant(b, l, f32, classes);
+          Value square = arith::MulFOp::create(b, l, diff, diff);
+          Value term = arith::DivFOp::create(b, l, square, count);
           return {arith::AddFOp::create(b, l, args[2], term)};
         });
     rewriter.replaceOp(op, convertTensor(rewriter, loc, loss,
@@ -208,14 +209,14 @@ struct MSEGradLowering : OpConversionPattern<MSEGradOp> {
         {maps.element, maps.element, maps.row, maps.element},
         parallelIterators(2),
         [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
-          Value diff =
-              arith::SubFOp::create(b, l, convertFloat(b, l, args[0], f32),
-                                    convertFloat(b, l, args[1], f32));
-          Value factor = arith::DivFOp::create(
-              b, l,
-              arith::MulFOp::create(b, l, convertFloat(b, l, args[2], f32),
-                                    floatConstant(b, l, f32, 2.0)),
-              floatConstant(b, l, f32, classes));
+          Value prediction = convertFloat(b, l, args[0], f32);
+          Value target = convertFloat(b, l, args[1], f32);
+          Value diff = arith::SubFOp::create(b, l, prediction, target);
+          Value count = floatConstant(b, l, f32, classes);
+          Value two = floatConstant(b, l, f32, 2.0);
+          Value twice =
+              arith::MulFOp::create(b, l, convertFloat(b, l, args[2], f32), two);
+          Value factor = arith::DivFOp::create(b, l, twice, count);
           return {convertFloat(b, l, arith::MulFOp::create(b, l, factor, diff),
                                resultType)};
         });

@@ -112,9 +112,9 @@ Value mlir::dps::buildContraction(OpBuilder &b, Location loc, Value lhs,
   return buildGeneric(
       b, loc, {lhs, rhs}, init, maps, iterators,
       [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
-        Value product =
-            arith::MulFOp::create(nb, nl, convertFloat(nb, nl, args[0], acc),
-                                  convertFloat(nb, nl, args[1], acc));
+        Value lhsValue = convertFloat(nb, nl, args[0], acc);
+        Value rhsValue = convertFloat(nb, nl, args[1], acc);
+        Value product = arith::MulFOp::create(nb, nl, lhsValue, rhsValue);
         return {arith::AddFOp::create(nb, nl, args[2], product)};
       });
 }

@@ -12,6 +12,7 @@ void populatePoolLoweringPatterns(RewritePatternSet &patterns);
 void populateElementwiseLoweringPatterns(RewritePatternSet &patterns);
 void populateLossLoweringPatterns(RewritePatternSet &patterns);
 void populateReshapeLoweringPatterns(RewritePatternSet &patterns);
+void populateTrainingLoweringPatterns(RewritePatternSet &patterns);
 
 } // namespace dps
 } // namespace mlir

@@ -97,16 +97,24 @@ struct IndexMath {
   }
   /// 0 <= v < bound
   Value inRange(Value v, int64_t bound) {
-    return andI(cmp(arith::CmpIPredicate::sge, v, c(0)),
-                cmp(arith::CmpIPredicate::slt, v, c(bound)));
+    Value nonNegative = cmp(arith::CmpIPredicate::sge, v, c(0));
+    Value below = cmp(arith::CmpIPredicate::slt, v, c(bound));
+    return andI(nonNegative, below);
+  }
+  /// Both coordinates of (y, x) inside an image of `height` x `width`.
+  Value inImage(Value y, Value x, int64_t height, int64_t width) {
+    Value rowInside = inRange(y, height);
+    Value columnInside = inRange(x, width);
+    return andI(rowInside, columnInside);
   }
 };
 
 /// Number of input positions (not padding) in the window starting at `start`
 /// along a dimension of `size`.
 Value validExtent(IndexMath &m, Value start, int64_t window, int64_t size) {
-  return m.sub(m.min(m.add(start, m.c(window)), m.c(size)),
-               m.max(start, m.c(0)));
+  Value end = m.min(m.add(start, m.c(window)), m.c(size));
+  Value begin = m.max(start, m.c(0));
+  return m.sub(end, begin);
 }
 
 struct AvgPool2DLowering : OpConversionPattern<AvgPool2DOp> {
@@ -140,9 +148,9 @@ struct AvgPool2DLowering : OpConversionPattern<AvgPool2DOp> {
             Value x = m.sub(m.mul(linalg::IndexOp::create(b, l, 2),
                                   m.c(w.strides[1])),
                             m.c(w.padding[1]));
-            Value cells =
-                m.mul(validExtent(m, y, w.kernel[0], inputShape[1]),
-                      validExtent(m, x, w.kernel[1], inputShape[2]));
+            Value rows = validExtent(m, y, w.kernel[0], inputShape[1]);
+            Value columns = validExtent(m, x, w.kernel[1], inputShape[2]);
+            Value cells = m.mul(rows, columns);
             count = arith::UIToFPOp::create(
                 b, l, acc, arith::IndexCastUIOp::create(b, l, b.getI64Type(),
                                                         cells));
@@ -211,8 +219,7 @@ struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
           for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
             for (int64_t kx = 0; kx < w.kernel[1]; ++kx) {
               Value y = m.add(top, m.c(ky)), x = m.add(left, m.c(kx));
-              Value inside = m.andI(m.inRange(y, shape[1]),
-                                    m.inRange(x, shape[2]));
+              Value inside = m.inImage(y, x, shape[1], shape[2]);
               Value cy = m.select(inside, y, m.c(0));
               Value cx = m.select(inside, x, m.c(0));
               Value v = tensor::ExtractOp::create(b, l, input,
@@ -260,10 +267,14 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
           Value n = ivs[0], c = ivs[3];
           Value top = m.sub(m.mul(ivs[1], m.c(w.strides[0])), m.c(w.padding[0]));
           Value left = m.sub(m.mul(ivs[2], m.c(w.strides[1])), m.c(w.padding[1]));
-          Value count =
-              includePad ? m.c(w.kernel[0] * w.kernel[1])
-                         : m.mul(validExtent(m, top, w.kernel[0], shape[1]),
-                                 validExtent(m, left, w.kernel[1], shape[2]));
+          Value count;
+          if (includePad) {
+            count = m.c(w.kernel[0] * w.kernel[1]);
+          } else {
+            Value rows = validExtent(m, top, w.kernel[0], shape[1]);
+            Value columns = validExtent(m, left, w.kernel[1], shape[2]);
+            count = m.mul(rows, columns);
+          }
           Value countF = arith::UIToFPOp::create(
               b, l, elementType,
               arith::IndexCastUIOp::create(b, l, b.getI64Type(), count));
@@ -273,8 +284,7 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
           for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
             for (int64_t kx = 0; kx < w.kernel[1]; ++kx) {
               Value y = m.add(top, m.c(ky)), x = m.add(left, m.c(kx));
-              Value inside = m.andI(m.inRange(y, shape[1]),
-                                    m.inRange(x, shape[2]));
+              Value inside = m.inImage(y, x, shape[1], shape[2]);
               Value cy = m.select(inside, y, m.c(0));
               Value cx = m.select(inside, x, m.c(0));
               dx = accumulateAt(b, l, dx, ValueRange{n, cy, cx, c},

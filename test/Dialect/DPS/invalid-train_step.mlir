@@ -115,3 +115,15 @@ func.func @dynamic_features(%x: tensor<?x?xf32>) -> tensor<?x4xf32> {
 dps.train_step @train {forward = @dynamic_features, loss = #dps.loss<softmax_cross_entropy>,
   optimizer = #dps.sgd<lr = 0.1>, schedule = #dps.lr_schedule<constant>,
   ladder = #dps.ladder<[f32]>, batch = 8}
+
+// -----
+
+func.func @branches(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  cf.br ^next
+^next:
+  return %x : tensor<?x4xf32>
+}
+// expected-error @+1 {{'dps.train_step' op forward function @branches must be a single block of layer ops (no control flow between blocks)}}
+dps.train_step @train {forward = @branches, loss = #dps.loss<softmax_cross_entropy>,
+  optimizer = #dps.sgd<lr = 0.1>, schedule = #dps.lr_schedule<constant>,
+  ladder = #dps.ladder<[f32]>, batch = 8}

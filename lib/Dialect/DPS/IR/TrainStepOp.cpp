@@ -57,5 +57,8 @@ TrainStepOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                           << signature.getResult(0);
   if (forward.isExternal())
     return forwardError() << "has no body";
+  if (!forward.getBody().hasOneBlock())
+    return forwardError() << "must be a single block of layer ops (no "
+                             "control flow between blocks)";
   return success();
 }

@@ -116,6 +116,7 @@ double SGDAttr::getLearningRate() const { return getLr(); }
 unsigned SGDAttr::getNumStateTensors() const {
   return getMomentum() == 0.0 ? 0 : 1;
 }
+StringRef SGDAttr::getStateName(unsigned) const { return "momentum_buffer"; }
 
 LogicalResult AdamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                F64 lr, F64 beta1, F64 beta2, F64 epsilon,
@@ -132,3 +133,6 @@ LogicalResult AdamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 double AdamAttr::getLearningRate() const { return getLr(); }
 unsigned AdamAttr::getNumStateTensors() const { return 2; }
+StringRef AdamAttr::getStateName(unsigned index) const {
+  return index == 0 ? "exp_avg" : "exp_avg_sq";
+}

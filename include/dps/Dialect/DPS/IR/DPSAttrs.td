@@ -205,6 +205,9 @@ def DPS_OptimizerAttrInterface : AttrInterface<"OptimizerAttrInterface"> {
     InterfaceMethod<"Base learning rate", "double", "getLearningRate">,
     InterfaceMethod<"Optimizer state tensors kept per parameter",
                     "unsigned", "getNumStateTensors">,
+    InterfaceMethod<"Name of state tensor `index` (PyTorch's name for it)",
+                    "::llvm::StringRef", "getStateName",
+                    (ins "unsigned":$index)>,
   ];
 }
 

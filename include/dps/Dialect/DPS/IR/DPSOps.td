@@ -180,6 +180,7 @@ def DPS_MSEOp : DPS_InferredOp<"mse", [
 }
 
 include "dps/Dialect/DPS/IR/DPSGradientOps.td"
+include "dps/Dialect/DPS/IR/DPSTrainingOps.td"
 
 //===----------------------------------------------------------------------===//
 // Precision conversion
