@@ -2,9 +2,7 @@
 #include "dps/Testing/GradientCheck.h"
 #include "dps/Dialect/DPS/IR/DPSOps.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
-#include "dps/JIT/JitModule.h"
-#include "dps/Pipelines/Pipelines.h"
-#include "dps/Target/KernelManifest.h"
+#include "dps/Testing/TrainStepHarness.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/Format.h"
@@ -25,23 +23,27 @@ int64_t elementCount(const std::vector<int64_t> &shape) {
   return count;
 }
 
-/// Host buffers for every argument of a gradient kernel, and the call.
+/// The gradient kernel's buffers, by role, on top of the harness.
 class GradKernel {
 public:
-  GradKernel(const KernelInfo &info, ::dps::JitModule &jit)
-      : info(info), jit(jit) {
-    for (const KernelArg &arg : info.args) {
-      buffers.emplace_back(arg.shape.empty() ? 0 : elementCount(arg.shape));
+  explicit GradKernel(TrainStepHarness &harness) : harness(harness) {
+    for (const std::string &name :
+         harness.names(KernelKind::grad, ArgRole::param))
+      params.push_back(&harness.buffer(name));
+    for (const std::string &name :
+         harness.names(KernelKind::grad, ArgRole::grad_acc))
+      accumulators.push_back(&harness.buffer(name));
+    for (const KernelArg &arg : harness.kernel(KernelKind::grad).args) {
       if (arg.role == ArgRole::param)
-        params.push_back(buffers.size() - 1);
-      if (arg.role == ArgRole::grad_acc)
-        accumulators.push_back(buffers.size() - 1);
+        paramArgs.push_back(&arg);
       if (arg.role == ArgRole::input)
-        input = buffers.size() - 1;
-      if (arg.role == ArgRole::label)
-        labels = buffers.size() - 1;
+        input = &harness.buffer(arg.name);
+      if (arg.role == ArgRole::label) {
+        labels = &harness.buffer(arg.name);
+        integerLabels = arg.elementType == "i32";
+      }
       if (arg.role == ArgRole::losses)
-        losses = buffers.size() - 1;
+        losses = &harness.buffer(arg.name);
     }
   }
 
@@ -49,44 +51,25 @@ public:
   /// unless `accumulate`.
   LogicalResult run(int64_t rows, bool accumulate = false) {
     if (!accumulate)
-      for (size_t index : accumulators)
-        std::fill(buffers[index].begin(), buffers[index].end(), 0.0f);
-    ::dps::KernelArguments args;
-    for (auto [arg, buffer] : llvm::zip(info.args, buffers)) {
-      if (arg.role == ArgRole::rows)
-        args.index(rows);
-      else
-        args.memref(buffer.data(), arg.shape);
-    }
-    if (llvm::Error error = jit.call(info.name, args)) {
-      llvm::errs() << "error: calling " << info.name << ": "
-                   << llvm::toString(std::move(error)) << "\n";
-      return failure();
-    }
-    return success();
+      for (std::vector<float> *accumulator : accumulators)
+        std::fill(accumulator->begin(), accumulator->end(), 0.0f);
+    return harness.call(KernelKind::grad, rows);
   }
 
   /// Sum of the losses of the first `rows` rows, in double.
   double lossSum(int64_t rows) const {
     double sum = 0;
     for (int64_t r = 0; r < rows; ++r)
-      sum += buffers[losses][r];
+      sum += (*losses)[r];
     return sum;
   }
 
-  const KernelInfo &info;
-  ::dps::JitModule &jit;
-  /// One buffer per argument; i32 labels are stored bit-cast in floats.
-  std::vector<std::vector<float>> buffers;
-  std::vector<size_t> params, accumulators;
-  size_t input = 0, labels = 0, losses = 0;
+  TrainStepHarness &harness;
+  std::vector<std::vector<float> *> params, accumulators;
+  std::vector<const KernelArg *> paramArgs;
+  std::vector<float> *input = nullptr, *labels = nullptr, *losses = nullptr;
+  bool integerLabels = false;
 };
-
-float asFloat(int32_t value) {
-  float result;
-  std::memcpy(&result, &value, sizeof(result));
-  return result;
-}
 
 double norm(llvm::ArrayRef<double> values) {
   double sum = 0;
@@ -133,9 +116,9 @@ private:
 void GradientChecker::fillInputs(int64_t batch) {
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   func::FuncOp forward = step.getForwardFunc();
-  for (auto [ordinal, index] : llvm::enumerate(kernel.params)) {
-    std::vector<float> &buffer = kernel.buffers[index];
-    const KernelArg &arg = kernel.info.args[index];
+  for (auto [ordinal, bufferPtr] : llvm::enumerate(kernel.params)) {
+    std::vector<float> &buffer = *bufferPtr;
+    const KernelArg &arg = *kernel.paramArgs[ordinal];
     if (auto values = forward.getArgAttrOfType<DenseElementsAttr>(
             ordinal + 1, DPSDialect::kParamAttrName)) {
       llvm::transform(values.getValues<float>(), buffer.begin(),
@@ -149,18 +132,17 @@ void GradientChecker::fillInputs(int64_t batch) {
     for (float &v : buffer)
       v = unit(rng) * scale;
   }
-  for (float &v : kernel.buffers[kernel.input])
+  for (float &v : *kernel.input)
     v = unit(rng);
-  const KernelArg &labelArg = kernel.info.args[kernel.labels];
-  std::vector<float> &labels = kernel.buffers[kernel.labels];
-  if (labelArg.elementType == "i32") {
+  std::vector<float> &labels = *kernel.labels;
+  if (kernel.integerLabels) {
     // Classes: the logits' width, i.e. the last dimension of the forward's result.
     auto logits = cast<RankedTensorType>(
         forward.getFunctionType().getResult(0));
     std::uniform_int_distribution<int32_t> classes(
         0, logits.getDimSize(1) - 1);
     for (float &v : labels)
-      v = asFloat(classes(rng));
+      v = bitsOf(classes(rng));
   } else {
     for (float &v : labels)
       v = unit(rng);
@@ -173,8 +155,8 @@ LogicalResult GradientChecker::checkFiniteDifferences(int64_t rows,
   if (failed(kernel.run(rows)))
     return failure();
   std::vector<std::vector<float>> analytic;
-  for (size_t index : kernel.accumulators)
-    analytic.push_back(kernel.buffers[index]);
+  for (std::vector<float> *accumulator : kernel.accumulators)
+    analytic.push_back(*accumulator);
 
   double h = options.stepSize;
   auto lossAt = [&](float &weight, double offset) -> FailureOr<double> {
@@ -189,9 +171,9 @@ LogicalResult GradientChecker::checkFiniteDifferences(int64_t rows,
 
   os << "finite differences (" << rows << " rows, h = " << h
      << ", Richardson from h and h/2):\n";
-  for (auto [ordinal, index] : llvm::enumerate(kernel.params)) {
-    std::vector<float> &weights = kernel.buffers[index];
-    const KernelArg &arg = kernel.info.args[index];
+  for (auto [ordinal, weightsPtr] : llvm::enumerate(kernel.params)) {
+    std::vector<float> &weights = *weightsPtr;
+    const KernelArg &arg = *kernel.paramArgs[ordinal];
     std::vector<size_t> elements(weights.size());
     std::iota(elements.begin(), elements.end(), 0);
     if (elements.size() > options.maxElements) {
@@ -241,31 +223,30 @@ LogicalResult GradientChecker::checkPaddingRows(int64_t rows, bool &ok) {
     os << "padding rows: skipped (the batch is full)\n";
     return success();
   }
-  std::vector<float> &input = kernel.buffers[kernel.input];
-  std::vector<float> &labels = kernel.buffers[kernel.labels];
+  std::vector<float> &input = *kernel.input;
+  std::vector<float> &labels = *kernel.labels;
   size_t inputRow = input.size() / batch, labelRow = labels.size() / batch;
   std::vector<float> savedInput = input, savedLabels = labels;
-  bool integerLabels = kernel.info.args[kernel.labels].elementType == "i32";
+  bool integerLabels = kernel.integerLabels;
   auto fillPadding = [&](float inputValue, float labelValue) {
     std::fill(input.begin() + rows * inputRow, input.end(), inputValue);
     std::fill(labels.begin() + rows * labelRow, labels.end(), labelValue);
   };
   auto snapshot = [&] {
     std::vector<std::vector<float>> outputs;
-    for (size_t index : kernel.accumulators)
-      outputs.push_back(kernel.buffers[index]);
-    outputs.push_back(kernel.buffers[kernel.losses]);
+    for (std::vector<float> *accumulator : kernel.accumulators)
+      outputs.push_back(*accumulator);
+    outputs.push_back(*kernel.losses);
     return outputs;
   };
   // Garbage in the padding: NaN inputs, out-of-range labels, stale losses.
   float nan = std::numeric_limits<float>::quiet_NaN();
-  fillPadding(nan, integerLabels ? asFloat(-7) : nan);
-  std::fill(kernel.buffers[kernel.losses].begin(),
-            kernel.buffers[kernel.losses].end(), nan);
+  fillPadding(nan, integerLabels ? bitsOf(-7) : nan);
+  std::fill(kernel.losses->begin(), kernel.losses->end(), nan);
   if (failed(kernel.run(rows)))
     return failure();
   auto garbage = snapshot();
-  fillPadding(0.0f, integerLabels ? asFloat(0) : 0.0f);
+  fillPadding(0.0f, integerLabels ? bitsOf(0) : 0.0f);
   if (failed(kernel.run(rows)))
     return failure();
   auto clean = snapshot();
@@ -294,16 +275,16 @@ LogicalResult GradientChecker::checkAccumulation(int64_t rows, bool &ok) {
   }
   int64_t batch = step.getBatch();
   int64_t first = rows / 2, second = rows - first;
-  std::vector<float> &input = kernel.buffers[kernel.input];
-  std::vector<float> &labels = kernel.buffers[kernel.labels];
+  std::vector<float> &input = *kernel.input;
+  std::vector<float> &labels = *kernel.labels;
   size_t inputRow = input.size() / batch, labelRow = labels.size() / batch;
   std::vector<float> savedInput = input, savedLabels = labels;
 
   if (failed(kernel.run(rows)))
     return failure();
   std::vector<std::vector<float>> whole;
-  for (size_t index : kernel.accumulators)
-    whole.push_back(kernel.buffers[index]);
+  for (std::vector<float> *accumulator : kernel.accumulators)
+    whole.push_back(*accumulator);
 
   // The first half as one micro-batch, then the second half moved to the
   // front of the buffers as another, into the same accumulators.
@@ -319,9 +300,8 @@ LogicalResult GradientChecker::checkAccumulation(int64_t rows, bool &ok) {
   labels = savedLabels;
 
   double worst = 0;
-  for (auto [index, expected] : llvm::zip(kernel.accumulators, whole))
-    worst = std::max(worst,
-                     relativeDifference(kernel.buffers[index], expected));
+  for (auto [accumulator, expected] : llvm::zip(kernel.accumulators, whole))
+    worst = std::max(worst, relativeDifference(*accumulator, expected));
   bool passed = worst < 1e-5;
   ok &= passed;
   os << llvm::format("accumulation (%lld + %lld rows into the same "
@@ -354,46 +334,14 @@ LogicalResult GradientChecker::run() {
 LogicalResult mlir::dps::runGradientChecks(ModuleOp model,
                                            const GradientCheckOptions &options,
                                            llvm::raw_ostream &os) {
-  MLIRContext *ctx = model.getContext();
-  // The ABI, read off the expanded dps IR.
-  OwningOpRef<ModuleOp> expanded = model.clone();
-  PassManager autodiff(ctx);
-  autodiff.addPass(createDPSAutodiff());
-  if (failed(autodiff.run(*expanded)))
+  FailureOr<std::unique_ptr<TrainStepHarness>> harness =
+      TrainStepHarness::compile(model, options.step);
+  if (failed(harness))
     return failure();
-  FailureOr<KernelManifest> manifest =
-      buildKernelManifest(*expanded, options.step);
-  if (failed(manifest))
-    return failure();
-  const KernelInfo *gradInfo = nullptr;
-  for (const KernelInfo &kernel : manifest->kernels)
-    if (kernel.kind == KernelKind::grad && kernel.precision == "f32")
-      gradInfo = &kernel;
-  if (!gradInfo)
-    return model.emitError() << "no f32 gradient kernel to check";
-  for (const KernelArg &arg : gradInfo->args)
-    if (arg.elementType != "f32" && arg.elementType != "i32" &&
-        arg.elementType != "index")
-      return model.emitError() << "gradient checks run f32 kernels; argument '"
-                               << arg.name << "' is " << arg.elementType;
-
-  // The kernels, compiled.
-  OwningOpRef<ModuleOp> lowered = model.clone();
-  PassManager pipeline(ctx);
-  buildLowerToLLVMPipeline(pipeline, LowerToLLVMOptions());
-  if (failed(pipeline.run(*lowered)))
-    return failure();
-  auto jit = ::dps::JitModule::compile(*lowered);
-  if (!jit)
-    return model.emitError() << "JIT compilation failed: "
-                             << llvm::toString(jit.takeError());
-
-  TrainStepOp step;
-  for (TrainStepOp candidate : model.getOps<TrainStepOp>())
-    if (candidate.getSymName() == manifest->trainStep)
-      step = candidate;
-  GradKernel kernel(*gradInfo, **jit);
-  os << "gradient kernel " << gradInfo->name << " of @" << manifest->trainStep
-     << " (batch " << manifest->batch << ")\n";
-  return GradientChecker(kernel, model, step, options, os).run();
+  GradKernel kernel(**harness);
+  const KernelManifest &manifest = (*harness)->manifest();
+  os << "gradient kernel " << (*harness)->kernel(KernelKind::grad).name
+     << " of @" << manifest.trainStep << " (batch " << manifest.batch
+     << ")\n";
+  return GradientChecker(kernel, model, (*harness)->step(), options, os).run();
 }

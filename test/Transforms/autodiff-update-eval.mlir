@@ -1,0 +1,78 @@
+// RUN: dps-opt %s -dps-autodiff -split-input-file | FileCheck %s
+
+// SGD with momentum: one momentum buffer per parameter; the accumulated
+// gradient is a sum over `rows` samples, scaled by 1 / rows; accumulators are
+// cleared after the step.
+// CHECK-LABEL: func.func @mlp_train_update(
+// CHECK-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xf32> {dps.param = #dps.init<he_normal>, dps.role = #dps.role<param>}
+// CHECK-SAME: %[[B:[a-z0-9]+]]: tensor<3xf32> {dps.param = #dps.init<zeros>, dps.role = #dps.role<param>}
+// CHECK-SAME: %[[MW:[a-z0-9]+]]: tensor<4x3xf32> {dps.role = #dps.role<opt_state>}
+// CHECK-SAME: %[[MB:[a-z0-9]+]]: tensor<3xf32> {dps.role = #dps.role<opt_state>}
+// CHECK-SAME: %[[GW:[a-z0-9]+]]: tensor<4x3xf32> {dps.role = #dps.role<grad_acc>}
+// CHECK-SAME: %[[GB:[a-z0-9]+]]: tensor<3xf32> {dps.role = #dps.role<grad_acc>}
+// CHECK-SAME: %[[ROWS:[a-z0-9]+]]: index {dps.role = #dps.role<rows>}
+// CHECK-SAME: %[[STEP:[a-z0-9]+]]: i64 {dps.role = #dps.role<step>}
+// CHECK-SAME: %[[TOTAL:[a-z0-9]+]]: i64 {dps.role = #dps.role<total_steps>})
+// CHECK-SAME: -> (tensor<4x3xf32>, tensor<3xf32>, tensor<4x3xf32>, tensor<3xf32>, tensor<4x3xf32>, tensor<3xf32>)
+// CHECK-SAME: attributes {dps.kernel = #dps.kernel<update>, dps.precision = #dps.precision<f32>, dps.train_step = @mlp_train}
+// CHECK: %[[N:.*]] = arith.index_castui %[[ROWS]] : index to i64
+// CHECK: %[[NF:.*]] = arith.uitofp %[[N]] : i64 to f32
+// CHECK: %[[SCALE:.*]] = arith.divf
+// CHECK: %[[LR:.*]] = dps.learning_rate %[[STEP]], %[[TOTAL]] schedule <cosine> base 5.000000e-02
+// CHECK: %[[W1:.*]], %[[MW1:.*]] = dps.optimizer_step %[[W]], %[[GW]] state(%[[MW]] : tensor<4x3xf32>) lr %[[LR]] step %[[STEP]] scale %[[SCALE]] using(#dps.sgd<lr = 5.000000e-02, momentum = 9.000000e-01>)
+// CHECK: %[[ZW:.*]] = linalg.fill {{.*}} outs(%[[GW]] : tensor<4x3xf32>)
+// CHECK: %[[B1:.*]], %[[MB1:.*]] = dps.optimizer_step %[[B]], %[[GB]] state(%[[MB]] : tensor<3xf32>)
+// CHECK: %[[ZB:.*]] = linalg.fill {{.*}} outs(%[[GB]] : tensor<3xf32>)
+// CHECK: return %[[W1]], %[[B1]], %[[MW1]], %[[MB1]], %[[ZW]], %[[ZB]]
+
+// The eval kernel: the forward pass and loss on the valid rows, and argmax
+// predictions, both zero past the valid rows.
+// CHECK-LABEL: func.func @mlp_train_eval(
+// CHECK-SAME: %{{.*}}: tensor<16x4xf32> {dps.role = #dps.role<input>}
+// CHECK-SAME: %{{.*}}: tensor<16xi32> {dps.role = #dps.role<label>}
+// CHECK-SAME: %[[ROWS:[a-z0-9]+]]: index {dps.role = #dps.role<rows>}
+// CHECK-SAME: %[[LOSSES:[a-z0-9]+]]: tensor<16xf32> {dps.role = #dps.role<losses>}
+// CHECK-SAME: %[[PRED:[a-z0-9]+]]: tensor<16xi32> {dps.role = #dps.role<predictions>})
+// CHECK-SAME: -> (tensor<16xf32>, tensor<16xi32>)
+// CHECK-SAME: attributes {dps.kernel = #dps.kernel<eval>
+// CHECK: %[[LOGITS:.*]] = dps.dense
+// CHECK: %[[L:.*]] = dps.softmax_cross_entropy %[[LOGITS]]
+// CHECK: %[[P:.*]] = dps.argmax %[[LOGITS]] : tensor<?x3xf32>
+// CHECK: linalg.fill {{.*}} outs(%[[LOSSES]] : tensor<16xf32>)
+// CHECK: tensor.insert_slice %[[L]]
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK: linalg.fill ins(%[[ZERO]] : i32) outs(%[[PRED]] : tensor<16xi32>)
+// CHECK: tensor.insert_slice %[[P]]
+func.func @mlp(%x: tensor<?x4xf32>, %w: tensor<4x3xf32> {dps.param = #dps.init<he_normal>},
+               %b: tensor<3xf32> {dps.param = #dps.init<zeros>}) -> tensor<?x3xf32> {
+  %y = dps.dense %x, %w, %b : tensor<?x4xf32>, tensor<4x3xf32>, tensor<3xf32>
+  return %y : tensor<?x3xf32>
+}
+dps.train_step @mlp_train {forward = @mlp, loss = #dps.loss<softmax_cross_entropy>,
+  optimizer = #dps.sgd<lr = 0.05, momentum = 0.9>, schedule = #dps.lr_schedule<cosine>,
+  ladder = #dps.ladder<[f32]>, batch = 16}
+
+// -----
+
+// Adam keeps two moments per parameter, consecutive; plain SGD none.
+// CHECK-LABEL: func.func @sgd_update(
+// CHECK-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xf32> {dps.param = #dps.init<he_normal>, dps.role = #dps.role<param>}
+// CHECK-SAME: %[[G:[a-z0-9]+]]: tensor<4x3xf32> {dps.role = #dps.role<grad_acc>}
+// CHECK: dps.optimizer_step %[[W]], %[[G]] lr
+// CHECK-LABEL: func.func @adam_update(
+// CHECK-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xf32> {dps.param = #dps.init<he_normal>, dps.role = #dps.role<param>}
+// CHECK-SAME: %[[M:[a-z0-9]+]]: tensor<4x3xf32> {dps.role = #dps.role<opt_state>}
+// CHECK-SAME: %[[V:[a-z0-9]+]]: tensor<4x3xf32> {dps.role = #dps.role<opt_state>}
+// CHECK-SAME: %[[G:[a-z0-9]+]]: tensor<4x3xf32> {dps.role = #dps.role<grad_acc>}
+// CHECK: dps.learning_rate %{{.*}}, %{{.*}} schedule <step, period = 5.000000e-01, gamma = 1.000000e-01> base 1.000000e-03
+// CHECK: dps.optimizer_step %[[W]], %[[G]] state(%[[M]], %[[V]] : tensor<4x3xf32>, tensor<4x3xf32>)
+func.func @net(%x: tensor<?x4xf32>, %w: tensor<4x3xf32> {dps.param = #dps.init<he_normal>}) -> tensor<?x3xf32> {
+  %y = dps.dense %x, %w : tensor<?x4xf32>, tensor<4x3xf32>
+  return %y : tensor<?x3xf32>
+}
+dps.train_step @sgd {forward = @net, loss = #dps.loss<mse>,
+  optimizer = #dps.sgd<lr = 0.1>, schedule = #dps.lr_schedule<constant>,
+  ladder = #dps.ladder<[f32]>, batch = 8}
+dps.train_step @adam {forward = @net, loss = #dps.loss<mse>,
+  optimizer = #dps.adam<lr = 1.0e-3>, schedule = #dps.lr_schedule<step, period = 0.5, gamma = 0.1>,
+  ladder = #dps.ladder<[f32]>, batch = 8}
