@@ -16,6 +16,7 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%dps_src_root", config.dps_src_root))
 config.substitutions.append(("%dps_lib_dir", config.dps_lib_dir))
+config.substitutions.append(("%dps_tools_dir", config.dps_tools_dir))
 config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])

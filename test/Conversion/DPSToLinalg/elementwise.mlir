@@ -43,22 +43,48 @@ func.func @activation_grads(%g: tensor<?x8xf32>, %x: tensor<?x8xf32>) -> (tensor
 
 // -----
 
-// Casts: scale in f32, clamp to the target's largest finite value when
-// saturating, then round to nearest even.
+// Casts: widen, scale in f32, then round. Rounding to bf16 and f8 works on the
+// bit patterns (integer ops, no library calls, subnormals kept, saturation
+// and stochastic rounding available); f8 widens bit by bit too.
 // CHECK-LABEL: func.func @casts
 // CHECK-SAME: (%{{.*}}: tensor<4xf32>, %[[S:.*]]: f32)
 // CHECK: linalg.generic
-// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK: arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.trunci %{{.*}} : i32 to i16
+// CHECK: arith.bitcast %{{.*}} : i16 to bf16
 // CHECK: linalg.generic
 // CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %[[S]] : f32
-// CHECK: %[[HI:.*]] = arith.minimumf %[[M]], %{{.*}} : f32
-// CHECK: %[[LO:.*]] = arith.maximumf %[[HI]], %{{.*}} : f32
-// CHECK: arith.truncf %[[LO]] : f32 to f8E4M3FN
+// CHECK: arith.bitcast %[[M]] : f32 to i32
+// CHECK-NOT: arith.truncf
+// CHECK: arith.trunci %{{.*}} : i32 to i8
+// CHECK: arith.bitcast %{{.*}} : i8 to f8E4M3FN
 // CHECK: linalg.generic
 // CHECK: arith.extf %{{.*}} : bf16 to f32
-func.func @casts(%x: tensor<4xf32>, %s: f32) -> (tensor<4xbf16>, tensor<4xf8E4M3FN>, tensor<4xf32>) {
+// CHECK: linalg.generic
+// CHECK: arith.bitcast %{{.*}} : f8E4M3FN to i8
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: arith.bitcast %{{.*}} : i32 to f32
+func.func @casts(%x: tensor<4xf32>, %s: f32) -> (tensor<4xbf16>, tensor<4xf8E4M3FN>, tensor<4xf32>, tensor<4xf32>) {
   %a = dps.cast %x : tensor<4xf32> to tensor<4xbf16>
   %b = dps.cast %x scale %s saturate : tensor<4xf32> to tensor<4xf8E4M3FN>
   %c = dps.cast %a : tensor<4xbf16> to tensor<4xf32>
-  return %a, %b, %c : tensor<4xbf16>, tensor<4xf8E4M3FN>, tensor<4xf32>
+  %d = dps.cast %b : tensor<4xf8E4M3FN> to tensor<4xf32>
+  return %a, %b, %c, %d : tensor<4xbf16>, tensor<4xf8E4M3FN>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Stochastic rounding draws its bits from a hash of the seed and the
+// element's linear index.
+// CHECK-LABEL: func.func @stochastic
+// CHECK: linalg.generic
+// CHECK: linalg.index 0
+// CHECK: linalg.index 1
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i32
+// CHECK: arith.xori
+// CHECK: arith.shrui
+// CHECK: arith.bitcast %{{.*}} : i8 to f8E5M2
+func.func @stochastic(%x: tensor<?x8xf32>, %seed: i64) -> tensor<?x8xf8E5M2> {
+  %y = dps.cast %x rounding stochastic seed %seed : tensor<?x8xf32> to tensor<?x8xf8E5M2>
+  return %y : tensor<?x8xf8E5M2>
 }

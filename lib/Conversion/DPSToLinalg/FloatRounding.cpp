@@ -1,0 +1,194 @@
+//===- FloatRounding.cpp - narrow-float conversions as integer code --------===//
+#include "FloatRounding.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace mlir::dps;
+
+namespace {
+
+/// i32 arithmetic shorthands.
+struct I32Math {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, static_cast<int32_t>(v), 32);
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value andI(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value orI(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
+  Value xorI(Value x, Value y) { return arith::XOrIOp::create(b, loc, x, y); }
+  Value shr(Value x, int64_t s) {
+    return arith::ShRUIOp::create(b, loc, x, c(s));
+  }
+  Value shl(Value x, int64_t s) {
+    return arith::ShLIOp::create(b, loc, x, c(s));
+  }
+  Value ult(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value ugt(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, x, y);
+  }
+  Value eq(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  }
+  Value select(Value cond, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, cond, x, y);
+  }
+};
+
+/// What the bit manipulation needs to know about a narrow format.
+struct NarrowFormat {
+  unsigned width;       // total bits
+  unsigned mantissa;    // explicit mantissa bits
+  int bias;             // exponent bias
+  int minExponent;      // exponent of the smallest normal, 1 - bias
+  uint32_t maxFinite;   // magnitude bits of the largest finite value
+  uint32_t nan;         // magnitude bits of the canonical NaN
+  std::optional<uint32_t> infinity;
+
+  static NarrowFormat of(FloatType type) {
+    const llvm::fltSemantics &sem = type.getFloatSemantics();
+    NarrowFormat f;
+    f.width = llvm::APFloat::semanticsSizeInBits(sem);
+    f.mantissa = llvm::APFloat::semanticsPrecision(sem) - 1;
+    f.minExponent = llvm::APFloat::semanticsMinExponent(sem);
+    f.bias = 1 - f.minExponent;
+    uint32_t signBit = 1u << (f.width - 1);
+    f.maxFinite = llvm::APFloat::getLargest(sem).bitcastToAPInt().getZExtValue();
+    f.nan = llvm::APFloat::getNaN(sem).bitcastToAPInt().getZExtValue() &
+            (signBit - 1);
+    if (llvm::APFloat::semanticsHasInf(sem))
+      f.infinity =
+          llvm::APFloat::getInf(sem).bitcastToAPInt().getZExtValue();
+    return f;
+  }
+};
+
+} // namespace
+
+Value mlir::dps::hashBits(OpBuilder &b, Location loc, Value seed,
+                          Value counter) {
+  I32Math m{b, loc};
+  Value h = m.xorI(seed, m.mul(counter, m.c(0x9E3779B9)));
+  h = m.xorI(h, m.shr(h, 16));
+  h = m.mul(h, m.c(0x85EBCA6B));
+  h = m.xorI(h, m.shr(h, 13));
+  h = m.mul(h, m.c(0xC2B2AE35));
+  return m.xorI(h, m.shr(h, 16));
+}
+
+Value mlir::dps::roundToNarrowFloat(OpBuilder &b, Location loc, Value value,
+                                    FloatType target, bool saturate,
+                                    Value randomBits) {
+  NarrowFormat f = NarrowFormat::of(target);
+  I32Math m{b, loc};
+  Type i32 = b.getI32Type();
+  Type f32 = b.getF32Type();
+  unsigned shift = 23 - f.mantissa;
+
+  Value bits = arith::BitcastOp::create(b, loc, i32, value);
+  Value sign = m.andI(bits, m.c(0x80000000));
+  Value magnitude = m.andI(bits, m.c(0x7FFFFFFF));
+  Value isNaN = m.ugt(magnitude, m.c(0x7F800000));
+
+  // Normal numbers: round the f32 mantissa to `mantissa` bits on the bit
+  // pattern (a carry moves into the exponent), then rebias the exponent.
+  Value increment;
+  if (randomBits) {
+    increment = m.andI(randomBits, m.c((1 << shift) - 1));
+  } else {
+    Value lsb = m.andI(m.shr(magnitude, shift), m.c(1));
+    increment = m.add(m.c((1 << (shift - 1)) - 1), lsb);
+  }
+  Value rounded = m.shr(m.add(magnitude, increment), shift);
+  Value code = m.sub(rounded, m.c(int64_t(127 - f.bias) << f.mantissa));
+
+  // Below the smallest normal (unless the exponent ranges agree, as for
+  // bf16): the value in units of the smallest subnormal, rounded to an
+  // integer in f32, which is exact there. 2^mantissa is the smallest normal.
+  if (f.bias != 127) {
+    Value normalFloor = m.c(int64_t(f.minExponent + 127) << 23);
+    Value isSubnormal = m.ult(magnitude, normalFloor);
+    Value absValue = arith::BitcastOp::create(b, loc, f32, magnitude);
+    Value units = arith::MulFOp::create(
+        b, loc, absValue,
+        arith::ConstantOp::create(
+            b, loc,
+            b.getF32FloatAttr(std::ldexp(1.0f, f.mantissa - f.minExponent))));
+    Value integral;
+    if (randomBits) {
+      // floor(units + u), u uniform in [0, 1) from the high 24 random bits.
+      Value uniform = arith::MulFOp::create(
+          b, loc,
+          arith::UIToFPOp::create(b, loc, f32, m.shr(randomBits, 8)),
+          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0x1p-24f)));
+      integral = arith::FPToUIOp::create(
+          b, loc, i32, arith::AddFOp::create(b, loc, units, uniform));
+    } else {
+      // Adding and subtracting 2^23 rounds to an integer, ties to even.
+      Value magic =
+          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0x1p23f));
+      Value up = arith::AddFOp::create(b, loc, units, magic);
+      integral = arith::FPToUIOp::create(
+          b, loc, i32, arith::SubFOp::create(b, loc, up, magic));
+    }
+    code = m.select(isSubnormal, integral, code);
+  }
+
+  // Out of range: saturate, or infinity, or NaN where there is no infinity.
+  Value overflow = m.ugt(code, m.c(f.maxFinite));
+  Value overflowCode =
+      saturate ? m.c(f.maxFinite) : m.c(f.infinity ? *f.infinity : f.nan);
+  code = m.select(overflow, overflowCode, code);
+  code = m.select(isNaN, m.c(f.nan), code);
+
+  Value withSign = m.orI(m.shr(sign, 32 - f.width), code);
+  Type narrowInt = b.getIntegerType(f.width);
+  Value truncated = arith::TruncIOp::create(b, loc, narrowInt, withSign);
+  return arith::BitcastOp::create(b, loc, target, truncated);
+}
+
+Value mlir::dps::widenNarrowFloat(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<FloatType>(value.getType());
+  NarrowFormat f = NarrowFormat::of(type);
+  I32Math m{b, loc};
+  Type i32 = b.getI32Type();
+  Type f32 = b.getF32Type();
+
+  Value narrowBits = arith::BitcastOp::create(
+      b, loc, b.getIntegerType(f.width), value);
+  Value bits = arith::ExtUIOp::create(b, loc, i32, narrowBits);
+  Value signBit = m.shl(m.shr(bits, f.width - 1), 31);
+  Value magnitude = m.andI(bits, m.c((1u << (f.width - 1)) - 1));
+  Value exponent = m.shr(magnitude, f.mantissa);
+  Value mantissa = m.andI(magnitude, m.c((1u << f.mantissa) - 1));
+
+  // Normal: rebias the exponent, align the mantissa.
+  Value normal = m.orI(
+      m.shl(m.add(exponent, m.c(127 - f.bias)), 23),
+      m.shl(mantissa, 23 - f.mantissa));
+  // Subnormal (exponent 0): mantissa * 2^(minExponent - mantissa), exact.
+  Value subnormal = arith::BitcastOp::create(
+      b, loc, i32,
+      arith::MulFOp::create(
+          b, loc, arith::UIToFPOp::create(b, loc, f32, mantissa),
+          arith::ConstantOp::create(
+              b, loc,
+              b.getF32FloatAttr(
+                  std::ldexp(1.0f, f.minExponent - int(f.mantissa))))));
+  Value result = m.select(m.eq(exponent, m.c(0)), subnormal, normal);
+  // Beyond the largest finite value: infinity or NaN.
+  Value special = m.ugt(magnitude, m.c(f.maxFinite));
+  Value specialBits = m.c(0x7FC00000);
+  if (f.infinity)
+    specialBits = m.select(m.eq(magnitude, m.c(*f.infinity)),
+                           m.c(0x7F800000), specialBits);
+  result = m.select(special, specialBits, result);
+  return arith::BitcastOp::create(b, loc, f32, m.orI(result, signBit));
+}
