@@ -18,8 +18,10 @@ using namespace mlir;
 
 void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
                                          const LowerToLLVMOptions &options) {
-  // dps: derive the kernels, lower them to linalg on tensors.
+  // dps: derive the kernels, one gradient kernel per rung, lower them to
+  // linalg on tensors.
   pm.addPass(createDPSAutodiff());
+  pm.addPass(createDPSSpecializePrecision());
   pm.addPass(createConvertDPSToLinalg());
   pm.addPass(createDPSFinalizeKernels());
   pm.addPass(createCanonicalizerPass());
@@ -27,6 +29,7 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
 
   // Tensors to buffers: kernels write their outputs into the buffers the
   // runtime passes, and return nothing.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

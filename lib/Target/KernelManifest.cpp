@@ -55,8 +55,13 @@ static std::string argName(ArgRole role, unsigned ordinal,
                            OptimizerAttrInterface optimizer) {
   switch (role) {
   case ArgRole::param:
-  case ArgRole::param_copy:
     return params[ordinal];
+  case ArgRole::param_copy:
+    // f8 copies are followed by their scales.
+    return ordinal < params.size() ? params[ordinal]
+                                   : "scale." + params[ordinal - params.size()];
+  case ArgRole::amax:
+    return ordinal == 0 ? "amax.scaling" : "amax.observed";
   case ArgRole::grad_acc:
     return "grad." + params[ordinal];
   case ArgRole::opt_state: {

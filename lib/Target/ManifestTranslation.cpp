@@ -19,6 +19,7 @@ static LogicalResult writeManifest(ModuleOp module, raw_ostream &os) {
   if (!expanded) {
     PassManager pm(module.getContext());
     pm.addPass(createDPSAutodiff());
+    pm.addPass(createDPSSpecializePrecision());
     if (failed(pm.run(module)))
       return failure();
   }

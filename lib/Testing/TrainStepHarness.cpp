@@ -25,6 +25,7 @@ TrainStepHarness::compile(ModuleOp model, llvm::StringRef stepName) {
   OwningOpRef<ModuleOp> expanded = model.clone();
   PassManager autodiff(ctx);
   autodiff.addPass(createDPSAutodiff());
+  autodiff.addPass(createDPSSpecializePrecision());
   if (failed(autodiff.run(*expanded)))
     return failure();
   FailureOr<KernelManifest> manifest =
@@ -40,14 +41,16 @@ TrainStepHarness::compile(ModuleOp model, llvm::StringRef stepName) {
     for (const KernelArg &arg : kernel.args) {
       if (arg.shape.empty())
         continue;
-      if (arg.elementType != "f32" && arg.elementType != "i32")
-        return model.emitError()
-               << "the test harness runs f32 kernels; argument '" << arg.name
-               << "' of " << kernel.name << " is " << arg.elementType;
       int64_t count = 1;
       for (int64_t dim : arg.shape)
         count *= dim;
-      harness->buffers[arg.name].resize(count);
+      std::string key = TrainStepHarness::key(kernel, arg);
+      if (arg.elementType == "f32" || arg.elementType == "i32")
+        harness->buffers[key].resize(count);
+      else if (arg.elementType == "bf16" || arg.elementType == "f16")
+        harness->narrowBuffers[key].resize(2 * count);
+      else
+        harness->narrowBuffers[key].resize(count);
     }
 
   // The kernels, compiled.
@@ -64,33 +67,56 @@ TrainStepHarness::compile(ModuleOp model, llvm::StringRef stepName) {
   return harness;
 }
 
-const KernelInfo &TrainStepHarness::kernel(KernelKind kind) const {
+std::string TrainStepHarness::key(const KernelInfo &kernel,
+                                  const KernelArg &arg) {
+  bool rungPrivate =
+      arg.role == ArgRole::param_copy || arg.role == ArgRole::amax ||
+      arg.role == ArgRole::overflow || arg.role == ArgRole::loss_scale ||
+      (arg.role == ArgRole::input && kernel.precision != "f32");
+  return rungPrivate ? kernel.precision + "/" + arg.name : arg.name;
+}
+
+const KernelInfo &TrainStepHarness::kernel(KernelKind kind,
+                                           llvm::StringRef precision) const {
   for (const KernelInfo &kernel : kernelManifest.kernels)
-    if (kernel.kind == kind && kernel.precision == "f32")
+    if (kernel.kind == kind &&
+        (kernel.precision == precision || kind == KernelKind::update ||
+         kind == KernelKind::eval))
       return kernel;
-  llvm_unreachable("dps-autodiff derives an f32 kernel of every kind");
+  llvm::report_fatal_error("no kernel of that kind at that precision");
 }
 
 std::vector<float> &TrainStepHarness::buffer(llvm::StringRef name) {
   auto it = buffers.find(name);
-  assert(it != buffers.end() && "no kernel argument of that name");
+  if (it == buffers.end())
+    llvm::report_fatal_error("no 4-byte kernel buffer named " + name);
   return it->second;
 }
 
-std::vector<std::string> TrainStepHarness::names(KernelKind kind,
-                                                 ArgRole role) const {
+std::vector<uint8_t> &TrainStepHarness::narrowBuffer(llvm::StringRef name) {
+  auto it = narrowBuffers.find(name);
+  if (it == narrowBuffers.end())
+    llvm::report_fatal_error("no narrow kernel buffer named " + name);
+  return it->second;
+}
+
+std::vector<std::string> TrainStepHarness::names(KernelKind kind, ArgRole role,
+                                                 llvm::StringRef precision) const {
+  const KernelInfo &info = kernel(kind, precision);
   std::vector<std::string> result;
-  for (const KernelArg &arg : kernel(kind).args)
+  for (const KernelArg &arg : info.args)
     if (arg.role == role)
-      result.push_back(arg.name);
+      result.push_back(key(info, arg));
   return result;
 }
 
 LogicalResult TrainStepHarness::call(KernelKind kind, int64_t rows,
-                                     int64_t stepIndex, int64_t totalSteps) {
-  const KernelInfo &info = kernel(kind);
+                                     int64_t stepIndex, int64_t totalSteps,
+                                     llvm::StringRef precision) {
+  const KernelInfo &info = kernel(kind, precision);
   ::dps::KernelArguments args;
   for (const KernelArg &arg : info.args) {
+    std::string name = key(info, arg);
     switch (arg.role) {
     case ArgRole::rows:
       args.index(rows);
@@ -101,8 +127,14 @@ LogicalResult TrainStepHarness::call(KernelKind kind, int64_t rows,
     case ArgRole::total_steps:
       args.index(totalSteps);
       break;
+    case ArgRole::loss_scale:
+      args.f32(scalars.count(name) ? scalars.find(name)->second : 1.0f);
+      break;
     default:
-      args.memref(buffer(arg.name).data(), arg.shape);
+      if (buffers.count(name))
+        args.memref(buffer(name).data(), arg.shape);
+      else
+        args.memref(narrowBuffer(name).data(), arg.shape);
     }
   }
   if (llvm::Error error = jit->call(info.name, args)) {

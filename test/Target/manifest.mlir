@@ -1,18 +1,18 @@
 // RUN: dps-translate --dps-to-manifest %dps_src_root/examples/mlp.mlir | FileCheck %s
-// RUN: dps-opt -dps-autodiff %dps_src_root/examples/cnn.mlir | dps-translate --dps-to-manifest | FileCheck %s --check-prefix=CNN
+// RUN: dps-opt -dps-autodiff -dps-specialize-precision %dps_src_root/examples/cnn.mlir | dps-translate --dps-to-manifest | FileCheck %s --check-prefix=CNN
 
+// The bf16 rung's gradient kernel: its own parameter copies and input batch
+// at bf16, f32 accumulators and losses, an overflow flag.
 // CHECK: "batch": 128,
 // CHECK: "kernels": [
-// CHECK: "args": [
-// CHECK: "element_type": "f32",
-// CHECK-NEXT: "init": "he_normal",
+// CHECK: "element_type": "bf16",
 // CHECK-NEXT: "layout": "row_major",
 // CHECK-NEXT: "name": "dense0.weight",
-// CHECK-NEXT: "role": "param",
+// CHECK-NEXT: "role": "param_copy",
 // CHECK-NEXT: "shape": [
 // CHECK-NEXT: 784,
 // CHECK-NEXT: 256
-// CHECK: "name": "dense0.bias",
+// CHECK: "element_type": "bf16",
 // CHECK: "name": "input",
 // CHECK-NEXT: "role": "input",
 // CHECK-NEXT: "shape": [
@@ -24,12 +24,50 @@
 // CHECK: "name": "rows",
 // CHECK-NEXT: "role": "rows",
 // CHECK-NEXT: "shape": []
+// CHECK: "element_type": "f32",
 // CHECK: "name": "grad.dense0.weight",
 // CHECK-NEXT: "role": "grad_acc",
 // CHECK: "name": "losses",
+// CHECK: "name": "overflow",
+// CHECK-NEXT: "role": "overflow",
 // CHECK: "kind": "grad",
-// CHECK-NEXT: "name": "mlp_train_grad",
+// CHECK-NEXT: "name": "mlp_train_grad_bf16",
+// CHECK-NEXT: "precision": "bf16"
+// Its refresh kernel: f32 master weights (with their initialisers) in,
+// bf16 copies out.
+// CHECK: "element_type": "f32",
+// CHECK-NEXT: "init": "he_normal",
+// CHECK-NEXT: "layout": "row_major",
+// CHECK-NEXT: "name": "dense0.weight",
+// CHECK-NEXT: "role": "param",
+// CHECK: "kind": "refresh",
+// CHECK-NEXT: "name": "mlp_train_refresh_bf16",
+// The f8 rung: scaled copies with their scales, amax in and out.
+// CHECK: "element_type": "f8E4M3FN",
+// CHECK: "name": "dense0.weight",
+// CHECK-NEXT: "role": "param_copy",
+// CHECK: "name": "scale.dense0.weight",
+// CHECK-NEXT: "role": "param_copy",
+// CHECK: "name": "amax.scaling",
+// CHECK-NEXT: "role": "amax",
+// CHECK-NEXT: "shape": [
+// CHECK-NEXT: 5
+// CHECK: "name": "amax.observed",
+// CHECK: "name": "mlp_train_grad_f8E4M3FN",
+// CHECK: "name": "mlp_train_refresh_f8E4M3FN",
+// CHECK: "name": "mlp_train_grad_f32",
 // CHECK-NEXT: "precision": "f32"
+// The update: momentum buffers and the step counters.
+// CHECK: "name": "momentum_buffer.dense0.weight",
+// CHECK-NEXT: "role": "opt_state",
+// CHECK: "name": "step",
+// CHECK: "name": "total_steps",
+// CHECK: "kind": "update",
+// CHECK-NEXT: "name": "mlp_train_update",
+// CHECK: "name": "predictions",
+// CHECK-NEXT: "role": "predictions",
+// CHECK: "kind": "eval",
+// CHECK-NEXT: "name": "mlp_train_eval",
 // CHECK: "ladder": [
 // CHECK-NEXT: "f32",
 // CHECK-NEXT: "bf16",
@@ -42,4 +80,4 @@
 // CNN: "name": "conv2d1.filter",
 // CNN: "name": "dense0.weight",
 // CNN: "name": "dense1.bias",
-// CNN: "name": "cnn_train_grad",
+// CNN: "name": "cnn_train_grad_bf16",

@@ -2,8 +2,11 @@
 //
 // Compiles a model's train step (dps-lower-to-llvm + JIT) and holds a host
 // buffer for every kernel argument, shared by name across kernels: the
-// parameters the gradient kernel reads are the ones the update writes. Used
-// by the numeric checks (dps-gradcheck, dps-replay); the runtime has its own.
+// parameters the gradient kernel reads are the ones the update writes, the
+// copy a refresh kernel writes is the one its rung's gradient kernel reads.
+// Arguments private to a rung (its parameter copies, input batch, scaling
+// state) are named `<precision>/<name>`. Used by the numeric checks
+// (dps-gradcheck, dps-replay, dps-rungcheck); the runtime has its own.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DPS_TESTING_TRAINSTEPHARNESS_H
@@ -27,16 +30,27 @@ public:
 
   const KernelManifest &manifest() const { return kernelManifest; }
   TrainStepOp step() const { return trainStep; }
-  const KernelInfo &kernel(KernelKind kind) const;
+  /// The kernel of `kind` at `precision` (grad and refresh kernels exist per
+  /// rung; update and eval are f32).
+  const KernelInfo &kernel(KernelKind kind,
+                           llvm::StringRef precision = "f32") const;
 
-  /// The buffer of the argument named `name` (i32 data is stored bit-cast).
-  std::vector<float> &buffer(llvm::StringRef name);
-  /// Names of the arguments of `kind`'s kernel with `role`, in order.
-  std::vector<std::string> names(KernelKind kind, ArgRole role) const;
+  /// The buffer key of `arg` of `kernel`.
+  static std::string key(const KernelInfo &kernel, const KernelArg &arg);
+  /// A 4-byte-element buffer (f32, or i32 stored bit-cast) by key.
+  std::vector<float> &buffer(llvm::StringRef key);
+  /// A buffer of 1- or 2-byte elements (f8, f16, bf16) by key.
+  std::vector<uint8_t> &narrowBuffer(llvm::StringRef key);
+  /// The value passed for a scalar f32 argument (a loss scale) by key.
+  void setScalar(llvm::StringRef key, float value) { scalars[key.str()] = value; }
+  /// Keys of the arguments of a kernel with `role`, in order.
+  std::vector<std::string> names(KernelKind kind, ArgRole role,
+                                 llvm::StringRef precision = "f32") const;
 
-  /// Calls `kind`'s kernel; scalars come from the arguments.
+  /// Calls a kernel; `rows`, `step` and `total_steps` come from the arguments.
   LogicalResult call(KernelKind kind, int64_t rows, int64_t stepIndex = 0,
-                     int64_t totalSteps = 1);
+                     int64_t totalSteps = 1,
+                     llvm::StringRef precision = "f32");
 
 private:
   TrainStepHarness() = default;
@@ -45,6 +59,8 @@ private:
   TrainStepOp trainStep;
   std::unique_ptr<::dps::JitModule> jit;
   std::map<std::string, std::vector<float>, std::less<>> buffers;
+  std::map<std::string, std::vector<uint8_t>, std::less<>> narrowBuffers;
+  std::map<std::string, float, std::less<>> scalars;
 };
 
 /// Stores an i32 in a float buffer element, bit for bit.

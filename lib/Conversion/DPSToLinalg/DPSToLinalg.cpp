@@ -21,6 +21,7 @@ void mlir::dps::populateDPSToLinalgPatterns(RewritePatternSet &patterns) {
   populateLossLoweringPatterns(patterns);
   populateReshapeLoweringPatterns(patterns);
   populateTrainingLoweringPatterns(patterns);
+  populateStatisticsLoweringPatterns(patterns);
 }
 
 namespace {

@@ -13,6 +13,7 @@ void populateElementwiseLoweringPatterns(RewritePatternSet &patterns);
 void populateLossLoweringPatterns(RewritePatternSet &patterns);
 void populateReshapeLoweringPatterns(RewritePatternSet &patterns);
 void populateTrainingLoweringPatterns(RewritePatternSet &patterns);
+void populateStatisticsLoweringPatterns(RewritePatternSet &patterns);
 
 } // namespace dps
 } // namespace mlir

@@ -12,6 +12,7 @@
 #include "dps/Dialect/DPS/IR/DPSOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <functional>
 #include <limits>
@@ -232,4 +233,77 @@ struct ArgmaxLowering : OpConversionPattern<ArgmaxOp> {
 void mlir::dps::populateTrainingLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<LearningRateLowering, OptimizerStepLowering, ArgmaxLowering>(
       patterns.getContext());
+}
+
+namespace {
+
+/// A full reduction of `input` to a scalar: `combine(accumulator, element)`
+/// from `init`.
+Value reduceAll(OpBuilder &b, Location loc, Value input, Value init,
+                function_ref<Value(OpBuilder &, Location, Value, Value)>
+                    combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  Value initTensor = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({}, init.getType()), init);
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, {}, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  Value reduced = buildGeneric(
+      b, loc, input, initTensor, maps, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
+        return {combine(nb, nl, args[1], args[0])};
+      });
+  return tensor::ExtractOp::create(b, loc, reduced, ValueRange{});
+}
+
+struct AmaxLowering : OpConversionPattern<AmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type f32 = rewriter.getF32Type();
+    Value zero = floatConstant(rewriter, op.getLoc(), f32, 0.0);
+    rewriter.replaceOp(
+        op, reduceAll(rewriter, op.getLoc(), adaptor.getInput(), zero,
+                      [&](OpBuilder &b, Location l, Value acc, Value x) {
+                        Value magnitude = math::AbsFOp::create(
+                            b, l, convertFloat(b, l, x, f32));
+                        return arith::MaximumFOp::create(b, l, acc, magnitude)
+                            .getResult();
+                      }));
+    return success();
+  }
+};
+
+struct AllFiniteLowering : OpConversionPattern<AllFiniteOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AllFiniteOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type f32 = rewriter.getF32Type();
+    Value yes = arith::ConstantIntOp::create(rewriter, op.getLoc(), 1, 1);
+    rewriter.replaceOp(
+        op, reduceAll(rewriter, op.getLoc(), adaptor.getInput(), yes,
+                      [&](OpBuilder &b, Location l, Value acc, Value x) {
+                        // |x| < inf is false for inf and NaN alike.
+                        Value magnitude = math::AbsFOp::create(
+                            b, l, convertFloat(b, l, x, f32));
+                        Value finite = arith::CmpFOp::create(
+                            b, l, arith::CmpFPredicate::OLT, magnitude,
+                            floatConstant(b, l, f32, INFINITY));
+                        return arith::AndIOp::create(b, l, acc, finite)
+                            .getResult();
+                      }));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::dps::populateStatisticsLoweringPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<AmaxLowering, AllFiniteLowering>(patterns.getContext());
 }

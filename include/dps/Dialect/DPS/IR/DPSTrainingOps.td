@@ -72,4 +72,34 @@ def DPS_ArgmaxOp : DPS_InferredOp<"argmax"> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+def DPS_AmaxOp : DPS_Op<"amax", [Pure]> {
+  let summary = "The largest magnitude in a tensor";
+  let description = [{
+    `max |x|` over all elements, as f32 (NaN if any element is NaN): the
+    statistic per-tensor f8 scaling divides the format's range by.
+
+    ```mlir
+    %a = dps.amax %x : tensor<?x256xbf16>
+    ```
+  }];
+  let arguments = (ins DPS_FloatTensor:$input);
+  let results = (outs F32:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def DPS_AllFiniteOp : DPS_Op<"all_finite", [Pure]> {
+  let summary = "Whether no element of a tensor is infinite or NaN";
+  let description = [{
+    True when every element is finite: low-precision gradient kernels report
+    an overflow (and the step is skipped) when a gradient is not.
+
+    ```mlir
+    %ok = dps.all_finite %g : tensor<784x256xf32>
+    ```
+  }];
+  let arguments = (ins DPS_FloatTensor:$input);
+  let results = (outs I1:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 #endif // DPS_DIALECT_DPS_IR_DPSTRAININGOPS_TD

@@ -32,6 +32,38 @@ def DPSAutodiff : Pass<"dps-autodiff", "::mlir::ModuleOp"> {
   ];
 }
 
+def DPSSpecializePrecision : Pass<"dps-specialize-precision", "::mlir::ModuleOp"> {
+  let summary = "One gradient kernel per ladder rung, and refresh kernels for their parameter copies";
+  let description = [{
+    Runs after `dps-autodiff`. For each rung P of a train step's ladder,
+    clones the f32 gradient kernel into `<step>_grad_<P>`:
+
+    - its parameters are the rung's own copy (`param_copy`, element type P;
+      f8 copies are scaled per tensor and come with their scales), its input
+      batch is at P (the sample store holds each subset at its precision);
+    - every op computes at P (f8 rungs compute on bf16, with every
+      contraction operand rounded to f8 under a per-tensor amax scale,
+      saturating at the format's largest value), contractions accumulate in
+      f32; losses and the accumulation into the f32 gradient accumulators
+      stay f32, as does any op carrying `dps.precision = #dps.precision<f32>`;
+    - f16 rungs scale the loss by a `loss_scale` argument and divide it out
+      of the gradients (dynamic loss scaling); every rung below f32 reports
+      a non-finite gradient in `overflow`; f8 rungs take the amax to scale
+      each quantised tensor by (`amax.scaling`, from the runtime's history;
+      0 scales by the current amax) and report the observed ones
+      (`amax.observed`) for delayed scaling.
+
+    `<step>_refresh_<P>` builds a rung's parameter copy from the f32 master
+    weights. The f32 rung's kernel is `<step>_grad_f32`, reading the master
+    weights directly.
+  }];
+  let dependentDialects = [
+    "::mlir::dps::DPSDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect"
+  ];
+}
+
 def DPSFinalizeKernels : Pass<"dps-finalize-kernels", "::mlir::ModuleOp"> {
   let summary = "Keep only the generated kernels and check that no dps op is left";
   let description = [{
