@@ -36,6 +36,7 @@ void mlir::dps::registerManifestTranslation() {
       "Write the kernel ABI of a dps model's train step as JSON",
       writeManifest, [](DialectRegistry &registry) {
         registry.insert<DPSDialect, func::FuncDialect, arith::ArithDialect,
-                        tensor::TensorDialect, linalg::LinalgDialect>();
+                        tensor::TensorDialect, linalg::LinalgDialect,
+                        bufferization::BufferizationDialect>();
       });
 }
