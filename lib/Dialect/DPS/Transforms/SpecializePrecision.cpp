@@ -131,7 +131,7 @@ private:
   Type precision, compute, f32;
   bool lossScaling, amaxScaling;
 
-  Value lossScale, amaxScalingArg;
+  Value lossScale, inverseLossScale, amaxScalingArg;
   SmallVector<Value> observedAmax;
   /// Values already exact at the rung's precision (parameter copies, the
   /// input batch, and reshapes or windows of them): never re-quantised.
@@ -278,6 +278,10 @@ LogicalResult RungSpecializer::build() {
   next += numParams;
   Value losses = args[next++], overflowArg = args[next++];
   Value amaxOut = amaxScaling ? args[next++] : Value();
+  if (lossScaling) {
+    Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f));
+    inverseLossScale = arith::DivFOp::create(b, loc, one, lossScale);
+  }
 
   // Parameters and the input batch, from the rung's storage to its compute
   // type (f8 copies are scaled: multiply by the stored inverse scale).
@@ -346,19 +350,11 @@ LogicalResult RungSpecializer::build() {
     Operation *clone = b.clone(op, mapping);
 
     if (accumulation) {
-      // grad_acc += gradient, in f32 (unscaled by the loss scale).
-      Value scale;
-      if (lossScaling) {
-        Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f));
-        // Created before the clone in program order: move the clone after.
-        scale = arith::DivFOp::create(b, loc, one, lossScale);
-      }
+      // grad_acc += gradient, in f32 (divided by the loss scale).
       b.setInsertionPoint(clone);
-      Value gradient = at(b, clone->getOperand(1), f32, scale);
+      Value gradient = at(b, clone->getOperand(1), f32, inverseLossScale);
       clone->setOperand(1, gradient);
       gradients.push_back(gradient);
-      if (scale)
-        clone->moveAfter(gradient.getDefiningOp());
       b.setInsertionPointAfter(clone);
       mapping.map(op.getResults(), clone->getResults());
       continue;
