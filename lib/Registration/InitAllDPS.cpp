@@ -18,4 +18,7 @@ void mlir::dps::registerAllPasses() {
   registerPipelines();
 }
 
-void mlir::dps::registerAllTranslations() { registerManifestTranslation(); }
+void mlir::dps::registerAllTranslations() {
+  registerManifestTranslation();
+  registerLLVMTranslations();
+}

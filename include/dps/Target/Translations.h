@@ -7,6 +7,11 @@ namespace mlir::dps {
 /// `--dps-to-manifest`: the kernel ABI of a model's train step as JSON.
 void registerManifestTranslation();
 
+/// `--dps-to-llvmir` and `--dps-to-object` (`-o model.o`): a module at any
+/// level compiled to LLVM IR or a native object (this host's CPU unless
+/// `--dps-cpu` / `--dps-features` say otherwise).
+void registerLLVMTranslations();
+
 } // namespace mlir::dps
 
 #endif // DPS_TARGET_TRANSLATIONS_H

@@ -15,6 +15,15 @@ using namespace mlir::dps::detail;
 
 namespace {
 
+/// Collects the ops a builder creates.
+struct CreatedOps : public OpBuilder::Listener {
+  void notifyOperationInserted(Operation *op,
+                               OpBuilder::InsertPoint) override {
+    ops.push_back(op);
+  }
+  SmallVector<Operation *> ops;
+};
+
 /// Reverse-mode accumulation of adjoints over a tape of ops.
 class ReverseSweep {
 public:
@@ -53,8 +62,16 @@ LogicalResult ReverseSweep::run(OpBuilder &b, ArrayRef<Operation *> tape,
     SmallVector<bool> wanted = llvm::map_to_vector(
         op->getOperands(), [&](Value v) { return active.contains(v); });
     SmallVector<Value> operandGrads(op->getNumOperands());
-    if (failed(differentiable.buildVJP(b, grad, wanted, operandGrads)))
+    CreatedOps created;
+    b.setListener(&created);
+    LogicalResult built = differentiable.buildVJP(b, grad, wanted, operandGrads);
+    b.setListener(nullptr);
+    if (failed(built))
       return failure();
+    // An op pinned to a precision keeps its backward pass there too.
+    if (Attribute pin = op->getAttr(DPSDialect::kPrecisionAttrName))
+      for (Operation *backward : created.ops)
+        backward->setAttr(DPSDialect::kPrecisionAttrName, pin);
     for (auto [operand, operandGrad, isWanted] :
          llvm::zip(op->getOperands(), operandGrads, wanted)) {
       if (isWanted && !operandGrad)

@@ -64,6 +64,27 @@ def DPSSpecializePrecision : Pass<"dps-specialize-precision", "::mlir::ModuleOp"
   ];
 }
 
+def DPSPrecisionReport : Pass<"dps-precision-report", "::mlir::ModuleOp"> {
+  let summary = "Report which ops of each kernel run at which precision";
+  let description = [{
+    For every kernel (after `dps-specialize-precision`), lists the dps ops by
+    the precision they compute at and the precision conversions
+    (`dps.cast`) with the ops that consume them, so a user can see what ran
+    in low precision and where values changed precision. Changes nothing.
+
+    ```
+    kernel mlp_train_grad_bf16 (grad, bf16)
+      bf16  dps.dense x3, dps.matmul x5, dps.relu x2, ...
+      f32   dps.add x6, dps.softmax_cross_entropy x1, ...
+      cast  bf16 -> f32 x7 (into dps.add x6, dps.softmax_cross_entropy x1)
+    ```
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "Where to write the report (- for standard output)">,
+  ];
+}
+
 def DPSFinalizeKernels : Pass<"dps-finalize-kernels", "::mlir::ModuleOp"> {
   let summary = "Keep only the generated kernels and check that no dps op is left";
   let description = [{

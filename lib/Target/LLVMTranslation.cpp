@@ -1,0 +1,131 @@
+//===- LLVMTranslation.cpp - dps-translate --dps-to-llvmir / --dps-to-object ===//
+//
+// Compiles a dps module (at any level: dps, partly lowered, or already in the
+// LLVM dialect) to LLVM IR, or to a native object for ahead-of-time linking.
+//
+//===----------------------------------------------------------------------===//
+#include "dps/Target/Translations.h"
+#include "dps/InitAllDPS.h"
+#include "dps/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+static llvm::cl::opt<std::string>
+    targetCPU("dps-cpu",
+              llvm::cl::desc("CPU to compile objects for (default: this host)"),
+              llvm::cl::init(""));
+static llvm::cl::opt<std::string> targetFeatures(
+    "dps-features",
+    llvm::cl::desc("Target features of objects, e.g. +avx512bf16 (default: "
+                   "this host's)"),
+    llvm::cl::init(""));
+
+/// Whether `module` still needs dps-lower-to-llvm: anything but LLVM-dialect
+/// ops (and the module) in it.
+static bool needsLowering(ModuleOp module) {
+  WalkResult result = module.walk([](Operation *op) {
+    if (isa<ModuleOp>(op) || isa<LLVM::LLVMDialect>(op->getDialect()))
+      return WalkResult::advance();
+    return WalkResult::interrupt();
+  });
+  return result.wasInterrupted();
+}
+
+/// Lowers `module` to the LLVM dialect if needed and translates it.
+static std::unique_ptr<llvm::Module>
+toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
+  if (needsLowering(module)) {
+    PassManager pm(module.getContext());
+    dps::buildLowerToLLVMPipeline(pm, dps::LowerToLLVMOptions());
+    if (failed(pm.run(module)))
+      return nullptr;
+  }
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    module.emitError() << "translation to LLVM IR failed";
+  return llvmModule;
+}
+
+static void registerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  dps::registerAllDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+}
+
+static LogicalResult writeObject(ModuleOp module, raw_ostream &os) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule = toLLVMModule(module, llvmContext);
+  if (!llvmModule)
+    return failure();
+
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return module.emitError() << "cannot describe this host: "
+                              << llvm::toString(builder.takeError());
+  if (!targetCPU.empty())
+    builder->setCPU(targetCPU);
+  if (!targetFeatures.empty()) {
+    llvm::SubtargetFeatures features;
+    features.addFeaturesVector(llvm::SmallVector<std::string>{targetFeatures});
+    builder->getFeatures() = features;
+  }
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  builder->setRelocationModel(llvm::Reloc::PIC_);
+  auto machine = builder->createTargetMachine();
+  if (!machine)
+    return module.emitError() << "cannot create a target machine: "
+                              << llvm::toString(machine.takeError());
+  llvmModule->setDataLayout((*machine)->createDataLayout());
+  llvmModule->setTargetTriple((*machine)->getTargetTriple());
+
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream objectStream(object);
+  llvm::legacy::PassManager codegen;
+  if ((*machine)->addPassesToEmitFile(codegen, objectStream, nullptr,
+                                      llvm::CodeGenFileType::ObjectFile))
+    return module.emitError() << "the target cannot emit object files";
+  codegen.run(*llvmModule);
+  os.write(object.data(), object.size());
+  return success();
+}
+
+void mlir::dps::registerLLVMTranslations() {
+  TranslateFromMLIRRegistration toLLVMIR(
+      "dps-to-llvmir",
+      "Compile a dps module (at any level) to LLVM IR",
+      [](ModuleOp module, raw_ostream &os) {
+        llvm::LLVMContext llvmContext;
+        std::unique_ptr<llvm::Module> llvmModule =
+            toLLVMModule(module, llvmContext);
+        if (!llvmModule)
+          return failure();
+        llvmModule->print(os, nullptr);
+        return success();
+      },
+      registerDialects);
+  TranslateFromMLIRRegistration toObject(
+      "dps-to-object",
+      "Compile a dps module (at any level) to a native object file",
+      writeObject, registerDialects);
+}
