@@ -8,6 +8,7 @@
 #include "dps/InitAllDPS.h"
 #include "dps/JIT/JitModule.h"
 #include "dps/Pipelines/Pipelines.h"
+#include "dps/runtime/Precision.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -248,6 +249,48 @@ TEST(FloatRounding, StochasticE5M2) { checkStochastic(kE5M2, -1.7f); }
 TEST(FloatRounding, StochasticBF16) { checkStochastic(kBF16, 1.0f + 0x1p-10f); }
 TEST(FloatRounding, StochasticF16Subnormal) {
   checkStochastic(kF16, 0x1.4p-24f); // between the two smallest subnormals
+}
+
+} // namespace
+
+namespace {
+
+/// The runtime converts samples and parameters on the host with its own
+/// copy of the rounding; it must agree with APFloat (and so with the kernels).
+void checkRuntimeRounding(const Format &format, dps::rt::Precision precision,
+                          bool saturate) {
+  std::vector<float> inputs = probes(format);
+  std::vector<uint8_t> out(inputs.size() * format.bytes);
+  dps::rt::narrow(inputs.data(), inputs.size(), precision, out.data(),
+                  saturate);
+  unsigned bits = format.bytes * 8;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    uint32_t actual = 0;
+    std::memcpy(&actual, out.data() + i * format.bytes, format.bytes);
+    uint32_t expected = expectedBits(format, inputs[i], saturate);
+    APFloat expectedValue(format.semantics, llvm::APInt(bits, expected));
+    if (expectedValue.isNaN()) {
+      EXPECT_TRUE(
+          APFloat(format.semantics, llvm::APInt(bits, actual)).isNaN());
+      continue;
+    }
+    EXPECT_EQ(actual, expected) << "runtime " << format.name << " of "
+                                << inputs[i];
+    // ... and widening gives APFloat's value back.
+    float widened;
+    dps::rt::widen(out.data() + i * format.bytes, 1, precision, &widened);
+    EXPECT_EQ(widened, expectedValue.convertToFloat());
+  }
+}
+
+TEST(RuntimeRounding, MatchesAPFloat) {
+  using dps::rt::Precision;
+  for (bool saturate : {false, true}) {
+    checkRuntimeRounding(kE4M3, Precision::F8E4M3FN, saturate);
+    checkRuntimeRounding(kE5M2, Precision::F8E5M2, saturate);
+    checkRuntimeRounding(kF16, Precision::F16, saturate);
+    checkRuntimeRounding(kBF16, Precision::BF16, saturate);
+  }
 }
 
 } // namespace

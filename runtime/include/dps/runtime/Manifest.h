@@ -1,0 +1,61 @@
+//===- Manifest.h - the kernel ABI, as the compiler wrote it -----*- C++ -*-===//
+//
+// Reads the JSON of `dps-translate --dps-to-manifest` (docs/kernel-abi.md):
+// every kernel of a train step and each argument's role, shape and type. The
+// runtime allocates every buffer from this alone.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DPS_RUNTIME_MANIFEST_H
+#define DPS_RUNTIME_MANIFEST_H
+
+#include "dps/runtime/Precision.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dps::rt {
+
+enum class Role {
+  Param, ParamCopy, GradAcc, OptState, Input, Label, Rows, Step, TotalSteps,
+  LossScale, Overflow, Amax, Seed, Losses, Predictions
+};
+
+struct ArgSpec {
+  std::string name;
+  Role role;
+  std::vector<int64_t> shape; // empty for scalars
+  std::string elementType;
+  std::string init; // parameters: the initialiser, or "values"
+
+  size_t elements() const;
+  size_t bytes() const;
+};
+
+struct KernelSpec {
+  std::string name, kind, precision;
+  std::vector<ArgSpec> args;
+};
+
+struct Manifest {
+  std::string model, trainStep;
+  int64_t batch = 0;
+  std::vector<std::string> ladder;
+  std::vector<KernelSpec> kernels;
+
+  /// The kernel of `kind` ("grad", "update", "refresh", "eval") at
+  /// `precision` (ignored for update and eval); null if there is none.
+  const KernelSpec *find(const std::string &kind,
+                         const std::string &precision = "f32") const;
+};
+
+Result<Manifest> parseManifest(const std::string &json,
+                               const std::string &origin = "manifest");
+Result<Manifest> readManifest(const std::string &path);
+
+/// Bytes per element of a manifest element type (f32, i32, index, bf16...).
+size_t elementBytes(const std::string &elementType);
+
+} // namespace dps::rt
+
+#endif // DPS_RUNTIME_MANIFEST_H

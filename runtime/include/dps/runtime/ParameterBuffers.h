@@ -1,0 +1,69 @@
+//===- ParameterBuffers.h - master weights and per-rung copies ---*- C++ -*-===//
+//
+// Claims 3, 14, 20: f32 master weights and optimizer state, gradient
+// accumulators, and a copy of the parameters at each precision in use (laid
+// out as that rung's kernels want them, per the manifest), refreshed only
+// for rungs about to run.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DPS_RUNTIME_PARAMETERBUFFERS_H
+#define DPS_RUNTIME_PARAMETERBUFFERS_H
+
+#include "dps/runtime/Manifest.h"
+
+#include <map>
+#include <set>
+
+namespace dps::rt {
+
+class ParameterBuffers {
+public:
+  /// Masters initialised from the manifest's initialisers (seeded), state
+  /// and accumulators zero, no rung copies yet.
+  static Result<ParameterBuffers> create(const Manifest &manifest,
+                                         uint64_t seed);
+
+  /// Buffers by argument name: masters and optimizer state (f32), gradient
+  /// accumulators (f32).
+  std::vector<float> &master(const std::string &name) { return masters.at(name); }
+  std::vector<float> &state(const std::string &name) { return states.at(name); }
+  std::vector<float> &accumulator(const std::string &name) {
+    return accumulators.at(name);
+  }
+  const std::map<std::string, std::vector<float>> &allMasters() const {
+    return masters;
+  }
+  const std::map<std::string, std::vector<float>> &allStates() const {
+    return states;
+  }
+  std::map<std::string, std::vector<float>> &allAccumulators() {
+    return accumulators;
+  }
+  /// A rung's copy buffer for a `param_copy` argument, allocated on first use.
+  std::vector<uint8_t> &copy(const std::string &precision, const ArgSpec &arg);
+
+  /// After an optimizer step every copy is stale.
+  void markUpdated() { fresh.clear(); }
+  bool isFresh(const std::string &precision) const {
+    return fresh.count(precision) != 0;
+  }
+  void markRefreshed(const std::string &precision) { fresh.insert(precision); }
+
+  /// Bytes held at each precision: "f32" (masters, optimizer state,
+  /// accumulators) and each rung with copies.
+  std::map<std::string, size_t> bytesPerPrecision() const;
+
+private:
+  std::map<std::string, std::vector<float>> masters, states, accumulators;
+  std::map<std::string, std::map<std::string, std::vector<uint8_t>>> copies;
+  std::set<std::string> fresh;
+};
+
+/// Fills `weights` (of `shape`) by `init`: zeros, ones, he_normal,
+/// he_uniform, glorot_normal, glorot_uniform.
+Status initialise(std::vector<float> &weights, const std::vector<int64_t> &shape,
+                  const std::string &init, uint64_t seed);
+
+} // namespace dps::rt
+
+#endif // DPS_RUNTIME_PARAMETERBUFFERS_H

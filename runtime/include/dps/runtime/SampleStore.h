@@ -1,0 +1,57 @@
+//===- SampleStore.h - each subset's samples at its precision -----*- C++ -*-===//
+//
+// Claim 10: memory holds the samples of each subset at that subset's
+// precision, contiguous per precision, so a micro-batch streams without
+// conversion. A sample that moves to another rung is re-materialised from
+// the original f32 data, never converted from a degraded copy.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DPS_RUNTIME_SAMPLESTORE_H
+#define DPS_RUNTIME_SAMPLESTORE_H
+
+#include "dps/runtime/Dataset.h"
+#include "dps/runtime/Precision.h"
+
+#include <vector>
+
+namespace dps::rt {
+
+class SampleStore {
+public:
+  SampleStore(const Dataset &source, std::vector<Precision> ladder);
+
+  /// Puts each sample on its rung (`rungOf[sample]`, an index into the
+  /// ladder), rebuilding the rungs' buffers from the original data.
+  Status assign(const std::vector<uint8_t> &rungOf);
+
+  size_t rungs() const { return ladder.size(); }
+  Precision precision(size_t rung) const { return ladder[rung]; }
+  size_t rungOf(size_t sample) const { return rung[sample]; }
+  /// Samples on `rung`, in buffer order.
+  size_t count(size_t rung) const { return members[rung].size(); }
+  /// The stored row of `sample` (on its rung), `rowBytes(rung)` long.
+  const uint8_t *row(size_t sample) const;
+  size_t rowBytes(size_t rung) const {
+    return source.sampleSize() * bytesPerElement(ladder[rung]);
+  }
+  /// Copies `samples` (all on `rung`) into consecutive rows of `out`.
+  void gather(size_t rung, const std::vector<uint32_t> &samples,
+              uint8_t *out) const;
+
+  /// Bytes held per rung, and of the original f32 source data.
+  size_t bytes(size_t rung) const { return buffers[rung].size(); }
+  size_t totalBytes() const;
+  size_t sourceBytes() const { return source.samples.size() * 4; }
+
+private:
+  const Dataset &source;
+  std::vector<Precision> ladder;
+  std::vector<uint8_t> rung;               // per sample
+  std::vector<uint32_t> position;          // per sample: row in its rung
+  std::vector<std::vector<uint32_t>> members;
+  std::vector<std::vector<uint8_t>> buffers;
+};
+
+} // namespace dps::rt
+
+#endif // DPS_RUNTIME_SAMPLESTORE_H

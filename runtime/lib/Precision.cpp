@@ -1,0 +1,208 @@
+//===- Precision.cpp - precisions and host-side conversions ----------------===//
+//
+// The same bit manipulation the compiler emits for dps.cast (see
+// lib/Conversion/DPSToLinalg/FloatRounding.cpp), for the runtime's stores and
+// checkpoints; the compiler's unit tests check both against APFloat.
+//
+//===----------------------------------------------------------------------===//
+#include "dps/runtime/Precision.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace dps::rt;
+
+namespace {
+
+struct Format {
+  unsigned width, mantissa;
+  int minExponent; // of the smallest normal
+  uint32_t maxFinite, nan;
+  bool hasInfinity;
+  uint32_t infinity;
+};
+
+const Format &formatOf(Precision precision) {
+  static const Format f16{16, 10, -14, 0x7BFF, 0x7E00, true, 0x7C00};
+  static const Format bf16{16, 7, -126, 0x7F7F, 0x7FC0, true, 0x7F80};
+  static const Format e4m3{8, 3, -6, 0x7E, 0x7F, false, 0};
+  static const Format e5m2{8, 2, -14, 0x7B, 0x7E, true, 0x7C};
+  switch (precision) {
+  case Precision::F16:
+    return f16;
+  case Precision::BF16:
+    return bf16;
+  case Precision::F8E4M3FN:
+    return e4m3;
+  case Precision::F8E5M2:
+    return e5m2;
+  case Precision::F32:
+    break;
+  }
+  return f16; // unreachable: f32 is copied
+}
+
+uint32_t bitsOf(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  return bits;
+}
+
+float floatOf(uint32_t bits) {
+  float value;
+  std::memcpy(&value, &bits, 4);
+  return value;
+}
+
+uint32_t roundTo(const Format &f, float value, bool saturate) {
+  uint32_t bits = bitsOf(value);
+  uint32_t sign = bits & 0x80000000u, magnitude = bits & 0x7FFFFFFFu;
+  int bias = 1 - f.minExponent;
+  uint32_t code;
+  if (magnitude > 0x7F800000u) {
+    code = f.nan;
+  } else {
+    unsigned shift = 23 - f.mantissa;
+    uint32_t lsb = (magnitude >> shift) & 1;
+    int64_t rounded =
+        (int64_t(magnitude) + ((1u << (shift - 1)) - 1) + lsb) >> shift;
+    int64_t normal = rounded - (int64_t(127 - bias) << f.mantissa);
+    uint32_t normalFloor = uint32_t(f.minExponent + 127) << 23;
+    if (bias != 127 && magnitude < normalFloor) {
+      // In units of the smallest subnormal, rounded to an integer (ties to
+      // even, as nearbyint does under the default rounding mode).
+      float units = std::ldexp(floatOf(magnitude), int(f.mantissa) - f.minExponent);
+      normal = int64_t(std::nearbyint(units));
+    }
+    if (normal > int64_t(f.maxFinite))
+      code = saturate ? f.maxFinite : (f.hasInfinity ? f.infinity : f.nan);
+    else
+      code = uint32_t(normal);
+  }
+  return (sign >> (32 - f.width)) | code;
+}
+
+float widenFrom(const Format &f, uint32_t bits) {
+  uint32_t signBit = (bits >> (f.width - 1)) & 1;
+  uint32_t magnitude = bits & ((1u << (f.width - 1)) - 1);
+  float value;
+  if (magnitude > f.maxFinite) {
+    value = (f.hasInfinity && magnitude == f.infinity) ? INFINITY : NAN;
+  } else {
+    uint32_t exponent = magnitude >> f.mantissa;
+    uint32_t mantissa = magnitude & ((1u << f.mantissa) - 1);
+    int bias = 1 - f.minExponent;
+    if (exponent == 0)
+      value = std::ldexp(float(mantissa), f.minExponent - int(f.mantissa));
+    else
+      value = floatOf(((exponent - bias + 127) << 23) |
+                      (mantissa << (23 - f.mantissa)));
+  }
+  return signBit ? -value : value;
+}
+
+} // namespace
+
+std::string_view dps::rt::name(Precision precision) {
+  switch (precision) {
+  case Precision::F32:
+    return "f32";
+  case Precision::F16:
+    return "f16";
+  case Precision::BF16:
+    return "bf16";
+  case Precision::F8E4M3FN:
+    return "f8E4M3FN";
+  case Precision::F8E5M2:
+    return "f8E5M2";
+  }
+  return "?";
+}
+
+Result<Precision> dps::rt::parsePrecision(std::string_view text) {
+  for (Precision p : {Precision::F32, Precision::F16, Precision::BF16,
+                      Precision::F8E4M3FN, Precision::F8E5M2})
+    if (name(p) == text)
+      return p;
+  return Status::error("unknown precision '" + std::string(text) +
+                       "'; expected one of f32, f16, bf16, f8E4M3FN, f8E5M2");
+}
+
+Result<std::vector<Precision>> dps::rt::parseLadder(std::string_view text) {
+  std::vector<Precision> ladder;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string_view item = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos
+                                               : comma - start);
+    Result<Precision> precision = parsePrecision(item);
+    if (!precision)
+      return precision.status();
+    if (!ladder.empty() && rank(*precision) >= rank(ladder.back()))
+      return Status::error(
+          "ladder '" + std::string(text) + "' is not strictly decreasing: " +
+          std::string(name(*precision)) + " is not less precise than " +
+          std::string(name(ladder.back())) +
+          " (order: f32 > f16 > bf16 > f8E4M3FN > f8E5M2)");
+    ladder.push_back(*precision);
+    if (comma == std::string_view::npos)
+      break;
+    start = comma + 1;
+  }
+  return ladder;
+}
+
+size_t dps::rt::bytesPerElement(Precision precision) {
+  switch (precision) {
+  case Precision::F32:
+    return 4;
+  case Precision::F16:
+  case Precision::BF16:
+    return 2;
+  case Precision::F8E4M3FN:
+  case Precision::F8E5M2:
+    return 1;
+  }
+  return 4;
+}
+
+int dps::rt::rank(Precision precision) {
+  return 4 - static_cast<int>(precision);
+}
+
+void dps::rt::narrow(const float *source, size_t count, Precision precision,
+                     void *destination, bool saturate) {
+  if (precision == Precision::F32) {
+    std::memcpy(destination, source, count * 4);
+    return;
+  }
+  const Format &f = formatOf(precision);
+  if (f.width == 16) {
+    auto *out = static_cast<uint16_t *>(destination);
+    for (size_t i = 0; i < count; ++i)
+      out[i] = uint16_t(roundTo(f, source[i], saturate));
+  } else {
+    auto *out = static_cast<uint8_t *>(destination);
+    for (size_t i = 0; i < count; ++i)
+      out[i] = uint8_t(roundTo(f, source[i], saturate));
+  }
+}
+
+void dps::rt::widen(const void *source, size_t count, Precision precision,
+                    float *destination) {
+  if (precision == Precision::F32) {
+    std::memcpy(destination, source, count * 4);
+    return;
+  }
+  const Format &f = formatOf(precision);
+  if (f.width == 16) {
+    auto *in = static_cast<const uint16_t *>(source);
+    for (size_t i = 0; i < count; ++i)
+      destination[i] = widenFrom(f, in[i]);
+  } else {
+    auto *in = static_cast<const uint8_t *>(source);
+    for (size_t i = 0; i < count; ++i)
+      destination[i] = widenFrom(f, in[i]);
+  }
+}

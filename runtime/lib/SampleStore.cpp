@@ -1,0 +1,61 @@
+//===- SampleStore.cpp - each subset's samples at its precision ------------===//
+#include "dps/runtime/SampleStore.h"
+
+#include <cstring>
+
+using namespace dps::rt;
+
+SampleStore::SampleStore(const Dataset &source, std::vector<Precision> ladder)
+    : source(source), ladder(std::move(ladder)) {
+  // Until assigned, every sample is on the top rung.
+  Status status = assign(std::vector<uint8_t>(source.size(), 0));
+  (void)status;
+}
+
+Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
+  if (rungOf.size() != source.size())
+    return Status::error("the assignment covers " +
+                         std::to_string(rungOf.size()) + " samples, the store " +
+                         std::to_string(source.size()));
+  members.assign(ladder.size(), {});
+  position.assign(source.size(), 0);
+  for (size_t s = 0; s < rungOf.size(); ++s) {
+    if (rungOf[s] >= ladder.size())
+      return Status::error("sample " + std::to_string(s) + " assigned to rung " +
+                           std::to_string(rungOf[s]) + " of a ladder of " +
+                           std::to_string(ladder.size()));
+    position[s] = members[rungOf[s]].size();
+    members[rungOf[s]].push_back(uint32_t(s));
+  }
+  rung = rungOf;
+  buffers.resize(ladder.size());
+  size_t size = source.sampleSize();
+  for (size_t r = 0; r < ladder.size(); ++r) {
+    std::vector<uint8_t> &buffer = buffers[r];
+    buffer.resize(members[r].size() * rowBytes(r));
+    buffer.shrink_to_fit();
+    for (size_t i = 0; i < members[r].size(); ++i)
+      narrow(source.sample(members[r][i]), size, ladder[r],
+             buffer.data() + i * rowBytes(r), /*saturate=*/true);
+  }
+  return Status::success();
+}
+
+const uint8_t *SampleStore::row(size_t sample) const {
+  size_t r = rung[sample];
+  return buffers[r].data() + position[sample] * rowBytes(r);
+}
+
+void SampleStore::gather(size_t r, const std::vector<uint32_t> &samples,
+                         uint8_t *out) const {
+  size_t bytes = rowBytes(r);
+  for (size_t i = 0; i < samples.size(); ++i)
+    std::memcpy(out + i * bytes, row(samples[i]), bytes);
+}
+
+size_t SampleStore::totalBytes() const {
+  size_t total = 0;
+  for (const auto &buffer : buffers)
+    total += buffer.size();
+  return total;
+}

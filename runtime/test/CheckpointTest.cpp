@@ -1,0 +1,86 @@
+//===- CheckpointTest.cpp - atomic checkpoints and torn-file fallback ------===//
+#include "dps/runtime/Checkpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <unistd.h>
+
+using namespace dps::rt;
+
+namespace {
+
+std::string freshFolder() {
+  char pattern[] = "/tmp/dps-checkpoint-XXXXXX";
+  return mkdtemp(pattern);
+}
+
+Checkpoint sample(int epoch) {
+  Checkpoint c;
+  c.putValue<int32_t>("epoch", epoch);
+  c.putVector<float>("weights", {1.5f, -2.0f, float(epoch)});
+  c.putString("note", "hello");
+  return c;
+}
+
+} // namespace
+
+TEST(Checkpoint, RoundTrips) {
+  std::string folder = freshFolder();
+  ASSERT_TRUE(sample(3).write(folder));
+  auto read = Checkpoint::read(folder);
+  ASSERT_TRUE(read) << read.status().message();
+  EXPECT_EQ(*read->getValue<int32_t>("epoch"), 3);
+  EXPECT_EQ(*read->getVector<float>("weights"),
+            (std::vector<float>{1.5f, -2.0f, 3.0f}));
+  EXPECT_EQ(*read->getString("note"), "hello");
+  EXPECT_FALSE(read->getValue<int64_t>("epoch")); // wrong size
+  EXPECT_FALSE(read->getVector<float>("missing"));
+}
+
+TEST(Checkpoint, KeepsThePreviousOne) {
+  std::string folder = freshFolder();
+  ASSERT_TRUE(sample(1).write(folder));
+  ASSERT_TRUE(sample(2).write(folder));
+  auto previous = Checkpoint::readFile(Checkpoint::previousPath(folder));
+  ASSERT_TRUE(previous);
+  EXPECT_EQ(*previous->getValue<int32_t>("epoch"), 1);
+}
+
+TEST(Checkpoint, TornLatestFallsBackToThePreviousWithAWarning) {
+  std::string folder = freshFolder();
+  ASSERT_TRUE(sample(1).write(folder));
+  ASSERT_TRUE(sample(2).write(folder));
+  // Tear the latest: cut it short.
+  std::string latest = Checkpoint::latestPath(folder);
+  ASSERT_EQ(truncate(latest.c_str(), 20), 0);
+  std::string warning;
+  auto read = Checkpoint::read(folder, &warning);
+  ASSERT_TRUE(read) << read.status().message();
+  EXPECT_EQ(*read->getValue<int32_t>("epoch"), 1);
+  EXPECT_NE(warning.find("checksum mismatch"), std::string::npos) << warning;
+}
+
+TEST(Checkpoint, CorruptLatestIsDetectedByItsChecksum) {
+  std::string folder = freshFolder();
+  ASSERT_TRUE(sample(1).write(folder));
+  ASSERT_TRUE(sample(2).write(folder));
+  std::string latest = Checkpoint::latestPath(folder);
+  std::fstream file(latest, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(30);
+  file.put('\x7f');
+  file.close();
+  EXPECT_FALSE(Checkpoint::readFile(latest));
+  auto read = Checkpoint::read(folder);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(*read->getValue<int32_t>("epoch"), 1);
+}
+
+TEST(Checkpoint, MissingCheckpointIsAClearError) {
+  std::string folder = freshFolder();
+  auto read = Checkpoint::read(folder);
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.status().message().find("no checkpoint to resume from"),
+            std::string::npos);
+}

@@ -1,0 +1,81 @@
+//===- ParameterBuffersTest.cpp - claims 3, 14, 20: per-precision parameters
+#include "dps/runtime/ParameterBuffers.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace dps::rt;
+
+namespace {
+
+const char *kManifest = R"({
+  "model": "mlp", "train_step": "mlp_train", "batch": 4,
+  "ladder": ["f32", "bf16"],
+  "kernels": [
+    {"name": "mlp_train_grad_bf16", "kind": "grad", "precision": "bf16", "args": [
+      {"name": "dense0.weight", "role": "param_copy", "shape": [100, 50], "element_type": "bf16", "layout": "row_major"},
+      {"name": "dense0.bias", "role": "param_copy", "shape": [50], "element_type": "bf16", "layout": "row_major"}]},
+    {"name": "mlp_train_update", "kind": "update", "precision": "f32", "args": [
+      {"name": "dense0.weight", "role": "param", "shape": [100, 50], "element_type": "f32", "layout": "row_major", "init": "he_normal"},
+      {"name": "dense0.bias", "role": "param", "shape": [50], "element_type": "f32", "layout": "row_major", "init": "zeros"},
+      {"name": "momentum_buffer.dense0.weight", "role": "opt_state", "shape": [100, 50], "element_type": "f32", "layout": "row_major"},
+      {"name": "momentum_buffer.dense0.bias", "role": "opt_state", "shape": [50], "element_type": "f32", "layout": "row_major"},
+      {"name": "grad.dense0.weight", "role": "grad_acc", "shape": [100, 50], "element_type": "f32", "layout": "row_major"},
+      {"name": "grad.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "f32", "layout": "row_major"},
+      {"name": "rows", "role": "rows", "shape": [], "element_type": "index", "layout": "row_major"}]}
+  ]})";
+
+} // namespace
+
+TEST(ParameterBuffers, Claim3_MastersInitialisedFromTheManifest) {
+  auto manifest = parseManifest(kManifest);
+  ASSERT_TRUE(manifest) << manifest.status().message();
+  auto buffers = ParameterBuffers::create(*manifest, 1);
+  ASSERT_TRUE(buffers) << buffers.status().message();
+  std::vector<float> &w = buffers->master("dense0.weight");
+  ASSERT_EQ(w.size(), 5000u);
+  double sum = 0, squares = 0;
+  for (float v : w) {
+    sum += v;
+    squares += double(v) * v;
+  }
+  double sd = std::sqrt(squares / w.size() - std::pow(sum / w.size(), 2));
+  EXPECT_NEAR(sd, std::sqrt(2.0 / 100), 0.01); // he_normal, fan-in 100
+  for (float v : buffers->master("dense0.bias"))
+    EXPECT_EQ(v, 0.0f);
+  EXPECT_EQ(buffers->state("momentum_buffer.dense0.weight").size(), 5000u);
+  auto again = ParameterBuffers::create(*manifest, 1);
+  EXPECT_EQ(again->master("dense0.weight"), w); // seeded
+}
+
+TEST(ParameterBuffers, Claim14_CopiesPerPrecisionAndTheirBytes) {
+  auto manifest = parseManifest(kManifest);
+  auto buffers = ParameterBuffers::create(*manifest, 1);
+  auto bytes = buffers->bytesPerPrecision();
+  EXPECT_EQ(bytes["f32"], 3u * 5050 * 4); // masters, momentum, accumulators
+  EXPECT_EQ(bytes.count("bf16"), 0u);     // no copy until a rung is used
+  for (const ArgSpec &arg : manifest->find("grad", "bf16")->args)
+    buffers->copy("bf16", arg);
+  bytes = buffers->bytesPerPrecision();
+  EXPECT_EQ(bytes["bf16"], 5050u * 2);
+}
+
+TEST(ParameterBuffers, CopiesGoStaleAfterAnUpdate) {
+  auto manifest = parseManifest(kManifest);
+  auto buffers = ParameterBuffers::create(*manifest, 1);
+  EXPECT_FALSE(buffers->isFresh("bf16"));
+  buffers->markRefreshed("bf16");
+  EXPECT_TRUE(buffers->isFresh("bf16"));
+  buffers->markUpdated();
+  EXPECT_FALSE(buffers->isFresh("bf16"));
+}
+
+TEST(Manifest, MalformedManifestsAreClearErrors) {
+  auto bad = parseManifest("{\"model\": 3}", "m.json");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("m.json: not a dps kernel manifest"),
+            std::string::npos);
+  EXPECT_FALSE(parseManifest("not json"));
+  EXPECT_FALSE(readManifest("/nonexistent/manifest.json"));
+}
