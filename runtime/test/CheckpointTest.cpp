@@ -84,3 +84,51 @@ TEST(Checkpoint, MissingCheckpointIsAClearError) {
   EXPECT_NE(read.status().message().find("no checkpoint to resume from"),
             std::string::npos);
 }
+
+#include "dps/runtime/TrainingState.h"
+
+TEST(Checkpoint, TrainingStateRoundTripsEverythingAResumeNeeds) {
+  TrainingState state;
+  state.epoch = 4;
+  state.step = 1720;
+  state.masters["dense0.weight"] = {1, 2, 3};
+  state.optimizerState["momentum_buffer.dense0.weight"] = {0.5f, 0.25f, 0};
+  state.lossScale = 1024;
+  state.lossScaleCleanSteps = 17;
+  state.amaxHistories["f8E4M3FN"] = {{1.0f, 2.0f}, {}, {3.0f}};
+  state.schedule.completedEpochs = 4;
+  state.schedule.bestValidationError = 0.12;
+  state.schedule.previousValidationError = 0.13;
+  state.schedule.rollbackNext = true;
+  state.schedule.rollbacks = 1;
+  state.losses = {0.1f, 2.5f};
+  state.rungOf = {0, 2};
+  state.shuffleRng.seed(99);
+  state.shuffleRng.discard(1234);
+  state.roundingRng.seed(7);
+  state.metricsJson = "{\"epochs\": []}";
+
+  std::string folder = freshFolder();
+  Checkpoint c;
+  store(c, state);
+  ASSERT_TRUE(c.write(folder));
+  auto read = Checkpoint::read(folder);
+  ASSERT_TRUE(read);
+  auto back = load(*read);
+  ASSERT_TRUE(back) << back.status().message();
+  EXPECT_EQ(back->epoch, 4);
+  EXPECT_EQ(back->step, 1720);
+  EXPECT_EQ(back->masters, state.masters);
+  EXPECT_EQ(back->optimizerState, state.optimizerState);
+  EXPECT_EQ(back->lossScale, 1024);
+  EXPECT_EQ(back->lossScaleCleanSteps, 17);
+  EXPECT_EQ(back->amaxHistories, state.amaxHistories);
+  EXPECT_EQ(back->schedule.completedEpochs, 4);
+  EXPECT_EQ(*back->schedule.bestValidationError, 0.12);
+  EXPECT_TRUE(back->schedule.rollbackNext);
+  EXPECT_EQ(back->losses, state.losses);
+  EXPECT_EQ(back->rungOf, state.rungOf);
+  EXPECT_EQ(back->shuffleRng(), state.shuffleRng()); // same next draw
+  EXPECT_EQ(back->roundingRng(), state.roundingRng());
+  EXPECT_EQ(back->metricsJson, state.metricsJson);
+}
