@@ -41,6 +41,22 @@ bool exists(const std::string &path) {
 
 } // namespace
 
+Status dps::rt::writeFileAtomically(const std::string &path,
+                                    const std::string &contents) {
+  std::string temporary = path + ".tmp";
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0)
+    return Status::error(path + ": cannot write: " + std::strerror(errno));
+  Status written = writeAll(fd, contents, temporary);
+  bool synced = written && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written)
+    return written;
+  if (!synced || ::rename(temporary.c_str(), path.c_str()) != 0)
+    return Status::error(path + ": cannot write: " + std::strerror(errno));
+  return Status::success();
+}
+
 void Checkpoint::put(const std::string &key, const void *data, size_t bytes) {
   auto *begin = static_cast<const uint8_t *>(data);
   sections[key].assign(begin, begin + bytes);

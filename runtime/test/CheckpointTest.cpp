@@ -132,3 +132,21 @@ TEST(Checkpoint, TrainingStateRoundTripsEverythingAResumeNeeds) {
   EXPECT_EQ(back->roundingRng(), state.roundingRng());
   EXPECT_EQ(back->metricsJson, state.metricsJson);
 }
+
+#include "dps/runtime/Sha256.h"
+
+TEST(Sha256, KnownDigests) {
+  Sha256 empty;
+  EXPECT_EQ(empty.hex(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  Sha256 abc;
+  abc.update("abc", 3);
+  EXPECT_EQ(abc.hex(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  std::string million(1000000, 'a');
+  Sha256 many;
+  many.update(million.data(), 500000);
+  many.update(million.data(), 500000);
+  EXPECT_EQ(many.hex(),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}

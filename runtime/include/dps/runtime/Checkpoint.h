@@ -19,6 +19,11 @@
 
 namespace dps::rt {
 
+/// Writes `contents` to `path` through a temporary file, fsync and rename:
+/// readers see the old file or the new one, never a torn one.
+Status writeFileAtomically(const std::string &path,
+                           const std::string &contents);
+
 class Checkpoint {
 public:
   void put(const std::string &key, const void *data, size_t bytes);

@@ -1,0 +1,163 @@
+//===- ModelCompiler.cpp - a model file to runnable kernels ----------------===//
+#include "dps/Driver/ModelCompiler.h"
+#include "dps/Dialect/DPS/IR/DPSOps.h"
+#include "dps/Dialect/DPS/Transforms/Passes.h"
+#include "dps/InitAllDPS.h"
+#include "dps/JIT/JitModule.h"
+#include "dps/Pipelines/Pipelines.h"
+#include "dps/Target/KernelManifest.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::dps;
+
+namespace {
+
+/// Runs kernels compiled in process by MLIR's ExecutionEngine.
+class JitBackend : public ::dps::rt::KernelBackend {
+public:
+  explicit JitBackend(std::unique_ptr<::dps::JitModule> jit)
+      : jit(std::move(jit)) {}
+
+  ::dps::rt::Status call(const std::string &kernel,
+                         const std::vector<::dps::rt::KernelValue> &args)
+      override {
+    ::dps::KernelArguments packed;
+    for (const ::dps::rt::KernelValue &value : args) {
+      switch (value.kind) {
+      case ::dps::rt::KernelValue::Kind::MemRef:
+        packed.memref(value.data, value.shape);
+        break;
+      case ::dps::rt::KernelValue::Kind::Index:
+        packed.index(value.integer);
+        break;
+      case ::dps::rt::KernelValue::Kind::F32:
+        packed.f32(value.real);
+        break;
+      }
+    }
+    if (llvm::Error error = jit->call(kernel, packed))
+      return ::dps::rt::Status::error("kernel " + kernel + " failed: " +
+                                      llvm::toString(std::move(error)));
+    return ::dps::rt::Status::success();
+  }
+
+private:
+  std::unique_ptr<::dps::JitModule> jit;
+};
+
+/// Rewrites the train step's defaults from the command line.
+LogicalResult applyOverrides(TrainStepOp step,
+                             const ::dps::CompileOverrides &overrides) {
+  MLIRContext *ctx = step.getContext();
+  Builder b(ctx);
+  if (overrides.batch) {
+    if (*overrides.batch <= 0)
+      return step.emitError() << "--batch must be positive";
+    step.setBatch(*overrides.batch);
+  }
+  if (overrides.learningRate) {
+    double lr = *overrides.learningRate;
+    auto emitError = [&] { return step.emitError(); };
+    Attribute optimizer;
+    if (auto sgd = dyn_cast<SGDAttr>(step.getOptimizer()))
+      optimizer = SGDAttr::getChecked(emitError, ctx, F64(lr),
+                                      sgd.getMomentum(), sgd.getWeightDecay());
+    else if (auto adam = dyn_cast<AdamAttr>(step.getOptimizer()))
+      optimizer = AdamAttr::getChecked(emitError, ctx, F64(lr), adam.getBeta1(),
+                                       adam.getBeta2(), adam.getEpsilon(),
+                                       adam.getWeightDecay());
+    if (!optimizer)
+      return failure();
+    step.setOptimizerAttr(cast<OptimizerAttrInterface>(optimizer));
+  }
+  if (overrides.ladder) {
+    SmallVector<Type> rungs;
+    for (const std::string &name : *overrides.ladder) {
+      Type type = parseType(name, ctx);
+      if (!type)
+        return step.emitError() << "unknown precision '" << name << "'";
+      rungs.push_back(type);
+    }
+    LadderAttr ladder = LadderAttr::getChecked(
+        [&] { return step.emitError(); }, ctx, ArrayRef<Type>(rungs));
+    if (!ladder)
+      return failure();
+    step.setLadderAttr(ladder);
+  }
+  return success();
+}
+
+} // namespace
+
+::dps::rt::Result<::dps::CompiledModel>
+(::dps::compileModel)(const std::string &path,
+                  const ::dps::CompileOverrides &overrides) {
+  using ::dps::rt::Status;
+  auto start = std::chrono::steady_clock::now();
+  DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::dps::registerAllDialects(registry);
+  // The context outlives the JIT's use of it only through the JIT itself;
+  // kept alive for the process.
+  static MLIRContext *context = new MLIRContext(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, context);
+  OwningOpRef<ModuleOp> model =
+      parseSourceFile<ModuleOp>(path, sourceMgr, ParserConfig(context));
+  if (!model)
+    return Status::error(path + ": not a valid dps model (see the errors "
+                                "above)");
+  SmallVector<TrainStepOp> steps(model->getOps<TrainStepOp>());
+  if (steps.size() != 1)
+    return Status::error(path + ": expected exactly one dps.train_step, found " +
+                         std::to_string(steps.size()));
+  if (failed(applyOverrides(steps.front(), overrides)) ||
+      failed(mlir::verify(*model)))
+    return Status::error(path + ": the command line's settings do not fit "
+                                "the model (see the errors above)");
+
+  OwningOpRef<ModuleOp> expanded = model->clone();
+  PassManager kernels(context);
+  kernels.addPass(createDPSAutodiff());
+  kernels.addPass(createDPSSpecializePrecision());
+  if (failed(kernels.run(*expanded)))
+    return Status::error(path + ": cannot derive the training kernels");
+  FailureOr<KernelManifest> manifest = buildKernelManifest(*expanded);
+  if (failed(manifest))
+    return Status::error(path + ": cannot describe the kernels");
+  std::string json;
+  llvm::raw_string_ostream os(json);
+  writeManifestJSON(*manifest, os);
+  auto runtimeManifest = ::dps::rt::parseManifest(json, path);
+  if (!runtimeManifest)
+    return runtimeManifest.status();
+
+  PassManager pipeline(context);
+  buildLowerToLLVMPipeline(pipeline, LowerToLLVMOptions());
+  if (failed(pipeline.run(*model)))
+    return Status::error(path + ": compilation failed (see the errors above)");
+  auto jit = ::dps::JitModule::compile(*model);
+  if (!jit)
+    return Status::error(path + ": JIT compilation failed: " +
+                         llvm::toString(jit.takeError()));
+  ::dps::CompiledModel compiled;
+  compiled.manifest = runtimeManifest.take();
+  compiled.backend = std::make_unique<JitBackend>(std::move(*jit));
+  compiled.compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return compiled;
+}

@@ -1,0 +1,95 @@
+//===- Trainer.h - the epoch loop of dynamic precision scaling ---*- C++ -*-===//
+//
+// DESIGN.md's trainer: each step draws a shuffled batch, splits it by subset
+// into per-rung micro-batches, runs each rung's gradient kernel (f32
+// accumulation), then one update, refreshing the rung copies about to run;
+// it records every sample's loss, evaluates, applies the schedule and
+// checkpoints after each epoch.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DPS_RUNTIME_TRAINER_H
+#define DPS_RUNTIME_TRAINER_H
+
+#include "dps/runtime/Dataset.h"
+#include "dps/runtime/KernelBackend.h"
+#include "dps/runtime/Manifest.h"
+#include "dps/runtime/Schedule.h"
+
+#include <map>
+#include <memory>
+
+namespace dps::rt {
+
+struct TrainerOptions {
+  ScheduleConfig schedule;
+  uint64_t seed = 1;
+  /// DESIGN.md's literal mode: each batch drawn from one subset.
+  bool subsetBatching = false;
+  std::string checkpointFolder; // empty: no checkpoints
+  bool resume = false;
+};
+
+struct SubsetReport {
+  std::string precision;
+  size_t samples = 0;
+  double meanLoss = 0;
+};
+
+struct EpochReport {
+  int epoch = 0;
+  std::vector<SubsetReport> subsets; // highest precision first
+  double trainLoss = 0, validationError = 0, testAccuracy = 0;
+  double seconds = 0, samplesPerSecond = 0, lowPrecisionFraction = 0;
+  std::map<std::string, size_t> sampleStoreBytes, paramBytes;
+  bool rollback = false, probe = false;
+  int skippedSteps = 0;
+};
+
+struct RunReport {
+  std::vector<EpochReport> epochs;
+  int resumedFromEpoch = -1; // -1: a fresh run
+  double finalTestAccuracy = 0, seconds = 0;
+  std::string paramsSha256;
+  size_t sourceBytes = 0;
+};
+
+/// What a front end shows while training.
+class TrainerObserver {
+public:
+  virtual ~TrainerObserver() = default;
+  virtual void epochStarted(const EpochPlan &, size_t /*steps*/) {}
+  virtual void stepDone(size_t /*step*/, size_t /*steps*/,
+                        double /*samplesPerSecond*/) {}
+  virtual void epochFinished(const EpochReport &) {}
+  virtual void warning(const std::string &) {}
+};
+
+class Trainer {
+public:
+  ~Trainer();
+  static Result<std::unique_ptr<Trainer>>
+  create(const Manifest &manifest, KernelBackend &backend,
+         const DatasetSplits &data, TrainerOptions options);
+
+  Result<RunReport> run(TrainerObserver &observer);
+
+private:
+  Trainer();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+/// The metrics JSON of a run (docs: README, "--metrics").
+std::string metricsJson(const RunReport &report, const std::string &model,
+                        const std::string &dataset,
+                        const std::vector<Precision> &ladder);
+/// An SVG of a run: the precision mix of each epoch (stacked), validation
+/// error and test accuracy curves, rollback epochs marked R.
+std::string svgPlot(const RunReport &report, const std::string &title);
+
+/// The epochs of a metrics JSON (to continue a resumed run's report).
+Result<std::vector<EpochReport>> parseEpochs(const std::string &json);
+
+} // namespace dps::rt
+
+#endif // DPS_RUNTIME_TRAINER_H

@@ -1,0 +1,84 @@
+//===- Metrics.cpp - the metrics JSON of a run -----------------------------===//
+#include "dps/runtime/Trainer.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace dps::rt;
+using nlohmann::json;
+
+std::string dps::rt::metricsJson(const RunReport &report,
+                                 const std::string &model,
+                                 const std::string &dataset,
+                                 const std::vector<Precision> &ladder) {
+  json epochs = json::array();
+  for (const EpochReport &e : report.epochs) {
+    json subsets = json::array();
+    for (const SubsetReport &s : e.subsets)
+      subsets.push_back({{"precision", s.precision},
+                         {"samples", s.samples},
+                         {"mean_loss", s.meanLoss}});
+    epochs.push_back({{"epoch", e.epoch},
+                      {"subsets", subsets},
+                      {"train_loss", e.trainLoss},
+                      {"val_error", e.validationError},
+                      {"test_accuracy", e.testAccuracy},
+                      {"seconds", e.seconds},
+                      {"samples_per_second", e.samplesPerSecond},
+                      {"low_precision_fraction", e.lowPrecisionFraction},
+                      {"sample_store_bytes", e.sampleStoreBytes},
+                      {"param_bytes", e.paramBytes},
+                      {"rollback", e.rollback},
+                      {"probe", e.probe},
+                      {"skipped_steps", e.skippedSteps}});
+  }
+  json ladderNames = json::array();
+  for (Precision p : ladder)
+    ladderNames.push_back(std::string(name(p)));
+  json root = {{"model", model},
+               {"dataset", dataset},
+               {"ladder", ladderNames},
+               {"source_bytes", report.sourceBytes},
+               {"resumed_from_epoch",
+                report.resumedFromEpoch < 0 ? json(nullptr)
+                                            : json(report.resumedFromEpoch)},
+               {"epochs", epochs},
+               {"final",
+                {{"test_accuracy", report.finalTestAccuracy},
+                 {"seconds", report.seconds},
+                 {"params_sha256", report.paramsSha256}}}};
+  return root.dump(2);
+}
+
+Result<std::vector<EpochReport>> dps::rt::parseEpochs(const std::string &text) {
+  try {
+    json root = json::parse(text);
+    std::vector<EpochReport> epochs;
+    for (const json &e : root.at("epochs")) {
+      EpochReport report;
+      report.epoch = e.at("epoch").get<int>();
+      for (const json &s : e.at("subsets"))
+        report.subsets.push_back({s.at("precision").get<std::string>(),
+                                  s.at("samples").get<size_t>(),
+                                  s.at("mean_loss").get<double>()});
+      report.trainLoss = e.at("train_loss").get<double>();
+      report.validationError = e.at("val_error").get<double>();
+      report.testAccuracy = e.at("test_accuracy").get<double>();
+      report.seconds = e.at("seconds").get<double>();
+      report.samplesPerSecond = e.at("samples_per_second").get<double>();
+      report.lowPrecisionFraction =
+          e.at("low_precision_fraction").get<double>();
+      report.sampleStoreBytes =
+          e.at("sample_store_bytes").get<std::map<std::string, size_t>>();
+      report.paramBytes =
+          e.at("param_bytes").get<std::map<std::string, size_t>>();
+      report.rollback = e.at("rollback").get<bool>();
+      report.probe = e.value("probe", false);
+      report.skippedSteps = e.value("skipped_steps", 0);
+      epochs.push_back(std::move(report));
+    }
+    return epochs;
+  } catch (const std::exception &e) {
+    return Status::error(std::string("corrupt metrics in the checkpoint: ") +
+                         e.what());
+  }
+}

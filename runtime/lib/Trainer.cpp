@@ -1,0 +1,473 @@
+//===- Trainer.cpp - the epoch loop of dynamic precision scaling -----------===//
+#include "dps/runtime/Trainer.h"
+#include "dps/runtime/Bucketer.h"
+#include "dps/runtime/Checkpoint.h"
+#include "dps/runtime/ParameterBuffers.h"
+#include "dps/runtime/SampleStore.h"
+#include "dps/runtime/Scalers.h"
+#include "dps/runtime/Sha256.h"
+#include "dps/runtime/TrainingState.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+using namespace dps::rt;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Per-rung state of the gradient kernel: its spec and scratch buffers.
+struct Rung {
+  Precision precision;
+  std::string name;
+  const KernelSpec *grad = nullptr, *refresh = nullptr;
+  std::vector<uint8_t> input;
+  std::vector<int32_t> overflow = {0};
+  std::vector<float> amaxScaling, amaxObserved;
+  std::unique_ptr<AmaxHistory> history;
+  std::unique_ptr<LossScaler> scaler;
+};
+
+} // namespace
+
+struct Trainer::Impl {
+  const Manifest &manifest;
+  KernelBackend &backend;
+  const DatasetSplits &data;
+  TrainerOptions options;
+  Schedule schedule;
+  ParameterBuffers params;
+  SampleStore store;
+  std::vector<Rung> rungs;
+  const KernelSpec *update = nullptr, *eval = nullptr;
+  size_t batch, sampleSize;
+  std::vector<int32_t> labels;
+  std::vector<float> losses, evalInput;
+  std::vector<int32_t> predictions;
+
+  // Run state (checkpointed).
+  TrainingState state;
+
+  Impl(const Manifest &manifest, KernelBackend &backend,
+       const DatasetSplits &data, TrainerOptions options,
+       ParameterBuffers params)
+      : manifest(manifest), backend(backend), data(data),
+        options(std::move(options)), schedule(this->options.schedule),
+        params(std::move(params)),
+        store(data.train, this->options.schedule.ladder) {}
+
+  Status callKernel(const KernelSpec &kernel, int64_t rows, int64_t step,
+                    int64_t totalSteps, Rung *rung, void *input);
+  Status refresh(Rung &rung);
+  Result<std::pair<double, double>> evaluate(const Dataset &set,
+                                             std::vector<float> *perSample);
+  Result<EpochReport> epoch(TrainerObserver &observer);
+  void saveState();
+  Status restore(TrainerObserver &observer, std::vector<EpochReport> &epochs);
+  std::string fingerprint() const;
+};
+
+Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
+                                 int64_t step, int64_t totalSteps, Rung *rung,
+                                 void *input) {
+  std::vector<KernelValue> args;
+  for (const ArgSpec &arg : kernel.args) {
+    switch (arg.role) {
+    case Role::Param:
+      args.push_back(KernelValue::memref(params.master(arg.name).data(),
+                                         arg.shape));
+      break;
+    case Role::ParamCopy:
+      args.push_back(KernelValue::memref(
+          params.copy(kernel.precision, arg).data(), arg.shape));
+      break;
+    case Role::OptState:
+      args.push_back(
+          KernelValue::memref(params.state(arg.name).data(), arg.shape));
+      break;
+    case Role::GradAcc:
+      args.push_back(KernelValue::memref(params.accumulator(arg.name).data(),
+                                         arg.shape));
+      break;
+    case Role::Input:
+      args.push_back(KernelValue::memref(input, arg.shape));
+      break;
+    case Role::Label:
+      args.push_back(KernelValue::memref(labels.data(), arg.shape));
+      break;
+    case Role::Rows:
+      args.push_back(KernelValue::index(rows));
+      break;
+    case Role::Step:
+      args.push_back(KernelValue::index(step));
+      break;
+    case Role::TotalSteps:
+      args.push_back(KernelValue::index(totalSteps));
+      break;
+    case Role::LossScale:
+      args.push_back(KernelValue::f32(rung && rung->scaler
+                                          ? rung->scaler->scale()
+                                          : 1.0f));
+      break;
+    case Role::Overflow:
+      args.push_back(KernelValue::memref(rung->overflow.data(), arg.shape));
+      break;
+    case Role::Amax:
+      args.push_back(KernelValue::memref(arg.name == "amax.scaling"
+                                             ? rung->amaxScaling.data()
+                                             : rung->amaxObserved.data(),
+                                         arg.shape));
+      break;
+    case Role::Losses:
+      args.push_back(KernelValue::memref(losses.data(), arg.shape));
+      break;
+    case Role::Predictions:
+      args.push_back(KernelValue::memref(predictions.data(), arg.shape));
+      break;
+    case Role::Seed:
+      args.push_back(KernelValue::index(int64_t(state.roundingRng())));
+      break;
+    }
+  }
+  return backend.call(kernel.name, args);
+}
+
+Status Trainer::Impl::refresh(Rung &rung) {
+  if (!rung.refresh || params.isFresh(rung.name))
+    return Status::success();
+  if (Status s = callKernel(*rung.refresh, 0, 0, 1, &rung, nullptr); !s)
+    return s;
+  params.markRefreshed(rung.name);
+  return Status::success();
+}
+
+Result<std::pair<double, double>>
+Trainer::Impl::evaluate(const Dataset &set, std::vector<float> *perSample) {
+  double lossSum = 0;
+  size_t wrong = 0;
+  if (perSample)
+    perSample->assign(set.size(), 0);
+  for (size_t start = 0; start < set.size(); start += batch) {
+    size_t rows = std::min(batch, set.size() - start);
+    std::memcpy(evalInput.data(), set.sample(start), rows * sampleSize * 4);
+    std::copy(set.labels.begin() + start, set.labels.begin() + start + rows,
+              labels.begin());
+    if (Status s = callKernel(*eval, rows, 0, 1, nullptr, evalInput.data());
+        !s)
+      return s;
+    for (size_t i = 0; i < rows; ++i) {
+      lossSum += losses[i];
+      wrong += predictions[i] != set.labels[start + i];
+      if (perSample)
+        (*perSample)[start + i] = losses[i];
+    }
+  }
+  double n = double(std::max<size_t>(set.size(), 1));
+  return std::make_pair(lossSum / n, wrong / n);
+}
+
+std::string Trainer::Impl::fingerprint() const {
+  Sha256 sha;
+  for (const auto &[name, values] : params.allMasters()) {
+    sha.update(name.data(), name.size());
+    sha.update(values.data(), values.size() * 4);
+  }
+  return sha.hex();
+}
+
+Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
+  Clock::time_point start = Clock::now();
+  EpochPlan plan = schedule.plan(state.schedule);
+  const std::vector<Precision> &ladder = options.schedule.ladder;
+  size_t n = data.train.size();
+  EpochReport report;
+  report.epoch = plan.epoch;
+  report.rollback = plan.rollback;
+  report.probe = plan.probe;
+
+  // Claim 1: the losses the subsets are formed from, measured by a probe or
+  // recorded in the previous epoch.
+  if (plan.probe || state.losses.size() != n) {
+    auto probed = evaluate(data.train, &state.losses);
+    if (!probed)
+      return probed.status();
+  }
+  auto bucketing = bucketByLoss(state.losses, plan.subsets, ladder);
+  if (!bucketing)
+    return bucketing.status();
+  state.rungOf = bucketing->rung;
+  if (Status s = store.assign(state.rungOf); !s)
+    return s;
+  for (size_t r = 0; r < ladder.size(); ++r)
+    if (bucketing->rungSamples[r])
+      report.subsets.push_back({std::string(name(ladder[r])),
+                                bucketing->rungSamples[r],
+                                bucketing->rungMeanLoss[r]});
+
+  // The epoch's batches: shuffled, or (literal mode) each from one subset.
+  std::vector<std::vector<uint32_t>> batches;
+  if (options.subsetBatching) {
+    for (size_t r = 0; r < ladder.size(); ++r) {
+      std::vector<uint32_t> members;
+      for (uint32_t s = 0; s < n; ++s)
+        if (state.rungOf[s] == r)
+          members.push_back(s);
+      std::shuffle(members.begin(), members.end(), state.shuffleRng);
+      for (size_t i = 0; i < members.size(); i += batch)
+        batches.emplace_back(members.begin() + i,
+                             members.begin() + std::min(members.size(), i + batch));
+    }
+    std::shuffle(batches.begin(), batches.end(), state.shuffleRng);
+  } else {
+    std::vector<uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), state.shuffleRng);
+    for (size_t i = 0; i < n; i += batch)
+      batches.emplace_back(order.begin() + i,
+                           order.begin() + std::min(n, i + batch));
+  }
+  observer.epochStarted(plan, batches.size());
+  int64_t totalSteps =
+      int64_t(options.schedule.epochs) * int64_t((n + batch - 1) / batch);
+
+  size_t lowSampleSteps = 0, sampleSteps = 0;
+  std::vector<std::vector<uint32_t>> byRung(ladder.size());
+  for (size_t b = 0; b < batches.size(); ++b) {
+    for (auto &members : byRung)
+      members.clear();
+    for (uint32_t s : batches[b])
+      byRung[state.rungOf[s]].push_back(s);
+    bool overflow = false;
+    for (size_t r = 0; r < ladder.size(); ++r) {
+      const std::vector<uint32_t> &members = byRung[r];
+      if (members.empty())
+        continue;
+      Rung &rung = rungs[r];
+      if (Status s = refresh(rung); !s)
+        return s;
+      store.gather(r, members, rung.input.data());
+      for (size_t i = 0; i < members.size(); ++i)
+        labels[i] = data.train.labels[members[i]];
+      if (rung.history)
+        rung.history->scalingAmax(rung.amaxScaling.data());
+      rung.overflow[0] = 0;
+      if (Status s = callKernel(*rung.grad, members.size(), 0, 1, &rung,
+                                rung.input.data());
+          !s)
+        return s;
+      for (size_t i = 0; i < members.size(); ++i) {
+        float loss = losses[i];
+        if (rung.precision == Precision::F32 && !std::isfinite(loss))
+          return Status::error(
+              "non-finite loss (" + std::to_string(loss) + ") of sample " +
+              std::to_string(members[i]) + " in the f32 kernel at epoch " +
+              std::to_string(plan.epoch) + ", step " + std::to_string(b) +
+              "; training stops (the last checkpoint holds the last good "
+              "state)");
+        state.losses[members[i]] = loss;
+      }
+      bool rungOverflow = rung.overflow[0] != 0;
+      overflow |= rungOverflow;
+      if (rung.history && !rungOverflow)
+        rung.history->record(rung.amaxObserved.data());
+      if (rung.scaler)
+        rung.scaler->update(rungOverflow);
+      sampleSteps += members.size();
+      if (rung.precision != Precision::F32)
+        lowSampleSteps += members.size();
+    }
+    if (overflow) {
+      // A step whose gradients overflow changes nothing.
+      for (auto &[name, values] : params.allAccumulators())
+        std::fill(values.begin(), values.end(), 0.0f);
+      ++report.skippedSteps;
+    } else {
+      if (Status s = callKernel(*update, batches[b].size(), state.step,
+                                totalSteps, nullptr, nullptr);
+          !s)
+        return s;
+      params.markUpdated();
+    }
+    ++state.step;
+    double elapsed = secondsSince(start);
+    observer.stepDone(b + 1, batches.size(),
+                      elapsed > 0 ? sampleSteps / elapsed : 0);
+  }
+
+  auto validation = evaluate(data.validation, nullptr);
+  if (!validation)
+    return validation.status();
+  auto test = evaluate(data.test, nullptr);
+  if (!test)
+    return test.status();
+  double trainLoss = 0;
+  for (float loss : state.losses)
+    trainLoss += loss;
+  report.trainLoss = trainLoss / double(std::max<size_t>(n, 1));
+  report.validationError = validation->second;
+  report.testAccuracy = 1 - test->second;
+  report.seconds = secondsSince(start);
+  report.samplesPerSecond = report.seconds > 0 ? n / report.seconds : 0;
+  report.lowPrecisionFraction =
+      sampleSteps ? double(lowSampleSteps) / double(sampleSteps) : 0;
+  for (size_t r = 0; r < ladder.size(); ++r)
+    report.sampleStoreBytes[std::string(name(ladder[r]))] = store.bytes(r);
+  report.paramBytes = params.bytesPerPrecision();
+  state.schedule = schedule.observe(state.schedule, report.validationError);
+  state.epoch = plan.epoch;
+  return report;
+}
+
+void Trainer::Impl::saveState() {
+  state.masters = params.allMasters();
+  state.optimizerState = params.allStates();
+  for (Rung &rung : rungs) {
+    if (rung.scaler) {
+      state.lossScale = rung.scaler->scale();
+      state.lossScaleCleanSteps = rung.scaler->cleanSteps();
+    }
+    if (rung.history)
+      state.amaxHistories[rung.name] = rung.history->entries();
+  }
+}
+
+Status Trainer::Impl::restore(TrainerObserver &observer,
+                              std::vector<EpochReport> &epochs) {
+  std::string warning;
+  auto checkpoint = Checkpoint::read(options.checkpointFolder, &warning);
+  if (!checkpoint)
+    return Status::error("cannot resume: " + checkpoint.status().message());
+  if (!warning.empty())
+    observer.warning(warning);
+  auto loaded = load(*checkpoint);
+  if (!loaded)
+    return Status::error("cannot resume from " + options.checkpointFolder +
+                         ": " + loaded.status().message());
+  for (const auto &[name, values] : loaded->masters) {
+    auto &master = params.master(name);
+    if (master.size() != values.size())
+      return Status::error("cannot resume: the checkpoint's " + name +
+                           " does not fit the model");
+    master = values;
+  }
+  for (const auto &[name, values] : loaded->optimizerState)
+    params.state(name) = values;
+  for (Rung &rung : rungs) {
+    if (rung.scaler)
+      rung.scaler->restore(loaded->lossScale, loaded->lossScaleCleanSteps);
+    if (rung.history && loaded->amaxHistories.count(rung.name))
+      rung.history->restore(loaded->amaxHistories[rung.name]);
+  }
+  params.markUpdated();
+  auto previous = parseEpochs(loaded->metricsJson);
+  if (!previous)
+    return previous.status();
+  epochs = previous.take();
+  state = loaded.take();
+  return Status::success();
+}
+
+Trainer::Trainer() = default;
+Trainer::~Trainer() = default;
+
+Result<std::unique_ptr<Trainer>>
+Trainer::create(const Manifest &manifest, KernelBackend &backend,
+                const DatasetSplits &data, TrainerOptions options) {
+  if (Status s = options.schedule.validate(); !s)
+    return s;
+  if (data.train.sampleShape != data.test.sampleShape)
+    return Status::error("training and test samples differ in shape");
+  auto params = ParameterBuffers::create(manifest, options.seed);
+  if (!params)
+    return params.status();
+  std::unique_ptr<Trainer> trainer(new Trainer());
+  trainer->impl = std::make_unique<Impl>(manifest, backend, data,
+                                         std::move(options), params.take());
+  Impl &t = *trainer->impl;
+  t.update = manifest.find("update");
+  t.eval = manifest.find("eval");
+  if (!t.update || !t.eval)
+    return Status::error("the manifest lacks the update or eval kernel");
+  t.batch = size_t(manifest.batch);
+  t.sampleSize = data.train.sampleSize();
+  size_t expected = 1;
+  for (const ArgSpec &arg : t.eval->args)
+    if (arg.role == Role::Input) {
+      expected = arg.elements() / t.batch;
+      std::vector<int64_t> shape(arg.shape.begin() + 1, arg.shape.end());
+      if (expected != t.sampleSize)
+        return Status::error(
+            "the model takes samples of " + std::to_string(expected) +
+            " values, the dataset has " + std::to_string(t.sampleSize));
+    }
+  t.labels.assign(t.batch, 0);
+  t.losses.assign(t.batch, 0);
+  t.predictions.assign(t.batch, 0);
+  t.evalInput.assign(t.batch * t.sampleSize, 0);
+  for (Precision precision : t.options.schedule.ladder) {
+    Rung rung;
+    rung.precision = precision;
+    rung.name = std::string(name(precision));
+    rung.grad = manifest.find("grad", rung.name);
+    if (!rung.grad)
+      return Status::error("the compiled model has no gradient kernel for "
+                           "rung " +
+                           rung.name + "; compile it with this ladder");
+    rung.refresh = manifest.find("refresh", rung.name);
+    rung.input.assign(t.batch * t.sampleSize * bytesPerElement(precision), 0);
+    for (const ArgSpec &arg : rung.grad->args) {
+      if (arg.role == Role::Amax) {
+        rung.amaxScaling.assign(arg.elements(), 0);
+        rung.amaxObserved.assign(arg.elements(), 0);
+        rung.history = std::make_unique<AmaxHistory>(arg.elements());
+      }
+      if (arg.role == Role::LossScale)
+        rung.scaler = std::make_unique<LossScaler>();
+    }
+    t.rungs.push_back(std::move(rung));
+  }
+  t.state.shuffleRng.seed(t.options.seed);
+  t.state.roundingRng.seed(t.options.seed ^ 0x5DEECE66DULL);
+  return trainer;
+}
+
+Result<RunReport> Trainer::run(TrainerObserver &observer) {
+  Impl &t = *impl;
+  Clock::time_point start = Clock::now();
+  RunReport report;
+  report.sourceBytes = t.store.sourceBytes();
+  if (t.options.resume) {
+    if (Status s = t.restore(observer, report.epochs); !s)
+      return s;
+    report.resumedFromEpoch = t.state.epoch;
+  }
+  while (t.state.epoch < t.options.schedule.epochs) {
+    auto epoch = t.epoch(observer);
+    if (!epoch)
+      return epoch.status();
+    report.epochs.push_back(*epoch);
+    observer.epochFinished(*epoch);
+    if (!t.options.checkpointFolder.empty()) {
+      t.saveState();
+      t.state.metricsJson =
+          metricsJson(report, t.manifest.model, "", t.options.schedule.ladder);
+      Checkpoint checkpoint;
+      store(checkpoint, t.state);
+      if (Status s = checkpoint.write(t.options.checkpointFolder); !s)
+        return s;
+    }
+  }
+  report.finalTestAccuracy =
+      report.epochs.empty() ? 0 : report.epochs.back().testAccuracy;
+  report.seconds = secondsSince(start);
+  report.paramsSha256 = t.fingerprint();
+  return report;
+}

@@ -1,0 +1,297 @@
+//===- dps-train.cpp - train a model with dynamic precision scaling --------===//
+//
+// dps-train MODEL --dataset fashion-mnist --epochs N --ladder f32,bf16,f8E4M3FN
+// compiles the model (its dps.train_step's defaults overridden by the flags),
+// trains it, printing a row per epoch, and writes metrics, a plot and
+// checkpoints on request.
+//
+//===----------------------------------------------------------------------===//
+#include "dps/Driver/ModelCompiler.h"
+#include "dps/runtime/Checkpoint.h"
+#include "dps/runtime/Dataset.h"
+#include "dps/runtime/Trainer.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <unistd.h>
+
+namespace cl = llvm::cl;
+using namespace dps;
+
+namespace {
+
+cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.mlir>"),
+                               cl::Required);
+cl::opt<std::string> datasetName(
+    "dataset",
+    cl::desc("fashion-mnist (Debian's dataset-fashion-mnist), synthetic, "
+             "tiny, or idx:DIR (an MNIST-layout IDX folder)"),
+    cl::init("fashion-mnist"));
+cl::opt<int> epochs("epochs", cl::desc("Epochs to train"), cl::init(15));
+cl::opt<int64_t> batch("batch", cl::desc("Batch size (overrides the model's)"),
+                       cl::init(0));
+cl::opt<double> learningRate("lr", cl::desc("Learning rate (overrides the "
+                                            "model's)"),
+                             cl::init(0));
+cl::opt<std::string> ladderText(
+    "ladder",
+    cl::desc("Precision ladder, most precise first (default: the model's); "
+             "--ladder f32 is the full-precision baseline"));
+cl::opt<int> decayEpochs("decay-epochs",
+                         cl::desc("Epochs over which the subset shares move "
+                                  "from thirds to mostly low precision"),
+                         cl::init(8));
+cl::opt<std::string> rollback(
+    "rollback",
+    cl::desc("Rollback to maximum precision after validation error rises: "
+             "best (against the best so far, with --rollback-tolerance), "
+             "previous (claim 9 literally), never"),
+    cl::init("best"));
+cl::opt<double> rollbackTolerance("rollback-tolerance",
+                                  cl::desc("Tolerance of --rollback best"),
+                                  cl::init(0.01));
+cl::opt<bool> finalFullPrecision("final-full-precision",
+                                 cl::desc("Run the last epoch at the "
+                                          "maximum precision"));
+cl::opt<bool> noProbe("no-probe", cl::desc("No loss probe before epoch 1"));
+cl::opt<int> probeEvery("probe-every",
+                        cl::desc("Re-measure losses every N epochs"),
+                        cl::init(0));
+cl::opt<std::string> batching(
+    "batching",
+    cl::desc("mixed: shuffled batches split into per-rung micro-batches; "
+             "subset: each batch from one subset (the literal mode)"),
+    cl::init("mixed"));
+cl::opt<int64_t> validationSplit("val-split",
+                                 cl::desc("Training samples held out for "
+                                          "validation"),
+                                 cl::init(5000));
+cl::opt<int64_t> limit("limit", cl::desc("Train on the first N samples only"),
+                       cl::init(0));
+cl::opt<uint64_t> seed("seed", cl::desc("Random seed"), cl::init(1));
+cl::opt<std::string> metricsPath("metrics", cl::desc("Write metrics JSON here"));
+cl::opt<std::string> plotPath("plot", cl::desc("Write an SVG plot here"));
+cl::opt<std::string> checkpointFolder("checkpoint",
+                                      cl::desc("Checkpoint into this folder "
+                                               "after every epoch"));
+cl::opt<bool> resume("resume", cl::desc("Resume from --checkpoint"));
+cl::opt<bool> quiet("quiet", cl::desc("Only errors"));
+
+int fail(const std::string &message) {
+  llvm::errs() << "dps-train: error: " << message << "\n";
+  return 1;
+}
+
+rt::Result<rt::DatasetSplits> loadDataset() {
+  std::string name = datasetName;
+  if (name == "fashion-mnist" || name.rfind("idx:", 0) == 0) {
+    std::string folder =
+        name == "fashion-mnist" ? rt::kFashionMnistFolder : name.substr(4);
+    return rt::loadIdxFolder(folder, validationSplit);
+  }
+  rt::Dataset all;
+  if (name == "synthetic")
+    all = rt::makeSynthetic(12000, {28, 28, 1}, 10, seed);
+  else if (name == "tiny")
+    all = rt::tinyDataset();
+  else
+    return rt::Status::error("unknown dataset '" + name +
+                             "'; expected fashion-mnist, synthetic, tiny or "
+                             "idx:DIR");
+  size_t testCount = all.size() / 6;
+  auto split = rt::splitTail(std::move(all), testCount);
+  if (!split)
+    return split.status();
+  auto train = rt::splitTail(std::move(split->first),
+                             std::min<size_t>(validationSplit,
+                                              split->first.size() / 6));
+  if (!train)
+    return train.status();
+  rt::DatasetSplits splits;
+  splits.train = std::move(train->first);
+  splits.validation = std::move(train->second);
+  splits.test = std::move(split->second);
+  return splits;
+}
+
+/// Progress on a terminal, epoch rows always.
+class Console : public rt::TrainerObserver {
+public:
+  explicit Console(bool quiet) : quiet(quiet), tty(isatty(STDERR_FILENO)) {}
+
+  void header() {
+    if (quiet)
+      return;
+    llvm::outs() << llvm::format(
+        "%5s  %-34s %8s %8s %8s %7s %9s %6s  %s\n", "epoch",
+        "subsets (precision:samples)", "loss", "val err", "test acc", "sec",
+        "samples/s", "<f32", "store bytes per precision");
+  }
+  void epochStarted(const rt::EpochPlan &, size_t) override {
+    started = std::chrono::steady_clock::now();
+  }
+  void stepDone(size_t step, size_t steps, double rate) override {
+    if (quiet || !tty || (step % 8 && step != steps))
+      return;
+    int filled = int(30.0 * step / steps);
+    double elapsed = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
+    double eta = elapsed / double(step) * double(steps - step);
+    llvm::errs() << "\r[" << std::string(filled, '#')
+                 << std::string(30 - filled, '.') << "] " << step << "/"
+                 << steps << llvm::format("  %.0f samples/s  ETA %.0f s", rate,
+                                          eta);
+    if (step == steps)
+      llvm::errs() << "\r" << std::string(70, ' ') << "\r";
+  }
+  void epochFinished(const rt::EpochReport &e) override {
+    if (quiet)
+      return;
+    std::string subsets, bytes;
+    for (const rt::SubsetReport &s : e.subsets)
+      subsets += (subsets.empty() ? "" : " ") + s.precision + ":" +
+                 std::to_string(s.samples);
+    for (const auto &[precision, n] : e.sampleStoreBytes)
+      if (n)
+        bytes += (bytes.empty() ? "" : " ") + precision + ":" +
+                 std::to_string(n);
+    llvm::outs() << llvm::format(
+        "%5d%s %-34s %8.4f %8.4f %8.4f %7.1f %9.0f %5.1f%%  %s\n", e.epoch,
+        e.rollback ? "R" : " ", subsets.c_str(), e.trainLoss,
+        e.validationError, e.testAccuracy, e.seconds, e.samplesPerSecond,
+        100 * e.lowPrecisionFraction, bytes.c_str());
+    llvm::outs().flush();
+  }
+  void warning(const std::string &message) override {
+    llvm::errs() << "dps-train: warning: " << message << "\n";
+  }
+
+private:
+  bool quiet, tty;
+  std::chrono::steady_clock::time_point started;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  // LLVM registers a "threads" option of its own: dps-train's replaces it.
+  cl::getRegisteredOptions().erase("threads");
+  cl::opt<int> threads("threads",
+                       cl::desc("Threads for the kernels (they run on one "
+                                "today)"),
+                       cl::init(1));
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "dps-train: train a model with dynamic precision scaling\n\n"
+      "  dps-train examples/mlp.mlir --dataset fashion-mnist --epochs 15\n");
+
+  if (epochs < 1)
+    return fail("--epochs must be at least 1");
+  if (threads < 1)
+    return fail("--threads must be at least 1");
+  if (resume && checkpointFolder.empty())
+    return fail("--resume needs --checkpoint DIR");
+  if (batching != "mixed" && batching != "subset")
+    return fail("--batching is mixed or subset, not '" + batching + "'");
+  rt::RollbackMode mode;
+  if (rollback == "best")
+    mode = rt::RollbackMode::BestWithTolerance;
+  else if (rollback == "previous")
+    mode = rt::RollbackMode::PreviousEpoch;
+  else if (rollback == "never")
+    mode = rt::RollbackMode::Never;
+  else
+    return fail("--rollback is best, previous or never, not '" + rollback +
+                "'");
+
+  CompileOverrides overrides;
+  if (batch > 0)
+    overrides.batch = batch;
+  else if (batch < 0)
+    return fail("--batch must be positive");
+  if (learningRate > 0)
+    overrides.learningRate = learningRate;
+  else if (learningRate < 0)
+    return fail("--lr must be positive");
+  if (!ladderText.empty()) {
+    auto ladder = rt::parseLadder(ladderText);
+    if (!ladder)
+      return fail("--ladder: " + ladder.status().message());
+    std::vector<std::string> names;
+    for (rt::Precision p : *ladder)
+      names.emplace_back(rt::name(p));
+    overrides.ladder = names;
+  }
+  if (access(modelPath.c_str(), R_OK) != 0)
+    return fail(modelPath + ": no such model file");
+
+  auto data = loadDataset();
+  if (!data)
+    return fail(data.status().message());
+  if (limit > 0)
+    rt::truncate(data->train, size_t(limit));
+
+  auto compiled = compileModel(modelPath, overrides);
+  if (!compiled)
+    return fail(compiled.status().message());
+  const rt::Manifest &manifest = compiled->manifest;
+  std::vector<rt::Precision> ladder;
+  for (const std::string &rung : manifest.ladder)
+    ladder.push_back(*rt::parsePrecision(rung));
+
+  rt::TrainerOptions options;
+  options.schedule = rt::ScheduleConfig::defaults(ladder, epochs);
+  options.schedule.decayEpochs = std::max(1, std::min<int>(decayEpochs, epochs));
+  options.schedule.rollback = mode;
+  options.schedule.rollbackTolerance = rollbackTolerance;
+  options.schedule.finalFullPrecision = finalFullPrecision;
+  options.schedule.probeFirstEpoch = !noProbe;
+  options.schedule.probeEvery = probeEvery;
+  options.seed = seed;
+  options.subsetBatching = batching == "subset";
+  options.checkpointFolder = checkpointFolder;
+  options.resume = resume;
+
+  auto trainer = rt::Trainer::create(manifest, *compiled->backend, *data,
+                                     options);
+  if (!trainer)
+    return fail(trainer.status().message());
+  Console console(quiet);
+  if (!quiet)
+    llvm::outs() << "dps-train: " << manifest.model << " ("
+                 << manifest.trainStep << "), batch " << manifest.batch
+                 << ", ladder " << llvm::join(manifest.ladder, ",")
+                 << ", " << data->train.size() << " training samples; "
+                 << llvm::format("compiled in %.2f s", compiled->compileSeconds)
+                 << "\n";
+  console.header();
+  auto report = (*trainer)->run(console);
+  if (!report)
+    return fail(report.status().message());
+
+  if (!quiet)
+    llvm::outs() << llvm::format("final test accuracy %.4f in %.1f s; ",
+                                 report->finalTestAccuracy, report->seconds)
+                 << "params sha256 " << report->paramsSha256 << "\n";
+  if (!metricsPath.empty())
+    if (rt::Status s = rt::writeFileAtomically(
+            metricsPath,
+            rt::metricsJson(*report, manifest.model, datasetName, ladder) +
+                "\n");
+        !s)
+      return fail(s.message());
+  if (!plotPath.empty())
+    if (rt::Status s = rt::writeFileAtomically(
+            plotPath, rt::svgPlot(*report, manifest.model + " on " +
+                                               datasetName));
+        !s)
+      return fail(s.message());
+  return 0;
+}
