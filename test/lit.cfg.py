@@ -23,6 +23,6 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dps_tools_dir, config.llvm_tools_dir]
-tools = ["dps-opt", "dps-translate", "dps-gradcheck", "dps-replay", "dps-rungcheck", "mlir-runner", "mlir-translate", "llvm-nm", "not", "count"]
+tools = ["dps-opt", "dps-translate", "dps-gradcheck", "dps-replay", "dps-rungcheck", "dps-train", "mlir-runner", "mlir-translate", "llvm-nm", "not", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.dps_tools_dir, append_path=True)

@@ -449,7 +449,10 @@ Result<RunReport> Trainer::run(TrainerObserver &observer) {
       return s;
     report.resumedFromEpoch = t.state.epoch;
   }
-  while (t.state.epoch < t.options.schedule.epochs) {
+  int last = t.options.stopAfter > 0
+                 ? std::min(t.options.stopAfter, t.options.schedule.epochs)
+                 : t.options.schedule.epochs;
+  while (t.state.epoch < last) {
     auto epoch = t.epoch(observer);
     if (!epoch)
       return epoch.status();

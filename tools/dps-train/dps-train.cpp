@@ -81,6 +81,10 @@ cl::opt<std::string> checkpointFolder("checkpoint",
                                                "after every epoch"));
 cl::opt<bool> resume("resume", cl::desc("Resume from --checkpoint"));
 cl::opt<bool> quiet("quiet", cl::desc("Only errors"));
+cl::opt<int> stopAfter("stop-after-epochs",
+                       cl::desc("Stop after N epochs (resume later with "
+                                "--resume)"),
+                       cl::init(0));
 
 int fail(const std::string &message) {
   llvm::errs() << "dps-train: error: " << message << "\n";
@@ -258,6 +262,7 @@ int main(int argc, char **argv) {
   options.subsetBatching = batching == "subset";
   options.checkpointFolder = checkpointFolder;
   options.resume = resume;
+  options.stopAfter = stopAfter;
 
   auto trainer = rt::Trainer::create(manifest, *compiled->backend, *data,
                                      options);

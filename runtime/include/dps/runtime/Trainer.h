@@ -27,6 +27,9 @@ struct TrainerOptions {
   bool subsetBatching = false;
   std::string checkpointFolder; // empty: no checkpoints
   bool resume = false;
+  /// Stop after this many completed epochs (0: run all), e.g. to resume
+  /// later; the schedule still spans all epochs.
+  int stopAfter = 0;
 };
 
 struct SubsetReport {
