@@ -5,17 +5,11 @@
 // Exits 1 if any check fails.
 //
 //===----------------------------------------------------------------------===//
-#include "dps/InitAllDPS.h"
+#include "dps/Testing/ModelFile.h"
 #include "dps/Testing/GradientCheck.h"
 
-#include "mlir/IR/DialectRegistry.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
 
 namespace cl = llvm::cl;
 
@@ -50,19 +44,6 @@ int main(int argc, char **argv) {
                             "two micro-batches accumulate as one batch")));
   cl::ParseCommandLineOptions(argc, argv, "dps gradient checker\n");
 
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  mlir::dps::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-
-  llvm::SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  mlir::OwningOpRef<mlir::ModuleOp> model =
-      mlir::parseSourceFile<mlir::ModuleOp>(input, sourceMgr,
-                                            mlir::ParserConfig(&context));
-  if (!model)
-    return 1;
   mlir::dps::GradientCheckOptions options;
   options.step = step;
   options.rows = rows;
@@ -76,8 +57,7 @@ int main(int argc, char **argv) {
     options.paddingRows = llvm::is_contained(checks, Padding);
     options.accumulation = llvm::is_contained(checks, Accumulation);
   }
-  return mlir::failed(
-             mlir::dps::runGradientChecks(*model, options, llvm::outs()))
-             ? 1
-             : 0;
+  return mlir::dps::checkModelFile(input, [&](mlir::ModuleOp model) {
+    return mlir::dps::runGradientChecks(model, options, llvm::outs());
+  });
 }

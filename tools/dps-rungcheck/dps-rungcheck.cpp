@@ -5,17 +5,11 @@
 // the f16 kernel reports overflow. Exits 1 if a check fails.
 //
 //===----------------------------------------------------------------------===//
-#include "dps/InitAllDPS.h"
+#include "dps/Testing/ModelFile.h"
 #include "dps/Testing/RungCheck.h"
 
-#include "mlir/IR/DialectRegistry.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
 
 namespace cl = llvm::cl;
 
@@ -29,24 +23,11 @@ int main(int argc, char **argv) {
   cl::opt<uint64_t> seed("seed", cl::desc("Random seed"), cl::init(1));
   cl::ParseCommandLineOptions(argc, argv, "dps precision-rung checker\n");
 
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  mlir::dps::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  mlir::OwningOpRef<mlir::ModuleOp> model =
-      mlir::parseSourceFile<mlir::ModuleOp>(input, sourceMgr,
-                                            mlir::ParserConfig(&context));
-  if (!model)
-    return 1;
   mlir::dps::RungCheckOptions options;
   options.step = step;
   options.rows = rows;
   options.seed = seed;
-  return mlir::failed(
-             mlir::dps::runRungChecks(*model, options, llvm::outs()))
-             ? 1
-             : 0;
+  return mlir::dps::checkModelFile(input, [&](mlir::ModuleOp model) {
+    return mlir::dps::runRungChecks(model, options, llvm::outs());
+  });
 }

@@ -25,26 +25,6 @@ bool hasPadding(const Window &window) {
   return llvm::any_of(window.padding, [](int64_t p) { return p != 0; });
 }
 
-/// `image` (N x H x W x C) padded with `value` by [top, left, bottom, right].
-Value padImage(OpBuilder &b, Location loc, Value image,
-               ArrayRef<int64_t> padding, double value) {
-  auto type = cast<RankedTensorType>(image.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape[1] += padding[0] + padding[2];
-  shape[2] += padding[1] + padding[3];
-  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(padding[0]),
-                                   b.getIndexAttr(padding[1]),
-                                   b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> high = {b.getIndexAttr(0),
-                                    b.getIndexAttr(padding[2]),
-                                    b.getIndexAttr(padding[3]),
-                                    b.getIndexAttr(0)};
-  Value padValue = floatConstant(b, loc, type.getElementType(), value);
-  return tensor::PadOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), image, low,
-      high, padValue);
-}
-
 /// OH and OW of `window` over an N x H x W x C image.
 std::pair<int64_t, int64_t> outputExtents(ArrayRef<int64_t> image,
                                           const Window &w) {
@@ -63,7 +43,7 @@ Value im2col(OpBuilder &b, Location loc, Value image, const Window &w) {
   auto type = cast<RankedTensorType>(image.getType());
   ArrayRef<int64_t> shape = type.getShape();
   auto [oh, ow] = outputExtents(shape, w);
-  Value padded = hasPadding(w) ? padImage(b, loc, image, w.padding, 0.0) : image;
+  Value padded = padImage(b, loc, image, w.padding, 0.0);
   OpFoldResult batch = tensorSizes(b, loc, image)[0];
   SmallVector<OpFoldResult> sizes = {
       batch,           b.getIndexAttr(oh),        b.getIndexAttr(ow),

@@ -59,6 +59,11 @@ Value rowsAccumulator(OpBuilder &b, Location loc, OpFoldResult rows,
 Value reshapeTensor(OpBuilder &b, Location loc, Value value,
                     RankedTensorType type);
 
+/// `image` (N x H x W x C) padded with `value` by [top, left, bottom, right];
+/// `image` itself when all four are zero.
+Value padImage(OpBuilder &b, Location loc, Value image,
+               ArrayRef<int64_t> padding, double value);
+
 } // namespace mlir::dps
 
 #endif // DPS_LIB_CONVERSION_DPSTOLINALG_LOWERINGUTILS_H
