@@ -25,64 +25,66 @@ using namespace dps;
 
 namespace {
 
-cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.mlir>"),
+cl::OptionCategory trainOptions("dps-train options");
+
+cl::opt<std::string> modelPath(cl::Positional, cl::cat(trainOptions), cl::desc("<model.mlir>"),
                                cl::Required);
 cl::opt<std::string> datasetName(
     "dataset",
-    cl::desc("fashion-mnist (Debian's dataset-fashion-mnist), synthetic, "
+    cl::cat(trainOptions), cl::desc("fashion-mnist (Debian's dataset-fashion-mnist), synthetic, "
              "tiny, or idx:DIR (an MNIST-layout IDX folder)"),
     cl::init("fashion-mnist"));
-cl::opt<int> epochs("epochs", cl::desc("Epochs to train"), cl::init(15));
-cl::opt<int64_t> batch("batch", cl::desc("Batch size (overrides the model's)"),
+cl::opt<int> epochs("epochs", cl::cat(trainOptions), cl::desc("Epochs to train"), cl::init(15));
+cl::opt<int64_t> batch("batch", cl::cat(trainOptions), cl::desc("Batch size (overrides the model's)"),
                        cl::init(0));
-cl::opt<double> learningRate("lr", cl::desc("Learning rate (overrides the "
+cl::opt<double> learningRate("lr", cl::cat(trainOptions), cl::desc("Learning rate (overrides the "
                                             "model's)"),
                              cl::init(0));
 cl::opt<std::string> ladderText(
     "ladder",
-    cl::desc("Precision ladder, most precise first (default: the model's); "
+    cl::cat(trainOptions), cl::desc("Precision ladder, most precise first (default: the model's); "
              "--ladder f32 is the full-precision baseline"));
 cl::opt<int> decayEpochs("decay-epochs",
-                         cl::desc("Epochs over which the subset shares move "
+                         cl::cat(trainOptions), cl::desc("Epochs over which the subset shares move "
                                   "from thirds to mostly low precision"),
                          cl::init(8));
 cl::opt<std::string> rollback(
     "rollback",
-    cl::desc("Rollback to maximum precision after validation error rises: "
+    cl::cat(trainOptions), cl::desc("Rollback to maximum precision after validation error rises: "
              "best (against the best so far, with --rollback-tolerance), "
              "previous (claim 9 literally), never"),
     cl::init("best"));
 cl::opt<double> rollbackTolerance("rollback-tolerance",
-                                  cl::desc("Tolerance of --rollback best"),
+                                  cl::cat(trainOptions), cl::desc("Tolerance of --rollback best"),
                                   cl::init(0.01));
 cl::opt<bool> finalFullPrecision("final-full-precision",
-                                 cl::desc("Run the last epoch at the "
+                                 cl::cat(trainOptions), cl::desc("Run the last epoch at the "
                                           "maximum precision"));
-cl::opt<bool> noProbe("no-probe", cl::desc("No loss probe before epoch 1"));
+cl::opt<bool> noProbe("no-probe", cl::cat(trainOptions), cl::desc("No loss probe before epoch 1"));
 cl::opt<int> probeEvery("probe-every",
-                        cl::desc("Re-measure losses every N epochs"),
+                        cl::cat(trainOptions), cl::desc("Re-measure losses every N epochs"),
                         cl::init(0));
 cl::opt<std::string> batching(
     "batching",
-    cl::desc("mixed: shuffled batches split into per-rung micro-batches; "
+    cl::cat(trainOptions), cl::desc("mixed: shuffled batches split into per-rung micro-batches; "
              "subset: each batch from one subset (the literal mode)"),
     cl::init("mixed"));
 cl::opt<int64_t> validationSplit("val-split",
-                                 cl::desc("Training samples held out for "
+                                 cl::cat(trainOptions), cl::desc("Training samples held out for "
                                           "validation"),
                                  cl::init(5000));
-cl::opt<int64_t> limit("limit", cl::desc("Train on the first N samples only"),
+cl::opt<int64_t> limit("limit", cl::cat(trainOptions), cl::desc("Train on the first N samples only"),
                        cl::init(0));
-cl::opt<uint64_t> seed("seed", cl::desc("Random seed"), cl::init(1));
-cl::opt<std::string> metricsPath("metrics", cl::desc("Write metrics JSON here"));
-cl::opt<std::string> plotPath("plot", cl::desc("Write an SVG plot here"));
+cl::opt<uint64_t> seed("seed", cl::cat(trainOptions), cl::desc("Random seed"), cl::init(1));
+cl::opt<std::string> metricsPath("metrics", cl::cat(trainOptions), cl::desc("Write metrics JSON here"));
+cl::opt<std::string> plotPath("plot", cl::cat(trainOptions), cl::desc("Write an SVG plot here"));
 cl::opt<std::string> checkpointFolder("checkpoint",
-                                      cl::desc("Checkpoint into this folder "
+                                      cl::cat(trainOptions), cl::desc("Checkpoint into this folder "
                                                "after every epoch"));
-cl::opt<bool> resume("resume", cl::desc("Resume from --checkpoint"));
-cl::opt<bool> quiet("quiet", cl::desc("Only errors"));
+cl::opt<bool> resume("resume", cl::cat(trainOptions), cl::desc("Resume from --checkpoint"));
+cl::opt<bool> quiet("quiet", cl::cat(trainOptions), cl::desc("Only errors"));
 cl::opt<int> stopAfter("stop-after-epochs",
-                       cl::desc("Stop after N epochs (resume later with "
+                       cl::cat(trainOptions), cl::desc("Stop after N epochs (resume later with "
                                 "--resume)"),
                        cl::init(0));
 
@@ -188,9 +190,10 @@ int main(int argc, char **argv) {
   // LLVM registers a "threads" option of its own: dps-train's replaces it.
   cl::getRegisteredOptions().erase("threads");
   cl::opt<int> threads("threads",
-                       cl::desc("Threads for the kernels (they run on one "
+                       cl::cat(trainOptions), cl::desc("Threads for the kernels (they run on one "
                                 "today)"),
                        cl::init(1));
+  cl::HideUnrelatedOptions(trainOptions);
   cl::ParseCommandLineOptions(
       argc, argv,
       "dps-train: train a model with dynamic precision scaling\n\n"
