@@ -20,6 +20,8 @@ config.substitutions.append(("%dps_tools_dir", config.dps_tools_dir))
 config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# dps-train caches compiled kernels; the tests keep theirs in the build tree.
+config.environment["XDG_CACHE_HOME"] = os.path.join(config.test_exec_root, "kernel-cache")
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dps_tools_dir, config.llvm_tools_dir]

@@ -15,7 +15,14 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "dps/runtime/Checkpoint.h"
+#include "dps/runtime/Sha256.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <chrono>
 
@@ -99,6 +106,76 @@ LogicalResult applyOverrides(TrainStepOp step,
   return success();
 }
 
+/// The cache key of a model: its text after the overrides, the compiler
+/// binary that lowers it (size and time: a rebuilt dps compiles anew) and the
+/// host it compiles for.
+std::string cacheKey(ModuleOp model) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  model.print(os, OpPrintingFlags().enableDebugInfo(false));
+  os << "\n" << llvm::sys::getProcessTriple() << " "
+     << llvm::sys::getHostCPUName();
+  std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(self, status))
+    os << " " << self << " " << status.getSize() << " "
+       << status.getLastModificationTime().time_since_epoch().count();
+  ::dps::rt::Sha256 sha;
+  sha.update(text.data(), text.size());
+  return sha.hex();
+}
+
+/// The cached kernels of `key` in `folder`, if both files are there and
+/// load; a damaged entry is reported and compiled anew.
+std::optional<::dps::CompiledModel>
+loadCached(const std::string &folder, const std::string &key,
+           const std::string &modelPath) {
+  std::string object = folder + "/" + key + ".o";
+  std::string manifestPath = folder + "/" + key + ".json";
+  auto manifestText = llvm::MemoryBuffer::getFile(manifestPath);
+  if (!manifestText || !llvm::sys::fs::exists(object))
+    return std::nullopt;
+  auto manifest = ::dps::rt::parseManifest(
+      (*manifestText)->getBuffer().str(), manifestPath);
+  auto jit = ::dps::JitModule::load(object);
+  llvm::Error error = jit ? llvm::Error::success() : jit.takeError();
+  if (!error && !manifest)
+    error = llvm::createStringError(manifest.status().message());
+  for (size_t i = 0; !error && i < manifest->kernels.size(); ++i)
+    error = (*jit)->resolve(manifest->kernels[i].name);
+  if (error) {
+    llvm::errs() << "dps-train: warning: ignoring the damaged cache entry "
+                 << folder << "/" << key << " for " << modelPath << ": "
+                 << llvm::toString(std::move(error)) << "\n";
+    return std::nullopt;
+  }
+  ::dps::CompiledModel compiled;
+  compiled.manifest = manifest.take();
+  compiled.backend = std::make_unique<JitBackend>(std::move(*jit));
+  compiled.fromCache = true;
+  return compiled;
+}
+
+/// Stores the kernels of `key`: the object first, the manifest last, each
+/// atomically, so an entry with a manifest is complete.
+void storeCached(const std::string &folder, const std::string &key,
+                 ::dps::JitModule &jit, const std::string &manifestJson) {
+  if (std::error_code error = llvm::sys::fs::create_directories(folder)) {
+    llvm::errs() << "dps-train: warning: cannot create the cache folder "
+                 << folder << ": " << error.message() << "\n";
+    return;
+  }
+  if (llvm::Error error = jit.saveObject(folder + "/" + key + ".o")) {
+    llvm::errs() << "dps-train: warning: cannot cache the kernels: "
+                 << llvm::toString(std::move(error)) << "\n";
+    return;
+  }
+  ::dps::rt::Status status = ::dps::rt::writeFileAtomically(
+      folder + "/" + key + ".json", manifestJson);
+  if (!status.ok())
+    llvm::errs() << "dps-train: warning: " << status.message() << "\n";
+}
+
 } // namespace
 
 ::dps::rt::Result<::dps::CompiledModel>
@@ -129,6 +206,17 @@ LogicalResult applyOverrides(TrainStepOp step,
     return Status::error(path + ": the command line's settings do not fit "
                                 "the model (see the errors above)");
 
+  std::string key;
+  if (!overrides.cacheFolder.empty()) {
+    key = cacheKey(*model);
+    if (auto cached = loadCached(overrides.cacheFolder, key, path)) {
+      cached->compileSeconds = std::chrono::duration<double>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count();
+      return std::move(*cached);
+    }
+  }
+
   OwningOpRef<ModuleOp> expanded = model->clone();
   PassManager kernels(context);
   kernels.addPass(createDPSAutodiff());
@@ -153,6 +241,8 @@ LogicalResult applyOverrides(TrainStepOp step,
   if (!jit)
     return Status::error(path + ": JIT compilation failed: " +
                          llvm::toString(jit.takeError()));
+  if (!key.empty())
+    storeCached(overrides.cacheFolder, key, **jit, json);
   ::dps::CompiledModel compiled;
   compiled.manifest = runtimeManifest.take();
   compiled.backend = std::make_unique<JitBackend>(std::move(*jit));

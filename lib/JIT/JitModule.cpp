@@ -5,6 +5,11 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <mutex>
@@ -37,18 +42,30 @@ KernelArguments &KernelArguments::f32(float value) {
   return *this;
 }
 
-JitModule::JitModule(std::unique_ptr<mlir::ExecutionEngine> engine)
-    : engine(std::move(engine)) {}
+namespace {
 
-JitModule::~JitModule() = default;
-
-llvm::Expected<std::unique_ptr<JitModule>>
-JitModule::compile(mlir::ModuleOp module, unsigned optLevel) {
+void initializeNativeTarget() {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
+}
+
+/// The packed wrapper ExecutionEngine generates for `_mlir_ciface_<kernel>`.
+std::string packedName(llvm::StringRef kernel) {
+  return ("_mlir__mlir_ciface_" + kernel).str();
+}
+
+} // namespace
+
+JitModule::JitModule() = default;
+
+JitModule::~JitModule() = default;
+
+llvm::Expected<std::unique_ptr<JitModule>>
+JitModule::compile(mlir::ModuleOp module, unsigned optLevel) {
+  initializeNativeTarget();
   mlir::DialectRegistry registry;
   mlir::registerAllToLLVMIRTranslations(registry);
   module->getContext()->appendDialectRegistry(registry);
@@ -61,15 +78,68 @@ JitModule::compile(mlir::ModuleOp module, unsigned optLevel) {
   mlir::ExecutionEngineOptions options;
   options.transformer = transformer;
   options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(optLevel);
+  options.enableObjectDump = true;
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();
-  return std::unique_ptr<JitModule>(new JitModule(std::move(*engine)));
+  std::unique_ptr<JitModule> jit(new JitModule());
+  jit->engine = std::move(*engine);
+  return jit;
+}
+
+llvm::Expected<std::unique_ptr<JitModule>>
+JitModule::load(llvm::StringRef objectPath) {
+  initializeNativeTarget();
+  auto object = llvm::MemoryBuffer::getFile(objectPath);
+  if (!object)
+    return llvm::createStringError(object.getError(),
+                                   "cannot read " + objectPath);
+  auto lljit = llvm::orc::LLJITBuilder().create();
+  if (!lljit)
+    return lljit.takeError();
+  // The kernels call into libc and libm (malloc, free, expf, ...).
+  auto process =
+      llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+          (*lljit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    return process.takeError();
+  (*lljit)->getMainJITDylib().addGenerator(std::move(*process));
+  if (llvm::Error error = (*lljit)->addObjectFile(std::move(*object)))
+    return error;
+  std::unique_ptr<JitModule> jit(new JitModule());
+  jit->loaded = std::move(*lljit);
+  return jit;
+}
+
+llvm::Error JitModule::saveObject(llvm::StringRef path) {
+  if (!engine)
+    return llvm::createStringError("only a compiled module has an object");
+  llvm::SmallString<256> temporary(path);
+  temporary += ".tmp";
+  engine->dumpToObjectFile(temporary);
+  if (!llvm::sys::fs::exists(temporary))
+    return llvm::createStringError("cannot write " + temporary);
+  if (std::error_code error = llvm::sys::fs::rename(temporary, path))
+    return llvm::createStringError(error, "cannot rename to " + path);
+  return llvm::Error::success();
+}
+
+llvm::Error JitModule::resolve(llvm::StringRef kernel) {
+  if (loaded)
+    return loaded->lookup(packedName(kernel)).takeError();
+  return engine->lookup(packedName(kernel)).takeError();
 }
 
 llvm::Error JitModule::call(llvm::StringRef kernel,
                             const KernelArguments &args) {
   llvm::ArrayRef<void *> packed = args.packed();
+  if (loaded) {
+    auto symbol = loaded->lookup(packedName(kernel));
+    if (!symbol)
+      return symbol.takeError();
+    symbol->toPtr<void (*)(void **)>()(const_cast<void **>(packed.data()));
+    return llvm::Error::success();
+  }
   return engine->invokePacked(("_mlir_ciface_" + kernel).str(),
                               llvm::MutableArrayRef<void *>(
                                   const_cast<void **>(packed.data()),

@@ -18,6 +18,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace cl = llvm::cl;
@@ -82,11 +83,26 @@ cl::opt<std::string> checkpointFolder("checkpoint",
                                       cl::cat(trainOptions), cl::desc("Checkpoint into this folder "
                                                "after every epoch"));
 cl::opt<bool> resume("resume", cl::cat(trainOptions), cl::desc("Resume from --checkpoint"));
+cl::opt<std::string> cacheFolder(
+    "cache-dir",
+    cl::cat(trainOptions), cl::desc("Cache compiled kernels here (default: "
+                                    "$XDG_CACHE_HOME/dps or ~/.cache/dps)"));
+cl::opt<bool> noCache("no-cache", cl::cat(trainOptions),
+                      cl::desc("Always compile; neither read nor write the "
+                               "kernel cache"));
 cl::opt<bool> quiet("quiet", cl::cat(trainOptions), cl::desc("Only errors"));
 cl::opt<int> stopAfter("stop-after-epochs",
                        cl::cat(trainOptions), cl::desc("Stop after N epochs (resume later with "
                                 "--resume)"),
                        cl::init(0));
+
+std::string defaultCacheFolder() {
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/dps";
+  if (const char *home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.cache/dps";
+  return "";
+}
 
 int fail(const std::string &message) {
   llvm::errs() << "dps-train: error: " << message << "\n";
@@ -236,6 +252,9 @@ int main(int argc, char **argv) {
       names.emplace_back(rt::name(p));
     overrides.ladder = names;
   }
+  if (!noCache)
+    overrides.cacheFolder =
+        cacheFolder.empty() ? defaultCacheFolder() : std::string(cacheFolder);
   if (access(modelPath.c_str(), R_OK) != 0)
     return fail(modelPath + ": no such model file");
 
@@ -277,7 +296,10 @@ int main(int argc, char **argv) {
                  << manifest.trainStep << "), batch " << manifest.batch
                  << ", ladder " << llvm::join(manifest.ladder, ",")
                  << ", " << data->train.size() << " training samples; "
-                 << llvm::format("compiled in %.2f s", compiled->compileSeconds)
+                 << llvm::format(compiled->fromCache
+                                     ? "kernels from the cache in %.2f s"
+                                     : "compiled in %.2f s",
+                                 compiled->compileSeconds)
                  << "\n";
   console.header();
   auto report = (*trainer)->run(console);

@@ -23,12 +23,17 @@ struct CompileOverrides {
   std::optional<int64_t> batch;
   std::optional<double> learningRate;
   std::optional<std::vector<std::string>> ladder;
+  /// Where compiled kernels are cached (object + manifest, keyed by the
+  /// model after overrides, the compiler binary and the host); empty: none.
+  std::string cacheFolder;
 };
 
 struct CompiledModel {
   rt::Manifest manifest;
   std::unique_ptr<rt::KernelBackend> backend;
   double compileSeconds = 0;
+  /// The kernels came from the cache instead of the compiler.
+  bool fromCache = false;
 };
 
 /// Compiles the only dps.train_step of the model at `path`. Diagnostics go to

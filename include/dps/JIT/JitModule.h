@@ -1,7 +1,8 @@
 //===- JitModule.h - run compiled dps kernels in process --------*- C++ -*-===//
 //
-// Compiles a lowered module (LLVM dialect) with MLIR's ExecutionEngine and
-// calls its kernels through their C interfaces. The header names no MLIR
+// Compiles a lowered module (LLVM dialect) with MLIR's ExecutionEngine, or
+// loads an object it compiled earlier, and calls its kernels through their
+// packed C interfaces. The header names no MLIR
 // type, so callers outside the compiler (the runtime's JIT backend) can hold
 // one.
 //
@@ -17,6 +18,10 @@
 #include <deque>
 #include <memory>
 #include <vector>
+
+namespace llvm::orc {
+class LLJIT;
+} // namespace llvm::orc
 
 namespace mlir {
 class ExecutionEngine;
@@ -55,12 +60,25 @@ public:
   static llvm::Expected<std::unique_ptr<JitModule>>
   compile(mlir::ModuleOp module, unsigned optLevel = 3);
 
+  /// Loads a native object written by `saveObject` (of this host).
+  static llvm::Expected<std::unique_ptr<JitModule>>
+  load(llvm::StringRef objectPath);
+
+  /// Writes the compiled object to `path` atomically (only for a module
+  /// built by `compile`), so that `load` can skip compilation next time.
+  llvm::Error saveObject(llvm::StringRef path);
+
+  /// Fails unless `kernel` can be called (for a loaded object: resolves it,
+  /// which links the object and finds a damaged one).
+  llvm::Error resolve(llvm::StringRef kernel);
+
   /// Calls `_mlir_ciface_<kernel>` with `args`.
   llvm::Error call(llvm::StringRef kernel, const KernelArguments &args);
 
 private:
-  explicit JitModule(std::unique_ptr<mlir::ExecutionEngine> engine);
+  JitModule();
   std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::unique_ptr<llvm::orc::LLJIT> loaded;
 };
 
 } // namespace dps
