@@ -8,25 +8,32 @@
 using namespace dps::rt;
 
 ScheduleConfig ScheduleConfig::defaults(std::vector<Precision> ladder,
-                                        int epochs) {
+                                        int epochs, size_t subsets) {
   ScheduleConfig config;
   size_t n = ladder.size();
   config.ladder = std::move(ladder);
   config.epochs = epochs;
-  config.startShares.assign(n, 1.0 / n);
+  size_t k = subsets == 0 ? n : std::min(subsets, n);
+  // The rungs the K subsets use: the top, the bottom, evenly in between.
+  std::vector<size_t> rungs;
+  for (size_t j = 0; j < k; ++j)
+    rungs.push_back(k == 1 ? 0 : (j * (n - 1) + (k - 1) / 2) / (k - 1));
+  config.startShares.assign(n, 0.0);
+  config.endShares.assign(n, 0.0);
   // Ending weights grow down the ladder as triangular numbers: 1, 3, 6, ...
-  config.endShares.resize(n);
-  for (size_t i = 0; i < n; ++i)
-    config.endShares[i] = double((i + 1) * (i + 2) / 2);
-  double total =
-      std::accumulate(config.endShares.begin(), config.endShares.end(), 0.0);
+  double total = 0;
+  for (size_t j = 0; j < k; ++j) {
+    config.startShares[rungs[j]] = 1.0 / double(k);
+    config.endShares[rungs[j]] = double((j + 1) * (j + 2) / 2);
+    total += config.endShares[rungs[j]];
+  }
   for (double &share : config.endShares)
     share /= total;
   config.decayEpochs = std::min(8, std::max(1, epochs));
-  if (n > 1) {
+  if (k > 1) {
     config.lateShares = config.endShares;
-    config.lateShares[1] += config.lateShares[0];
-    config.lateShares[0] = 0;
+    config.lateShares[rungs[1]] += config.lateShares[rungs[0]];
+    config.lateShares[rungs[0]] = 0;
   }
   return config;
 }

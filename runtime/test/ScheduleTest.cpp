@@ -108,6 +108,25 @@ TEST(Schedule, SingleRungLadderRunsOneSubset) {
   EXPECT_EQ(schedule.plan(ScheduleState()).subsets.size(), 1u);
 }
 
+TEST(Schedule, FewerSubsetsSpreadOverTheLadderAndStillFallToOne) {
+  // --subsets 2 on f32 > bf16 > f8: the two subsets sit on f32 and f8.
+  Schedule schedule(ScheduleConfig::defaults(kLadder, 12, 2));
+  ASSERT_TRUE(schedule.settings().validate());
+  std::vector<EpochPlan> plans = run(schedule, std::vector<double>(12, 0.1));
+  ASSERT_EQ(plans[0].subsets.size(), 2u);
+  EXPECT_EQ(plans[0].subsets[0].precision, Precision::F32);
+  EXPECT_EQ(plans[0].subsets[1].precision, Precision::F8E4M3FN);
+  EXPECT_DOUBLE_EQ(plans[0].subsets[0].fraction, 0.5);
+  // The end split weighs the lower rung 3:1, after the decay only f8 is left.
+  EXPECT_NEAR(plans[7].subsets[1].fraction, 0.75, 1e-12);
+  ASSERT_EQ(plans[8].subsets.size(), 1u);
+  EXPECT_EQ(plans[8].subsets[0].precision, Precision::F8E4M3FN);
+  // One subset: everything at the top rung.
+  Schedule single(ScheduleConfig::defaults(kLadder, 12, 1));
+  EXPECT_EQ(single.plan(ScheduleState()).subsets.size(), 1u);
+  EXPECT_EQ(single.plan(ScheduleState()).subsets[0].precision, Precision::F32);
+}
+
 TEST(Schedule, InvalidConfigurationsAreErrors) {
   ScheduleConfig config = ScheduleConfig::defaults(kLadder, 5);
   config.endShares = {0.5, 0.6, 0.1};

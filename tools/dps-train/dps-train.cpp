@@ -45,6 +45,11 @@ cl::opt<std::string> ladderText(
     "ladder",
     cl::cat(trainOptions), cl::desc("Precision ladder, most precise first (default: the model's); "
              "--ladder f32 is the full-precision baseline"));
+cl::opt<int> subsets("subsets", cl::cat(trainOptions),
+                      cl::desc("Subsets of the first epoch, on rungs spread "
+                               "evenly down the ladder (default: one per "
+                               "rung)"),
+                      cl::init(0));
 cl::opt<int> decayEpochs("decay-epochs",
                          cl::cat(trainOptions), cl::desc("Epochs over which the subset shares move "
                                   "from thirds to mostly low precision"),
@@ -273,7 +278,12 @@ int main(int argc, char **argv) {
     ladder.push_back(*rt::parsePrecision(rung));
 
   rt::TrainerOptions options;
-  options.schedule = rt::ScheduleConfig::defaults(ladder, epochs);
+  if (subsets.getNumOccurrences() &&
+      (subsets < 1 || size_t(subsets) > ladder.size()))
+    return fail("--subsets must be between 1 and the ladder's " +
+                std::to_string(ladder.size()) + " rungs, not " +
+                std::to_string(subsets));
+  options.schedule = rt::ScheduleConfig::defaults(ladder, epochs, subsets);
   options.schedule.decayEpochs = std::max(1, std::min<int>(decayEpochs, epochs));
   options.schedule.rollback = mode;
   options.schedule.rollbackTolerance = rollbackTolerance;

@@ -45,8 +45,11 @@ struct ScheduleConfig {
   bool finalFullPrecision = false;
 
   /// The defaults for a ladder (DESIGN.md): thirds moving to
-  /// (0.1, 0.3, 0.6) over 8 epochs, then the top rung dropped.
-  static ScheduleConfig defaults(std::vector<Precision> ladder, int epochs);
+  /// (0.1, 0.3, 0.6) over 8 epochs, then the top rung dropped. With
+  /// `subsets` K in [1, ladder size) the K subsets sit on K rungs spread
+  /// evenly from the top of the ladder to its bottom (0: one per rung).
+  static ScheduleConfig defaults(std::vector<Precision> ladder, int epochs,
+                                 size_t subsets = 0);
   Status validate() const;
 };
 
