@@ -158,18 +158,31 @@ public:
         "%5s  %-34s %8s %8s %8s %7s %9s %6s  %s\n", "epoch",
         "subsets (precision:samples)", "loss", "val err", "test acc", "sec",
         "samples/s", "<f32", "store bytes per precision");
+    llvm::outs().flush();
   }
-  void epochStarted(const rt::EpochPlan &, size_t) override {
+  void epochStarted(const rt::EpochPlan &plan, size_t) override {
     started = std::chrono::steady_clock::now();
+    epoch = plan.epoch;
   }
   void stepDone(size_t step, size_t steps, double rate) override {
-    if (quiet || !tty || (step % 8 && step != steps))
+    if (quiet)
       return;
-    int filled = int(30.0 * step / steps);
     double elapsed = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - started)
                          .count();
     double eta = elapsed / double(step) * double(steps - step);
+    if (!tty) {
+      // Plain lines for logs: a quarter of a long epoch at a time.
+      size_t quarter = steps / 4;
+      if (steps >= 64 && step % quarter == 0 && step / quarter < 4)
+        llvm::errs() << llvm::format("epoch %d: %zu/%zu steps, %.0f "
+                                     "samples/s, ETA %.0f s\n",
+                                     epoch, step, steps, rate, eta);
+      return;
+    }
+    if (step % 8 && step != steps)
+      return;
+    int filled = int(30.0 * step / steps);
     llvm::errs() << "\r[" << std::string(filled, '#')
                  << std::string(30 - filled, '.') << "] " << step << "/"
                  << steps << llvm::format("  %.0f samples/s  ETA %.0f s", rate,
@@ -201,6 +214,7 @@ public:
 
 private:
   bool quiet, tty;
+  int epoch = 0;
   std::chrono::steady_clock::time_point started;
 };
 
