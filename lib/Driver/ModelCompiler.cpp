@@ -40,20 +40,7 @@ public:
   ::dps::rt::Status call(const std::string &kernel,
                          const std::vector<::dps::rt::KernelValue> &args)
       override {
-    ::dps::KernelArguments packed;
-    for (const ::dps::rt::KernelValue &value : args) {
-      switch (value.kind) {
-      case ::dps::rt::KernelValue::Kind::MemRef:
-        packed.memref(value.data, value.shape);
-        break;
-      case ::dps::rt::KernelValue::Kind::Index:
-        packed.index(value.integer);
-        break;
-      case ::dps::rt::KernelValue::Kind::F32:
-        packed.f32(value.real);
-        break;
-      }
-    }
+    ::dps::KernelArguments packed(args);
     if (llvm::Error error = jit->call(kernel, packed))
       return ::dps::rt::Status::error("kernel " + kernel + " failed: " +
                                       llvm::toString(std::move(error)));

@@ -16,32 +16,6 @@
 
 using namespace dps;
 
-KernelArguments &KernelArguments::memref(void *data,
-                                         llvm::ArrayRef<int64_t> shape) {
-  static_assert(sizeof(void *) == sizeof(int64_t), "64-bit pointers");
-  size_t rank = shape.size();
-  std::vector<int64_t> &words = descriptors.emplace_back(3 + 2 * rank);
-  words[0] = words[1] = reinterpret_cast<intptr_t>(data);
-  int64_t stride = 1;
-  for (size_t d = rank; d-- > 0;) {
-    words[3 + d] = shape[d];
-    words[3 + rank + d] = stride;
-    stride *= shape[d];
-  }
-  pointers.push_back(&descriptorPointers.emplace_back(words.data()));
-  return *this;
-}
-
-KernelArguments &KernelArguments::index(int64_t value) {
-  pointers.push_back(&integers.emplace_back(value));
-  return *this;
-}
-
-KernelArguments &KernelArguments::f32(float value) {
-  pointers.push_back(&floats.emplace_back(value));
-  return *this;
-}
-
 namespace {
 
 void initializeNativeTarget() {
@@ -132,16 +106,13 @@ llvm::Error JitModule::resolve(llvm::StringRef kernel) {
 
 llvm::Error JitModule::call(llvm::StringRef kernel,
                             const KernelArguments &args) {
-  llvm::ArrayRef<void *> packed = args.packed();
+  llvm::MutableArrayRef<void *> packed(args.data(), args.size());
   if (loaded) {
     auto symbol = loaded->lookup(packedName(kernel));
     if (!symbol)
       return symbol.takeError();
-    symbol->toPtr<void (*)(void **)>()(const_cast<void **>(packed.data()));
+    symbol->toPtr<void (*)(void **)>()(packed.data());
     return llvm::Error::success();
   }
-  return engine->invokePacked(("_mlir_ciface_" + kernel).str(),
-                              llvm::MutableArrayRef<void *>(
-                                  const_cast<void **>(packed.data()),
-                                  packed.size()));
+  return engine->invokePacked(("_mlir_ciface_" + kernel).str(), packed);
 }

@@ -17,6 +17,8 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -71,6 +73,37 @@ static void registerDialects(DialectRegistry &registry) {
   registerAllToLLVMIRTranslations(registry);
 }
 
+/// Adds `_mlir_<f>(void **args)` for every C interface `f`: the packed entry
+/// points the runtime calls (docs/kernel-abi.md), as ExecutionEngine adds
+/// them to the modules it JIT-compiles. `args` holds a pointer to each
+/// argument's value.
+static void addPackedEntryPoints(llvm::Module &module) {
+  llvm::LLVMContext &ctx = module.getContext();
+  llvm::Type *ptr = llvm::PointerType::getUnqual(ctx);
+  llvm::SmallVector<llvm::Function *> interfaces;
+  for (llvm::Function &f : module)
+    if (!f.isDeclaration() && f.getName().starts_with("_mlir_ciface_"))
+      interfaces.push_back(&f);
+  for (llvm::Function *f : interfaces) {
+    auto *entry = llvm::Function::Create(
+        llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false),
+        llvm::GlobalValue::ExternalLinkage, "_mlir_" + f->getName(), module);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", entry));
+    llvm::Value *packed = entry->getArg(0);
+    llvm::SmallVector<llvm::Value *> args;
+    for (auto [i, arg] : llvm::enumerate(f->args())) {
+      llvm::Value *slot = b.CreateConstGEP1_64(ptr, packed, i);
+      args.push_back(b.CreateLoad(arg.getType(), b.CreateLoad(ptr, slot)));
+    }
+    llvm::Value *result = b.CreateCall(f, args);
+    if (!f->getReturnType()->isVoidTy())
+      b.CreateStore(result,
+                    b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, packed,
+                                                           args.size())));
+    b.CreateRetVoid();
+  }
+}
+
 static LogicalResult writeObject(ModuleOp module, raw_ostream &os) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -98,6 +131,11 @@ static LogicalResult writeObject(ModuleOp module, raw_ostream &os) {
                               << llvm::toString(machine.takeError());
   llvmModule->setDataLayout((*machine)->createDataLayout());
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
+  addPackedEntryPoints(*llvmModule);
+  if (llvm::Error error = mlir::makeOptimizingTransformer(
+          /*optLevel=*/3, /*sizeLevel=*/0, machine->get())(llvmModule.get()))
+    return module.emitError() << "cannot optimize the kernels: "
+                              << llvm::toString(std::move(error));
 
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream objectStream(object);

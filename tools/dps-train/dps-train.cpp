@@ -9,15 +9,19 @@
 #include "dps/Driver/ModelCompiler.h"
 #include "dps/runtime/Checkpoint.h"
 #include "dps/runtime/Dataset.h"
+#include "dps/runtime/SharedObjectBackend.h"
 #include "dps/runtime/Trainer.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -30,6 +34,10 @@ cl::OptionCategory trainOptions("dps-train options");
 
 cl::opt<std::string> modelPath(cl::Positional, cl::cat(trainOptions), cl::desc("<model.mlir>"),
                                cl::Required);
+cl::opt<std::string> manifestPath(
+    "manifest", cl::cat(trainOptions),
+    cl::desc("The manifest of a compiled model (default: MODEL with .json "
+             "for .so)"));
 cl::opt<std::string> datasetName(
     "dataset",
     cl::cat(trainOptions), cl::desc("fashion-mnist (Debian's dataset-fashion-mnist), synthetic, "
@@ -107,6 +115,35 @@ std::string defaultCacheFolder() {
   if (const char *home = std::getenv("HOME"); home && *home)
     return std::string(home) + "/.cache/dps";
   return "";
+}
+
+bool isCompiledModel(const std::string &path) {
+  return llvm::StringRef(path).ends_with(".so");
+}
+
+/// An AOT-compiled model: a shared object linked from dps-translate
+/// --dps-to-object output and the manifest --dps-to-manifest wrote for it.
+rt::Result<CompiledModel> openCompiledModel(const std::string &path) {
+  std::string manifestFile =
+      manifestPath.empty() ? path.substr(0, path.size() - 3) + ".json"
+                           : std::string(manifestPath);
+  std::ifstream in(manifestFile, std::ios::binary);
+  if (!in)
+    return rt::Status::error(manifestFile + ": cannot read the manifest of " +
+                             path + " (--manifest names another)");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto manifest = rt::parseManifest(text.str(), manifestFile);
+  if (!manifest)
+    return manifest.status();
+  auto backend = rt::SharedObjectBackend::open(path, *manifest);
+  if (!backend)
+    return backend.status();
+  CompiledModel model;
+  model.manifest = manifest.take();
+  model.backend = backend.take();
+  model.fromCache = false;
+  return model;
 }
 
 int fail(const std::string &message) {
@@ -283,7 +320,12 @@ int main(int argc, char **argv) {
   if (limit > 0)
     rt::truncate(data->train, size_t(limit));
 
-  auto compiled = compileModel(modelPath, overrides);
+  bool aot = isCompiledModel(modelPath);
+  if (aot && (overrides.batch || overrides.learningRate || overrides.ladder))
+    return fail("--batch, --lr and --ladder change how a model compiles; " +
+                modelPath + " is compiled already");
+  auto compiled =
+      aot ? openCompiledModel(modelPath) : compileModel(modelPath, overrides);
   if (!compiled)
     return fail(compiled.status().message());
   const rt::Manifest &manifest = compiled->manifest;
@@ -320,10 +362,13 @@ int main(int argc, char **argv) {
                  << manifest.trainStep << "), batch " << manifest.batch
                  << ", ladder " << llvm::join(manifest.ladder, ",")
                  << ", " << data->train.size() << " training samples; "
-                 << llvm::format(compiled->fromCache
-                                     ? "kernels from the cache in %.2f s"
-                                     : "compiled in %.2f s",
-                                 compiled->compileSeconds)
+                 << (aot ? std::string("compiled model")
+                         : llvm::formatv(compiled->fromCache
+                                             ? "kernels from the cache in "
+                                               "{0:f2} s"
+                                             : "compiled in {0:f2} s",
+                                         compiled->compileSeconds)
+                               .str())
                  << "\n";
   console.header();
   auto report = (*trainer)->run(console);

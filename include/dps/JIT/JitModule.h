@@ -10,14 +10,12 @@
 #ifndef DPS_JIT_JITMODULE_H
 #define DPS_JIT_JITMODULE_H
 
-#include "llvm/ADT/ArrayRef.h"
+#include "dps/runtime/PackedArguments.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
-#include <cstdint>
-#include <deque>
 #include <memory>
-#include <vector>
 
 namespace llvm::orc {
 class LLJIT;
@@ -30,27 +28,9 @@ class ModuleOp;
 
 namespace dps {
 
-/// The arguments of one C-interface kernel call, in order: memrefs over
-/// caller-owned row-major data and scalars. Holds the memref descriptors
-/// (`{allocated, aligned, offset, sizes[N], strides[N]}`) and scalar values
-/// the call points to.
-class KernelArguments {
-public:
-  KernelArguments &memref(void *data, llvm::ArrayRef<int64_t> shape);
-  KernelArguments &index(int64_t value);
-  KernelArguments &f32(float value);
-
-  /// Per argument, a pointer to its value (for a memref: to the descriptor
-  /// pointer), as MLIR's packed calling convention wants.
-  llvm::ArrayRef<void *> packed() const { return pointers; }
-
-private:
-  std::deque<std::vector<int64_t>> descriptors;
-  std::deque<void *> descriptorPointers;
-  std::deque<int64_t> integers;
-  std::deque<float> floats;
-  std::vector<void *> pointers;
-};
+/// The arguments of one kernel call, packed as MLIR's calling convention
+/// wants (shared with the runtime's shared-object backend).
+using KernelArguments = rt::PackedArguments;
 
 class JitModule {
 public:

@@ -1,0 +1,44 @@
+//===- SharedObjectBackend.cpp - kernels from a compiled model ------------===//
+#include "dps/runtime/SharedObjectBackend.h"
+
+#include "dps/runtime/PackedArguments.h"
+
+#include <dlfcn.h>
+
+using namespace dps::rt;
+
+SharedObjectBackend::~SharedObjectBackend() {
+  if (handle)
+    dlclose(handle);
+}
+
+Result<std::unique_ptr<SharedObjectBackend>>
+SharedObjectBackend::open(const std::string &path, const Manifest &manifest) {
+  // dlopen searches the library path for a name without a slash.
+  std::string where = path.find('/') == std::string::npos ? "./" + path : path;
+  std::unique_ptr<SharedObjectBackend> backend(new SharedObjectBackend());
+  backend->handle = dlopen(where.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!backend->handle)
+    return Status::error(path + ": cannot load the compiled model: " +
+                         dlerror());
+  for (const KernelSpec &kernel : manifest.kernels) {
+    std::string symbol = "_mlir__mlir_ciface_" + kernel.name;
+    void *address = dlsym(backend->handle, symbol.c_str());
+    if (!address)
+      return Status::error(path + ": the compiled model has no kernel '" +
+                           kernel.name + "' of its manifest (" + symbol +
+                           " is missing)");
+    backend->entryPoints[kernel.name] = reinterpret_cast<EntryPoint>(address);
+  }
+  return backend;
+}
+
+Status SharedObjectBackend::call(const std::string &kernel,
+                                 const std::vector<KernelValue> &args) {
+  auto it = entryPoints.find(kernel);
+  if (it == entryPoints.end())
+    return Status::error("the compiled model has no kernel '" + kernel + "'");
+  PackedArguments packed(args);
+  it->second(packed.data());
+  return Status::success();
+}
