@@ -171,9 +171,10 @@ rt::Result<rt::DatasetSplits> loadDataset() {
   auto split = rt::splitTail(std::move(all), testCount);
   if (!split)
     return split.status();
-  auto train = rt::splitTail(std::move(split->first),
-                             std::min<size_t>(validationSplit,
-                                              split->first.size() / 6));
+  // Counted before the move: argument evaluation order is unspecified.
+  size_t validationCount =
+      std::min<size_t>(validationSplit, split->first.size() / 6);
+  auto train = rt::splitTail(std::move(split->first), validationCount);
   if (!train)
     return train.status();
   rt::DatasetSplits splits;
