@@ -19,7 +19,6 @@
 #include "dps/runtime/Sha256.h"
 
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/TargetParser/Host.h"
@@ -119,11 +118,9 @@ loadCached(const std::string &folder, const std::string &key,
            const std::string &modelPath) {
   std::string object = folder + "/" + key + ".o";
   std::string manifestPath = folder + "/" + key + ".json";
-  auto manifestText = llvm::MemoryBuffer::getFile(manifestPath);
-  if (!manifestText || !llvm::sys::fs::exists(object))
+  if (!llvm::sys::fs::exists(manifestPath) || !llvm::sys::fs::exists(object))
     return std::nullopt;
-  auto manifest = ::dps::rt::parseManifest(
-      (*manifestText)->getBuffer().str(), manifestPath);
+  auto manifest = ::dps::rt::readManifest(manifestPath);
   auto jit = ::dps::JitModule::load(object);
   llvm::Error error = jit ? llvm::Error::success() : jit.takeError();
   if (!error && !manifest)

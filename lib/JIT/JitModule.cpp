@@ -98,21 +98,36 @@ llvm::Error JitModule::saveObject(llvm::StringRef path) {
   return llvm::Error::success();
 }
 
-llvm::Error JitModule::resolve(llvm::StringRef kernel) {
-  if (loaded)
-    return loaded->lookup(packedName(kernel)).takeError();
-  return engine->lookup(packedName(kernel)).takeError();
-}
-
-llvm::Error JitModule::call(llvm::StringRef kernel,
-                            const KernelArguments &args) {
-  llvm::MutableArrayRef<void *> packed(args.data(), args.size());
+llvm::Expected<JitModule::EntryPoint>
+JitModule::entryPoint(llvm::StringRef kernel) {
+  auto known = entryPoints.find(kernel);
+  if (known != entryPoints.end())
+    return known->second;
+  EntryPoint entry;
   if (loaded) {
     auto symbol = loaded->lookup(packedName(kernel));
     if (!symbol)
       return symbol.takeError();
-    symbol->toPtr<void (*)(void **)>()(packed.data());
-    return llvm::Error::success();
+    entry = symbol->toPtr<EntryPoint>();
+  } else {
+    auto symbol = engine->lookup(packedName(kernel));
+    if (!symbol)
+      return symbol.takeError();
+    entry = reinterpret_cast<EntryPoint>(*symbol);
   }
-  return engine->invokePacked(("_mlir_ciface_" + kernel).str(), packed);
+  entryPoints[kernel] = entry;
+  return entry;
+}
+
+llvm::Error JitModule::resolve(llvm::StringRef kernel) {
+  return entryPoint(kernel).takeError();
+}
+
+llvm::Error JitModule::call(llvm::StringRef kernel,
+                            const KernelArguments &args) {
+  auto entry = entryPoint(kernel);
+  if (!entry)
+    return entry.takeError();
+  (*entry)(args.data());
+  return llvm::Error::success();
 }

@@ -20,8 +20,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -127,13 +125,10 @@ rt::Result<CompiledModel> openCompiledModel(const std::string &path) {
   std::string manifestFile =
       manifestPath.empty() ? path.substr(0, path.size() - 3) + ".json"
                            : std::string(manifestPath);
-  std::ifstream in(manifestFile, std::ios::binary);
-  if (!in)
+  if (access(manifestFile.c_str(), R_OK) != 0)
     return rt::Status::error(manifestFile + ": cannot read the manifest of " +
                              path + " (--manifest names another)");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto manifest = rt::parseManifest(text.str(), manifestFile);
+  auto manifest = rt::readManifest(manifestFile);
   if (!manifest)
     return manifest.status();
   auto backend = rt::SharedObjectBackend::open(path, *manifest);
@@ -142,7 +137,6 @@ rt::Result<CompiledModel> openCompiledModel(const std::string &path) {
   CompiledModel model;
   model.manifest = manifest.take();
   model.backend = backend.take();
-  model.fromCache = false;
   return model;
 }
 

@@ -12,6 +12,7 @@
 
 #include "dps/runtime/PackedArguments.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -56,9 +57,14 @@ public:
   llvm::Error call(llvm::StringRef kernel, const KernelArguments &args);
 
 private:
+  using EntryPoint = void (*)(void **);
   JitModule();
+  /// The packed entry point of `kernel`, looked up once.
+  llvm::Expected<EntryPoint> entryPoint(llvm::StringRef kernel);
+
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::unique_ptr<llvm::orc::LLJIT> loaded;
+  llvm::StringMap<EntryPoint> entryPoints;
 };
 
 } // namespace dps
