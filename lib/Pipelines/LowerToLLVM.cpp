@@ -4,6 +4,7 @@
 #include "dps/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -26,6 +27,8 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createDPSFinalizeKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (options.vectorize)
+    pm.addNestedPass<func::FuncOp>(createDPSVectorizeContractions());
 
   // Tensors to buffers: kernels write their outputs into the buffers the
   // runtime passes, and return nothing.
@@ -44,6 +47,15 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createDPSLowerStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(math::createMathExpandOpsPass());
+  // Vector contractions become outer products (broadcast x row FMAs);
+  // 2-D transfers are unrolled into rows.
+  pm.addNestedPass<func::FuncOp>(
+      createConvertVectorToSCFPass(
+          VectorTransferToSCFOptions().enableFullUnroll()));
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.vectorContractLowering =
+      vector::VectorContractLowering::OuterProduct;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -14,6 +14,11 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       *this, "emit-c-interface",
       llvm::cl::desc("Give every kernel a C interface (_mlir_ciface_<name>)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Register-tile and vectorize the contractions "
+                     "(dps-vectorize-contractions); off gives scalar loops"),
+      llvm::cl::init(true)};
 };
 
 /// dps (a forward model and its dps.train_step) down to the LLVM dialect:

@@ -1,5 +1,6 @@
 //===- LoweringUtils.cpp - helpers for the dps-to-linalg patterns ----------===//
 #include "LoweringUtils.h"
+#include "dps/Dialect/DPS/IR/DPSDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -109,7 +110,7 @@ Value mlir::dps::buildContraction(OpBuilder &b, Location loc, Value lhs,
       utils::IteratorType::parallel, utils::IteratorType::parallel,
       utils::IteratorType::reduction};
   Type acc = cast<RankedTensorType>(init.getType()).getElementType();
-  return buildGeneric(
+  Value result = buildGeneric(
       b, loc, {lhs, rhs}, init, maps, iterators,
       [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
         Value lhsValue = convertFloat(nb, nl, args[0], acc);
@@ -117,6 +118,9 @@ Value mlir::dps::buildContraction(OpBuilder &b, Location loc, Value lhs,
         Value product = arith::MulFOp::create(nb, nl, lhsValue, rhsValue);
         return {arith::AddFOp::create(nb, nl, args[2], product)};
       });
+  result.getDefiningOp()->setAttr(DPSDialect::kContractionAttrName,
+                                  b.getUnitAttr());
+  return result;
 }
 
 Value mlir::dps::rowsAccumulator(OpBuilder &b, Location loc, OpFoldResult rows,

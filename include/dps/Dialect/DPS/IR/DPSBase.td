@@ -33,6 +33,9 @@ def DPS_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kKernelAttrName = "dps.kernel";
     static constexpr ::llvm::StringLiteral kTrainStepAttrName = "dps.train_step";
     static constexpr ::llvm::StringLiteral kPrecisionAttrName = "dps.precision";
+    /// Unit attribute on the linalg ops that are contractions (matmul-like
+    /// generics): what dps-vectorize-contractions tiles and vectorizes.
+    static constexpr ::llvm::StringLiteral kContractionAttrName = "dps.contraction";
 
   private:
     void registerAttributes();

@@ -128,4 +128,30 @@ def DPSLowerStridedCopies : Pass<"dps-lower-strided-copies", "::mlir::func::Func
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
+  let summary = "Tile the contractions for registers and vectorize them";
+  let description = [{
+    Runs on tensors, before bufferization. Each linalg op tagged
+    `dps.contraction` (C[m, n] += A[m, k] * B[k, n], operands at any
+    precision and extended to f32) is tiled into `tile-rows` x `tile-cols`
+    register blocks; the loops are peeled so full tiles have static shapes
+    (rows left over from the dynamic batch dimension run as single-row
+    tiles); each block becomes a loop over k of vector contractions whose
+    accumulator is hoisted out of the loop. A right operand read transposed
+    (`B[n, k]`) is transposed once per call first. Later, `vector.contract`
+    lowers to outer products: broadcasts of A times rows of B, as FMAs.
+  }];
+  let options = [
+    Option<"tileRows", "tile-rows", "int64_t", /*default=*/"8",
+           "Rows of C per register tile">,
+    Option<"tileCols", "tile-cols", "int64_t", /*default=*/"32",
+           "Columns of C per register tile (a multiple of the vector width)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // DPS_DIALECT_DPS_TRANSFORMS_PASSES_TD
