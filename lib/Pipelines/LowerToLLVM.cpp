@@ -27,6 +27,11 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createDPSFinalizeKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  buildKernelCodegenPipeline(pm, options);
+}
+
+void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
+                                           const LowerToLLVMOptions &options) {
   if (options.vectorize)
     pm.addNestedPass<func::FuncOp>(createDPSVectorizeContractions());
 

@@ -23,6 +23,7 @@ std::string dps::rt::metricsJson(const RunReport &report,
                       {"val_error", e.validationError},
                       {"test_accuracy", e.testAccuracy},
                       {"seconds", e.seconds},
+                      {"train_seconds", e.trainSeconds},
                       {"samples_per_second", e.samplesPerSecond},
                       {"low_precision_fraction", e.lowPrecisionFraction},
                       {"sample_store_bytes", e.sampleStoreBytes},
@@ -64,6 +65,7 @@ Result<std::vector<EpochReport>> dps::rt::parseEpochs(const std::string &text) {
       report.validationError = e.at("val_error").get<double>();
       report.testAccuracy = e.at("test_accuracy").get<double>();
       report.seconds = e.at("seconds").get<double>();
+      report.trainSeconds = e.value("train_seconds", report.seconds);
       report.samplesPerSecond = e.at("samples_per_second").get<double>();
       report.lowPrecisionFraction =
           e.at("low_precision_fraction").get<double>();

@@ -302,6 +302,7 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
                       elapsed > 0 ? sampleSteps / elapsed : 0);
   }
 
+  report.trainSeconds = secondsSince(start);
   auto validation = evaluate(data.validation, nullptr);
   if (!validation)
     return validation.status();
@@ -315,7 +316,8 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
   report.validationError = validation->second;
   report.testAccuracy = 1 - test->second;
   report.seconds = secondsSince(start);
-  report.samplesPerSecond = report.seconds > 0 ? n / report.seconds : 0;
+  report.samplesPerSecond =
+      report.trainSeconds > 0 ? n / report.trainSeconds : 0;
   report.lowPrecisionFraction =
       sampleSteps ? double(lowSampleSteps) / double(sampleSteps) : 0;
   for (size_t r = 0; r < ladder.size(); ++r)

@@ -27,6 +27,12 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
 void buildLowerToLLVMPipeline(OpPassManager &pm,
                               const LowerToLLVMOptions &options);
 
+/// The back half of `dps-lower-to-llvm`: kernels on linalg/tensors (dps
+/// ops already lowered) to the LLVM dialect: vectorized contractions,
+/// bufferization into the kernels' buffer arguments, loops, LLVM.
+void buildKernelCodegenPipeline(OpPassManager &pm,
+                                const LowerToLLVMOptions &options);
+
 /// Registers `dps-lower-to-llvm`.
 void registerPipelines();
 

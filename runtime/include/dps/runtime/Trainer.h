@@ -42,7 +42,10 @@ struct EpochReport {
   int epoch = 0;
   std::vector<SubsetReport> subsets; // highest precision first
   double trainLoss = 0, validationError = 0, testAccuracy = 0;
-  double seconds = 0, samplesPerSecond = 0, lowPrecisionFraction = 0;
+  /// seconds: the whole epoch (training, refreshes, evaluation);
+  /// trainSeconds: its training steps alone, which samplesPerSecond divides.
+  double seconds = 0, trainSeconds = 0, samplesPerSecond = 0;
+  double lowPrecisionFraction = 0;
   std::map<std::string, size_t> sampleStoreBytes, paramBytes;
   bool rollback = false, probe = false;
   int skippedSteps = 0;

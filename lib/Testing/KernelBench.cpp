@@ -1,0 +1,164 @@
+//===- KernelBench.cpp - time single dps kernels ---------------------------===//
+#include "dps/Testing/KernelBench.h"
+
+#include "dps/Conversion/Passes.h"
+#include "dps/Dialect/DPS/Transforms/Passes.h"
+#include "dps/JIT/JitModule.h"
+#include "dps/Pipelines/Pipelines.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+using namespace mlir;
+using namespace mlir::dps;
+
+namespace {
+
+std::string tensorType(llvm::ArrayRef<int64_t> shape,
+                       llvm::StringRef element) {
+  std::string text = "tensor<";
+  for (int64_t d : shape)
+    text += std::to_string(d) + "x";
+  return text + element.str() + ">";
+}
+
+size_t elementBytes(llvm::StringRef precision) {
+  return precision == "f32" ? 4 : 2;
+}
+
+/// A buffer of `count` elements of `precision` holding small values (the
+/// bit pattern of 0.5 + i/count-ish numbers; bf16/f16 keep f32's high half).
+std::vector<uint8_t> buffer(int64_t count, llvm::StringRef precision) {
+  std::vector<uint8_t> bytes(count * elementBytes(precision));
+  for (int64_t i = 0; i < count; ++i) {
+    float value = 0.5f + float(i % 97) / 97.0f;
+    uint32_t bits;
+    std::memcpy(&bits, &value, 4);
+    if (precision == "f32")
+      std::memcpy(&bytes[4 * i], &bits, 4);
+    else {
+      uint16_t high = precision == "bf16" ? uint16_t(bits >> 16)
+                                          : uint16_t(0x3c00); // f16 1.0
+      std::memcpy(&bytes[2 * i], &high, 2);
+    }
+  }
+  return bytes;
+}
+
+struct Operand {
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> data;
+};
+
+llvm::Expected<BenchTiming> time(MLIRContext &ctx, const std::string &text,
+                                 std::vector<Operand> operands, double flops,
+                                 int repeats, double minSeconds) {
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
+  if (!module)
+    return llvm::createStringError("cannot parse the benchmark kernel:\n" +
+                                   text);
+  PassManager pm(&ctx);
+  pm.addPass(createConvertDPSToLinalg());
+  pm.addPass(createDPSFinalizeKernels());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  buildKernelCodegenPipeline(pm, LowerToLLVMOptions());
+  if (failed(pm.run(*module)))
+    return llvm::createStringError("cannot lower the benchmark kernel:\n" +
+                                   text);
+  auto jit = ::dps::JitModule::compile(*module);
+  if (!jit)
+    return jit.takeError();
+
+  ::dps::KernelArguments args;
+  for (Operand &operand : operands)
+    args.memref(operand.data.data(), operand.shape);
+  auto call = [&]() { return (*jit)->call("bench", args); };
+  for (int i = 0; i < 3; ++i)
+    if (llvm::Error e = call())
+      return std::move(e);
+
+  using Clock = std::chrono::steady_clock;
+  std::vector<double> perCall;
+  for (int r = 0; r < repeats; ++r) {
+    int64_t calls = 0;
+    auto start = Clock::now();
+    double elapsed = 0;
+    do {
+      if (llvm::Error e = call())
+        return std::move(e);
+      ++calls;
+      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < minSeconds);
+    perCall.push_back(elapsed / double(calls));
+  }
+  std::nth_element(perCall.begin(), perCall.begin() + perCall.size() / 2,
+                   perCall.end());
+  BenchTiming timing;
+  timing.medianSeconds = perCall[perCall.size() / 2];
+  timing.gflops = flops / timing.medianSeconds * 1e-9;
+  timing.kernelText = text;
+  return timing;
+}
+
+} // namespace
+
+llvm::Expected<BenchTiming>
+mlir::dps::benchMatmul(MLIRContext &ctx, const MatmulCase &c,
+                       llvm::StringRef precision, int repeats,
+                       double minSeconds) {
+  std::vector<int64_t> a = c.transposeLhs ? std::vector<int64_t>{c.k, c.m}
+                                          : std::vector<int64_t>{c.m, c.k};
+  std::vector<int64_t> b = c.transposeRhs ? std::vector<int64_t>{c.n, c.k}
+                                          : std::vector<int64_t>{c.k, c.n};
+  std::vector<int64_t> out = {c.m, c.n};
+  std::string text = llvm::formatv(
+      "func.func @bench(%a: {0}, %b: {1}, %c: {2}) -> {2} attributes "
+      "{{dps.kernel = #dps.kernel<grad>} {\n"
+      "  %p = dps.matmul %a, %b{3}{4} : {0}, {1}\n"
+      "  %r = dps.add %c, %p : {2}\n"
+      "  return %r : {2}\n}\n",
+      tensorType(a, precision), tensorType(b, precision),
+      tensorType(out, precision), c.transposeLhs ? " transpose_lhs" : "",
+      c.transposeRhs ? " transpose_rhs" : "");
+  std::vector<Operand> operands = {
+      {a, buffer(a[0] * a[1], precision)},
+      {b, buffer(b[0] * b[1], precision)},
+      {out, buffer(out[0] * out[1], precision)}};
+  return time(ctx, text, std::move(operands), 2.0 * c.m * c.n * c.k, repeats,
+              minSeconds);
+}
+
+llvm::Expected<BenchTiming>
+mlir::dps::benchConv(MLIRContext &ctx, const ConvCase &c,
+                     llvm::StringRef precision, int repeats,
+                     double minSeconds) {
+  int64_t outH = c.height + 2 * c.padding - c.kernel + 1;
+  int64_t outW = c.width + 2 * c.padding - c.kernel + 1;
+  std::vector<int64_t> x = {c.batch, c.height, c.width, c.inChannels};
+  std::vector<int64_t> f = {c.kernel, c.kernel, c.inChannels, c.outChannels};
+  std::vector<int64_t> y = {c.batch, outH, outW, c.outChannels};
+  std::string text = llvm::formatv(
+      "func.func @bench(%x: {0}, %f: {1}, %y: {2}) -> {2} attributes "
+      "{{dps.kernel = #dps.kernel<grad>} {\n"
+      "  %c = dps.conv2d %x, %f padding = [{3}, {3}, {3}, {3}] : {0}, {1}\n"
+      "  %r = dps.add %y, %c : {2}\n"
+      "  return %r : {2}\n}\n",
+      tensorType(x, precision), tensorType(f, precision),
+      tensorType(y, precision), c.padding);
+  std::vector<Operand> operands = {
+      {x, buffer(x[0] * x[1] * x[2] * x[3], precision)},
+      {f, buffer(f[0] * f[1] * f[2] * f[3], precision)},
+      {y, buffer(y[0] * y[1] * y[2] * y[3], precision)}};
+  double flops = 2.0 * c.batch * outH * outW * c.outChannels * c.inChannels *
+                 c.kernel * c.kernel;
+  return time(ctx, text, std::move(operands), flops, repeats, minSeconds);
+}
