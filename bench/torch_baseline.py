@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""PyTorch baselines for bench/cpu.sh, as JSON lines on stdout.
+
+  torch_baseline.py mlp --threads 2 [--bf16]        # training samples/s
+  torch_baseline.py kernels --threads 1 CASE...     # matmul/conv GFLOP/s
+
+The MLP is examples/mlp.mlir's (784-256-128-10, ReLU, softmax cross-entropy,
+SGD lr 0.05 momentum 0.9, batch 128) on Fashion-MNIST scaled to [0, 1], as
+dps-train reads it. --bf16 runs the step under torch.autocast("cpu",
+dtype=torch.bfloat16). Throughput is the median over chunks of 20 steps
+after 20 warm-up steps.
+
+Kernel cases use dps-bench's notation: matmul:MxKxN[:lhs|:rhs] (A given as
+KxM / B as NxK, passed to torch.matmul as transposed views, as a framework
+would) and conv:NxHxWxCINxCOUT (3x3, padding 1; torch's NCHW layout).
+"""
+import argparse
+import gzip
+import json
+import statistics
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+DATA = "/usr/share/datasets/fashion-mnist"
+
+
+def load_images():
+    with gzip.open(f"{DATA}/train-images-idx3-ubyte.gz", "rb") as f:
+        _, count, rows, cols = struct.unpack(">IIII", f.read(16))
+        images = np.frombuffer(f.read(), dtype=np.uint8)
+    with gzip.open(f"{DATA}/train-labels-idx1-ubyte.gz", "rb") as f:
+        f.read(8)
+        labels = np.frombuffer(f.read(), dtype=np.uint8)
+    x = torch.from_numpy(images.reshape(count, rows * cols).astype(np.float32) / 255.0)
+    return x, torch.from_numpy(labels.astype(np.int64))
+
+
+def mlp(args):
+    torch.manual_seed(1)
+    x, y = load_images()
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 256), torch.nn.ReLU(),
+        torch.nn.Linear(256, 128), torch.nn.ReLU(),
+        torch.nn.Linear(128, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    batch = 128
+    steps = x.shape[0] // batch
+
+    def step(i):
+        xb = x[i * batch:(i + 1) * batch]
+        yb = y[i * batch:(i + 1) * batch]
+        opt.zero_grad(set_to_none=True)
+        if args.bf16:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                loss = F.cross_entropy(model(xb), yb)
+        else:
+            loss = F.cross_entropy(model(xb), yb)
+        loss.backward()
+        opt.step()
+
+    for i in range(20):
+        step(i)
+    chunk, rates = 20, []
+    for start in range(20, steps - chunk + 1, chunk):
+        t0 = time.perf_counter()
+        for i in range(start, start + chunk):
+            step(i)
+        rates.append(chunk * batch / (time.perf_counter() - t0))
+    print(json.dumps({"baseline": "torch-mlp", "precision": "bf16" if args.bf16 else "f32",
+                      "threads": torch.get_num_threads(),
+                      "samples_per_second": statistics.median(rates)}))
+
+
+def timed(fn, repeats=9, min_seconds=0.02):
+    for _ in range(3):
+        fn()
+    per_call = []
+    for _ in range(repeats):
+        calls, t0 = 0, time.perf_counter()
+        while True:
+            fn()
+            calls += 1
+            elapsed = time.perf_counter() - t0
+            if elapsed >= min_seconds:
+                break
+        per_call.append(elapsed / calls)
+    return statistics.median(per_call)
+
+
+def kernels(args):
+    for case in args.cases:
+        op, shape, *variant = case.split(":")
+        dims = [int(d) for d in shape.split("x")]
+        for precision in args.precision.split(","):
+            dtype = {"f32": torch.float32, "bf16": torch.bfloat16}[precision]
+            if op == "matmul":
+                m, k, n = dims
+                a = torch.rand(k, m).to(dtype).t() if variant == ["lhs"] else torch.rand(m, k).to(dtype)
+                b = torch.rand(n, k).to(dtype).t() if variant == ["rhs"] else torch.rand(k, n).to(dtype)
+                seconds = timed(lambda: torch.matmul(a, b))
+                flops = 2.0 * m * n * k
+            else:
+                nb, h, w, cin, cout = dims
+                xin = torch.rand(nb, cin, h, w).to(dtype)
+                filt = torch.rand(cout, cin, 3, 3).to(dtype)
+                seconds = timed(lambda: F.conv2d(xin, filt, padding=1))
+                flops = 2.0 * nb * h * w * cout * cin * 9
+            print(json.dumps({"op": op, "shape": ":".join([shape] + variant),
+                              "precision": precision,
+                              "threads": torch.get_num_threads(),
+                              "ms": seconds * 1e3, "gflops": flops / seconds * 1e-9}))
+            sys.stdout.flush()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("mlp")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--bf16", action="store_true")
+    p = sub.add_parser("kernels")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--precision", default="f32,bf16")
+    p.add_argument("cases", nargs="+")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    {"mlp": mlp, "kernels": kernels}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

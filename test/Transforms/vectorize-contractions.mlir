@@ -1,0 +1,84 @@
+// RUN: dps-opt %s --split-input-file --dps-vectorize-contractions | FileCheck %s
+
+// A forward contraction with a dynamic batch: full 8-row tiles run 8x32
+// vector contractions over k with the accumulator held in a loop-carried
+// vector; the rows left over (peeled) run one row at a time as 1x32 tiles.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @forward
+// CHECK: %[[FULL:.*]] = affine.apply {{.*}}()[%[[ROWS:.*]]]
+// CHECK: scf.for %{{.*}} = %c0 to %[[FULL]] step %c8
+// CHECK:   scf.for %{{.*}} = %c0 to %c64 step %c32
+// CHECK:     %[[INIT:.*]] = vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<8x32xf32>
+// CHECK:     %[[ACC:.*]] = scf.for %{{.*}} = %c0 to %c96 step %c1 iter_args(%{{.*}} = %[[INIT]]) -> (vector<8x32xf32>)
+// CHECK:       vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK:     vector.transfer_write %[[ACC]]
+// CHECK: scf.for %{{.*}} = %[[FULL]] to %{{.*}} step %c8
+// CHECK:   vector.contract {{.*}} : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
+// CHECK-NOT: linalg.generic
+func.func @forward(%x: tensor<?x96xf32>, %w: tensor<96x64xf32>,
+                   %acc: tensor<?x64xf32>) -> tensor<?x64xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<?x96xf32>, tensor<96x64xf32>)
+      outs(%acc : tensor<?x64xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: f32, %in_0: f32, %out: f32):
+    %p = arith.mulf %in, %in_0 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x64xf32>
+  return %r : tensor<?x64xf32>
+}
+
+// -----
+
+// G * W^T at bf16 with 40 columns: W is transposed once, the column loop
+// is peeled into a 32-wide and an 8-wide tile, and the bf16 operands are
+// extended to f32 before the contraction.
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @transposed_rhs
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<40x16xbf16>) outs(%{{.*}} : tensor<16x40xbf16>) permutation = [1, 0]
+// CHECK: arith.extf {{.*}} : vector<1x32xbf16> to vector<1x32xf32>
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x8xf32> into vector<8x8xf32>
+func.func @transposed_rhs(%g: tensor<16x16xbf16>, %w: tensor<40x16xbf16>,
+                          %acc: tensor<16x40xf32>) -> tensor<16x40xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #bt, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%g, %w : tensor<16x16xbf16>, tensor<40x16xbf16>)
+      outs(%acc : tensor<16x40xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x40xf32>
+  return %r : tensor<16x40xf32>
+}
+
+// -----
+
+// Untagged generics are left alone.
+// CHECK-LABEL: func.func @untagged
+// CHECK: linalg.generic
+// CHECK-NOT: vector.contract
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @untagged(%x: tensor<8x8xf32>, %w: tensor<8x32xf32>,
+                    %acc: tensor<8x32xf32>) -> tensor<8x32xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<8x8xf32>, tensor<8x32xf32>)
+      outs(%acc : tensor<8x32xf32>) {
+  ^bb0(%in: f32, %in_0: f32, %out: f32):
+    %p = arith.mulf %in, %in_0 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<8x32xf32>
+  return %r : tensor<8x32xf32>
+}
