@@ -49,6 +49,8 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Loops, then LLVM.
+  if (options.vectorize)
+    pm.addNestedPass<func::FuncOp>(createDPSVectorizeElementwise());
   pm.addNestedPass<func::FuncOp>(createDPSLowerStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(math::createMathExpandOpsPass());

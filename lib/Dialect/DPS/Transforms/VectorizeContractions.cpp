@@ -19,21 +19,15 @@
 // transposed once per call so that B rows are contiguous.
 //
 //===----------------------------------------------------------------------===//
+#include "Vectorization.h"
+
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
-#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
-#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace mlir::dps {
 #define GEN_PASS_DEF_DPSVECTORIZECONTRACTIONS
@@ -87,29 +81,6 @@ void untransposeRhs(RewriterBase &rewriter, linalg::GenericOp op) {
   });
 }
 
-FailureOr<scf::SCFTilingResult> tile(RewriterBase &rewriter,
-                                     linalg::GenericOp op,
-                                     ArrayRef<int64_t> sizes) {
-  scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), sizes));
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled =
-      scf::tileUsingSCF(rewriter, cast<TilingInterface>(*op), options);
-  if (succeeded(tiled))
-    rewriter.replaceOp(op, tiled->replacements);
-  return tiled;
-}
-
-/// Peels `loop` into full tiles and a partial one when its step may not
-/// divide its trip range (no-op otherwise).
-void peel(RewriterBase &rewriter, LoopLikeOpInterface loop) {
-  auto forOp = dyn_cast<scf::ForOp>(*loop);
-  if (!forOp)
-    return;
-  scf::ForOp partial;
-  (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
-}
-
 struct DPSVectorizeContractionsPass
     : public dps::impl::DPSVectorizeContractionsBase<
           DPSVectorizeContractionsPass> {
@@ -127,70 +98,46 @@ struct DPSVectorizeContractionsPass
       if (!ShapedType::isDynamic(ranges[1]))
         tileN = std::min<int64_t>(tileN, ranges[1]);
       FailureOr<scf::SCFTilingResult> tiled =
-          tile(rewriter, op, {tileRows, tileN, 0});
+          tileWithLoops(rewriter, op, {tileRows, tileN, 0});
       if (failed(tiled))
         return signalPassFailure();
       // Inner (n) loop first, so the m loop's partial copy (dynamic rows,
       // split into single rows below) has static column tiles as well.
-      SmallVector<LoopLikeOpInterface> loops = tiled->loops;
-      if (loops.size() == 2)
-        peel(rewriter, loops[1]);
-      if (!loops.empty())
-        peel(rewriter, loops[0]);
+      for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))
+        peelPartialIteration(rewriter, loop);
     }
-    simplify();
+    if (failed(simplifyVectorized(root)))
+      return signalPassFailure();
 
     // Full tiles: a loop over k of tileM x tileN vector contractions.
     // Partial tiles (dynamic rows): one row at a time, 1 x tileN.
     for (linalg::GenericOp op : collectContractions(root)) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       if (ShapedType::isDynamic(ranges[1]))
-        continue; // columns unknown: leave to the scalar loops
-      linalg::GenericOp current = op;
+        continue; // columns unknown: left to the scalar loops
+      linalg::LinalgOp current = op;
       if (ShapedType::isDynamic(ranges[0])) {
-        FailureOr<scf::SCFTilingResult> rows = tile(rewriter, current, {1, 0, 0});
+        FailureOr<scf::SCFTilingResult> rows =
+            tileWithLoops(rewriter, current, {1, 0, 0});
         if (failed(rows))
           return signalPassFailure();
-        current = cast<linalg::GenericOp>(rows->tiledOps.back());
+        current = cast<linalg::LinalgOp>(rows->tiledOps.back());
       }
       FailureOr<scf::SCFTilingResult> steps =
-          tile(rewriter, current, {0, 0, 1});
+          tileWithLoops(rewriter, current, {0, 0, 1});
       if (failed(steps))
         return signalPassFailure();
-      auto step = cast<linalg::GenericOp>(steps->tiledOps.back());
-      if (!step.hasPureTensorSemantics() ||
-          llvm::any_of(step.getStaticLoopRanges(), ShapedType::isDynamic))
-        continue;
-      rewriter.setInsertionPoint(step);
-      FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
-          rewriter, step, /*inputVectorSizes=*/{}, /*scalableDims=*/{},
-          /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
-          /*assumeDynamicDimsMatchVecSizes=*/false,
-          /*createNamedContraction=*/true);
-      if (failed(vectorized))
-        continue;
-      rewriter.replaceOp(step, vectorized->replacements);
+      vectorizeIfStatic(rewriter,
+                        cast<linalg::LinalgOp>(steps->tiledOps.back()),
+                        /*createNamedContraction=*/true);
     }
-    simplify();
+    if (failed(simplifyVectorized(root)))
+      return signalPassFailure();
 
     // Keep each tile's accumulator in registers across the k loop.
-    root->walk([&](scf::ForOp loop) {
-      (void)hoistLoopInvariantSubsets(rewriter, loop);
-    });
-    simplify();
-  }
-
-  void simplify() {
-    MLIRContext *ctx = &getContext();
-    RewritePatternSet patterns(ctx);
-    linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
-    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
-    vector::populateSinkVectorOpsPatterns(patterns);
-    vector::populateVectorReductionToContractPatterns(patterns);
-    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
-    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+    hoistInvariantSubsets(root);
+    if (failed(simplifyVectorized(root)))
+      return signalPassFailure();
   }
 };
 

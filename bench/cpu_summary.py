@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Prints bench/cpu.sh's table and ratios from the files it wrote."""
+import json
+import statistics
+import sys
+from pathlib import Path
+
+
+def lines(path):
+    return [json.loads(l) for l in path.read_text().splitlines() if l.strip()] if path.exists() else []
+
+
+def epochs(path):
+    return json.loads(path.read_text())["epochs"]
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+def main(out):
+    out = Path(out)
+    print("MLP (784-256-128-10), batch 128, Fashion-MNIST; training samples/s")
+    rungs = {}
+    for ladder in ["f32", "bf16", "f8E4M3FN"]:
+        path = out / f"rung-{ladder}.json"
+        if path.exists():
+            rungs[ladder] = statistics.median(e["samples_per_second"] for e in epochs(path))
+            print(f"  dps {ladder:<9} {rungs[ladder]:10.0f}   (median of {len(epochs(path))} epochs)")
+    torch = {l["precision"]: l for l in lines(out / "torch-mlp.jsonl")}
+    for precision, line in torch.items():
+        label = "fp32" if precision == "f32" else "bf16 autocast"
+        print(f"  torch {label:<15} {line['samples_per_second']:10.0f}   ({line['threads']} threads)")
+    if "f32" in rungs and "f32" in torch:
+        print(f"  dps f32 / torch fp32            {ratio(rungs['f32'], torch['f32']['samples_per_second'])}  (target >= 4)")
+    if "bf16" in rungs and "bf16" in torch:
+        print(f"  dps bf16 / torch bf16 autocast  {ratio(rungs['bf16'], torch['bf16']['samples_per_second'])}  (target >= 1.5)")
+
+    runs = {}
+    for name in ["dps", "f32"]:
+        path = out / f"run-{name}.json"
+        if path.exists():
+            e = epochs(path)
+            runs[name] = (sum(x.get("train_seconds", x["seconds"]) for x in e),
+                          sum(x["seconds"] for x in e), e[-1]["test_accuracy"])
+    if len(runs) == 2:
+        print("\nWhole 15-epoch runs (training seconds / epoch seconds incl. evaluation / final test acc)")
+        for name, (train, total, acc) in runs.items():
+            print(f"  {name:<4} {train:8.1f} s  {total:8.1f} s  {acc:.4f}")
+        print(f"  DPS speed-up over f32: training {ratio(runs['f32'][0], runs['dps'][0])}, "
+              f"whole epochs {ratio(runs['f32'][1], runs['dps'][1])}  (target >= 1.5)")
+
+    dps = {(l["op"], l["shape"], l["precision"], l["threads"]): l for l in lines(out / "dps-kernels.jsonl")}
+    ref = {(l["op"], l["shape"], l["precision"], l["threads"]): l for l in lines(out / "torch-kernels.jsonl")}
+    if dps:
+        print("\nKernels, GFLOP/s (matmul MxKxN, :lhs = A^T, :rhs = B^T; conv NxHxWxCinxCout, 3x3)")
+        print(f"  {'case':<28} {'prec':<5} {'thr':>3} {'dps':>8} {'torch':>8} {'dps/torch':>9}")
+        for key, line in dps.items():
+            other = ref.get(key)
+            t = other["gflops"] if other else 0
+            print(f"  {key[0] + ':' + key[1]:<28} {key[2]:<5} {key[3]:>3} {line['gflops']:8.1f} "
+                  f"{t:8.1f} {ratio(line['gflops'], t):>9}")
+
+    compile_ = lines(out / "compile.jsonl")
+    if compile_:
+        print("\nCompile times, seconds")
+        for model in ["mlp", "cnn"]:
+            stages = {}
+            for l in compile_:
+                if l["model"] == model:
+                    stages.setdefault(l["stage"], []).append(l["seconds"])
+            text = ", ".join(f"{s} {statistics.median(v):.3f}" for s, v in stages.items())
+            print(f"  {model}: {text}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "bench-out/cpu")

@@ -1,0 +1,87 @@
+//===- VectorizeElementwise.cpp - vector code for elementwise linalg ops ---===//
+//
+// Activations, their gradients, the rung's rounding (integer bit arithmetic
+// on the values' bits), bias broadcasts and optimizer updates are
+// elementwise linalg.generic ops over a dynamic batch. Runs on buffers,
+// after bufferization (tiled on tensors, an op updating a buffer in place
+// would make bufferization copy it). Each op becomes a loop
+// nest over all but its innermost dimension and, innermost, `width`-wide
+// vector slices (the last partial slice peeled off with a static size when
+// the dimension is static), so the arithmetic runs on whole registers.
+//
+//===----------------------------------------------------------------------===//
+#include "Vectorization.h"
+
+#include "dps/Dialect/DPS/IR/DPSDialect.h"
+#include "dps/Dialect/DPS/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace mlir::dps {
+#define GEN_PASS_DEF_DPSVECTORIZEELEMENTWISE
+#include "dps/Dialect/DPS/Transforms/Passes.h.inc"
+} // namespace mlir::dps
+
+using namespace mlir;
+using namespace mlir::dps;
+
+namespace {
+
+bool isElementwise(linalg::GenericOp op) {
+  return !op->hasAttr(DPSDialect::kContractionAttrName) &&
+         op.hasPureBufferSemantics() && op.getNumLoops() > 0 &&
+         op.getNumLoops() == op.getNumParallelLoops();
+}
+
+struct DPSVectorizeElementwisePass
+    : public dps::impl::DPSVectorizeElementwiseBase<
+          DPSVectorizeElementwisePass> {
+  using DPSVectorizeElementwiseBase::DPSVectorizeElementwiseBase;
+
+  void runOnOperation() override {
+    Operation *root = getOperation();
+    IRRewriter rewriter(&getContext());
+
+    SmallVector<linalg::GenericOp> ops;
+    root->walk([&](linalg::GenericOp op) {
+      if (isElementwise(op))
+        ops.push_back(op);
+    });
+    for (linalg::GenericOp op : ops) {
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      if (!llvm::any_of(ranges, ShapedType::isDynamic) &&
+          computeProduct(ranges) <= width) {
+        vectorizeIfStatic(rewriter, op); // small and static: as it is
+        continue;
+      }
+      SmallVector<int64_t> sizes(ranges.size(), 1);
+      sizes.back() = ShapedType::isDynamic(ranges.back())
+                         ? width
+                         : std::min<int64_t>(width, ranges.back());
+      FailureOr<scf::SCFTilingResult> tiled =
+          tileWithLoops(rewriter, op, sizes);
+      if (failed(tiled))
+        return signalPassFailure();
+      if (!tiled->loops.empty())
+        peelPartialIteration(rewriter, tiled->loops.back());
+    }
+    if (failed(simplifyVectorized(root)))
+      return signalPassFailure();
+
+    ops.clear();
+    root->walk([&](linalg::GenericOp op) {
+      if (isElementwise(op))
+        ops.push_back(op);
+    });
+    for (linalg::GenericOp op : ops)
+      vectorizeIfStatic(rewriter, op);
+    if (failed(simplifyVectorized(root)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
