@@ -1,0 +1,69 @@
+// RUN: dps-opt %s --split-input-file --dps-vectorize-elementwise | FileCheck %s
+
+// A ReLU over a dynamic batch of 100-wide rows: one row at a time, a
+// 64-wide vector slice and the static 36-wide rest, peeled.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @relu
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK:   %[[ROW:.*]] = memref.subview {{.*}}[1, 64]
+// CHECK:   %[[V:.*]] = vector.transfer_read {{.*}} vector<1x64xf32>
+// CHECK:   arith.maximumf %[[V]], {{.*}} : vector<1x64xf32>
+// CHECK:   vector.transfer_write {{.*}} vector<1x64xf32>
+// CHECK:   arith.maximumf {{.*}} : vector<1x36xf32>
+// CHECK-NOT: linalg.generic
+func.func @relu(%x: memref<?x100xf32>, %y: memref<?x100xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<?x100xf32>) outs(%y : memref<?x100xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// An in-place update (the optimizer's) and a small static op.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @update
+// CHECK: scf.for %{{.*}} = %c0 to %c784 step %c1
+// CHECK:   scf.for %{{.*}} = %c0 to %c256 step %c64
+// CHECK:     arith.subf {{.*}} : vector<1x64xf32>
+// CHECK: arith.mulf {{.*}} : vector<10xf32>
+// CHECK-NOT: linalg.generic
+func.func @update(%w: memref<784x256xf32>, %g: memref<784x256xf32>,
+                  %b: memref<10xf32>) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%g : memref<784x256xf32>) outs(%w : memref<784x256xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.subf %out, %in : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#row], iterator_types = ["parallel"]}
+      outs(%b : memref<10xf32>) {
+  ^bb0(%out: f32):
+    %r = arith.mulf %out, %out : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Reductions and ops on tensors are left alone.
+// CHECK-LABEL: func.func @reduction
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+func.func @reduction(%x: memref<?x100xf32>, %s: memref<100xf32>) {
+  linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<?x100xf32>) outs(%s : memref<100xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %in, %out : f32
+    linalg.yield %r : f32
+  }
+  return
+}
