@@ -25,6 +25,14 @@ config.environment["XDG_CACHE_HOME"] = os.path.join(config.test_exec_root, "kern
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dps_tools_dir, config.llvm_tools_dir]
-tools = ["dps-opt", "dps-translate", "dps-gradcheck", "dps-replay", "dps-rungcheck", "dps-train", "mlir-runner", "mlir-translate", "llvm-nm", "not", "count"]
+tools = ["dps-opt", "dps-translate", "dps-gradcheck", "dps-replay", "dps-rungcheck", "dps-train", "mlir-runner", "mlir-translate", "llc", "llvm-nm", "not", "count", "dps-bench"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.dps_tools_dir, append_path=True)
+
+# The CPU's AVX512-BF16, for the tests that run vdpbf16ps kernels.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx512_bf16" in cpuinfo.read():
+            config.available_features.add("avx512bf16")
+except OSError:
+    pass

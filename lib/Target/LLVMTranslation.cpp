@@ -55,7 +55,15 @@ static std::unique_ptr<llvm::Module>
 toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
   if (needsLowering(module)) {
     PassManager pm(module.getContext());
-    dps::buildLowerToLLVMPipeline(pm, dps::LowerToLLVMOptions());
+    dps::LowerToLLVMOptions options;
+    // vdpbf16ps only where the object's target has it (and it pays: the
+    // AMD cores).
+    if (!targetCPU.empty() || !targetFeatures.empty())
+      options.bf16Dot =
+          llvm::StringRef(targetCPU).starts_with("znver") &&
+          (targetCPU == "znver4" || targetCPU == "znver5" ||
+           llvm::StringRef(targetFeatures).contains("+avx512bf16"));
+    dps::buildLowerToLLVMPipeline(pm, options);
     if (failed(pm.run(module)))
       return nullptr;
   }

@@ -60,7 +60,7 @@ struct Operand {
 
 llvm::Expected<BenchTiming> time(MLIRContext &ctx, const std::string &text,
                                  std::vector<Operand> operands, double flops,
-                                 int repeats, double minSeconds) {
+                                 const BenchOptions &options) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
   if (!module)
     return llvm::createStringError("cannot parse the benchmark kernel:\n" +
@@ -70,7 +70,10 @@ llvm::Expected<BenchTiming> time(MLIRContext &ctx, const std::string &text,
   pm.addPass(createDPSFinalizeKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  buildKernelCodegenPipeline(pm, LowerToLLVMOptions());
+  LowerToLLVMOptions pipeline;
+  if (options.bf16Dot >= 0)
+    pipeline.bf16Dot = options.bf16Dot == 1;
+  buildKernelCodegenPipeline(pm, pipeline);
   if (failed(pm.run(*module)))
     return llvm::createStringError("cannot lower the benchmark kernel:\n" +
                                    text);
@@ -88,7 +91,7 @@ llvm::Expected<BenchTiming> time(MLIRContext &ctx, const std::string &text,
 
   using Clock = std::chrono::steady_clock;
   std::vector<double> perCall;
-  for (int r = 0; r < repeats; ++r) {
+  for (int r = 0; r < options.repeats; ++r) {
     int64_t calls = 0;
     auto start = Clock::now();
     double elapsed = 0;
@@ -97,7 +100,7 @@ llvm::Expected<BenchTiming> time(MLIRContext &ctx, const std::string &text,
         return std::move(e);
       ++calls;
       elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    } while (elapsed < minSeconds);
+    } while (elapsed < options.minSeconds);
     perCall.push_back(elapsed / double(calls));
   }
   std::nth_element(perCall.begin(), perCall.begin() + perCall.size() / 2,
@@ -113,8 +116,7 @@ llvm::Expected<BenchTiming> time(MLIRContext &ctx, const std::string &text,
 
 llvm::Expected<BenchTiming>
 mlir::dps::benchMatmul(MLIRContext &ctx, const MatmulCase &c,
-                       llvm::StringRef precision, int repeats,
-                       double minSeconds) {
+                       llvm::StringRef precision, const BenchOptions &options) {
   std::vector<int64_t> a = c.transposeLhs ? std::vector<int64_t>{c.k, c.m}
                                           : std::vector<int64_t>{c.m, c.k};
   std::vector<int64_t> b = c.transposeRhs ? std::vector<int64_t>{c.n, c.k}
@@ -133,14 +135,12 @@ mlir::dps::benchMatmul(MLIRContext &ctx, const MatmulCase &c,
       {a, buffer(a[0] * a[1], precision)},
       {b, buffer(b[0] * b[1], precision)},
       {out, buffer(out[0] * out[1], precision)}};
-  return time(ctx, text, std::move(operands), 2.0 * c.m * c.n * c.k, repeats,
-              minSeconds);
+  return time(ctx, text, std::move(operands), 2.0 * c.m * c.n * c.k, options);
 }
 
 llvm::Expected<BenchTiming>
 mlir::dps::benchConv(MLIRContext &ctx, const ConvCase &c,
-                     llvm::StringRef precision, int repeats,
-                     double minSeconds) {
+                     llvm::StringRef precision, const BenchOptions &options) {
   int64_t outH = c.height + 2 * c.padding - c.kernel + 1;
   int64_t outW = c.width + 2 * c.padding - c.kernel + 1;
   std::vector<int64_t> x = {c.batch, c.height, c.width, c.inChannels};
@@ -160,5 +160,5 @@ mlir::dps::benchConv(MLIRContext &ctx, const ConvCase &c,
       {y, buffer(y[0] * y[1] * y[2] * y[3], precision)}};
   double flops = 2.0 * c.batch * outH * outW * c.outChannels * c.inChannels *
                  c.kernel * c.kernel;
-  return time(ctx, text, std::move(operands), flops, repeats, minSeconds);
+  return time(ctx, text, std::move(operands), flops, options);
 }

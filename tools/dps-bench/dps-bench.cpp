@@ -63,7 +63,14 @@ int main(int argc, char **argv) {
                                   cl::init("f32,bf16"));
   cl::opt<int> repeats("repeats", cl::desc("Timed repetitions (median)"),
                        cl::init(9));
+  cl::opt<int> bf16Dot("bf16-dot",
+                       cl::desc("vdpbf16ps for bf16 kernels: 1 on, 0 off, -1 "
+                                "whatever the host supports"),
+                       cl::init(-1));
   cl::ParseCommandLineOptions(argc, argv, "dps kernel benchmark\n");
+  dps::BenchOptions options;
+  options.repeats = repeats;
+  options.bf16Dot = bf16Dot;
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -93,7 +100,7 @@ int main(int argc, char **argv) {
           llvm::consumeError(timing.takeError());
           dps::MatmulCase c{(*dims)[0], (*dims)[1], (*dims)[2],
                             variant == "lhs", variant == "rhs"};
-          timing = dps::benchMatmul(context, c, precision, repeats);
+          timing = dps::benchMatmul(context, c, precision, options);
         }
       } else if (op == "conv" && variant.empty()) {
         if (auto dims = parseDims(shape, 5)) {
@@ -104,7 +111,7 @@ int main(int argc, char **argv) {
           c.width = (*dims)[2];
           c.inChannels = (*dims)[3];
           c.outChannels = (*dims)[4];
-          timing = dps::benchConv(context, c, precision, repeats);
+          timing = dps::benchConv(context, c, precision, options);
         }
       }
       if (!timing)

@@ -8,6 +8,12 @@ namespace mlir {
 class OpPassManager;
 namespace dps {
 
+/// Whether bf16 contractions should use vdpbf16ps on the CPU this runs on:
+/// it has AVX512-BF16 and the instruction beats f32 FMAs there (AMD Zen 4
+/// and later; not Intel's cores, where it issues at half the FMA rate).
+/// The environment variable DPS_BF16_DOT=1|0 overrides it.
+bool hostPrefersBF16Dot();
+
 /// Options of `dps-lower-to-llvm`.
 struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
   PassOptions::Option<bool> emitCInterface{
@@ -19,6 +25,11 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       llvm::cl::desc("Register-tile and vectorize the contractions "
                      "(dps-vectorize-contractions); off gives scalar loops"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> bf16Dot{
+      *this, "bf16-dot",
+      llvm::cl::desc("bf16 contractions use AVX512-BF16 vdpbf16ps (default: "
+                     "where this host has it and it beats f32 FMAs)"),
+      llvm::cl::init(hostPrefersBF16Dot())};
 };
 
 /// dps (a forward model and its dps.train_step) down to the LLVM dialect:

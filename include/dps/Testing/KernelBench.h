@@ -38,16 +38,19 @@ struct BenchTiming {
   std::string kernelText;   // the dps kernel timed
 };
 
-/// Times the kernel at `precision` (f32, bf16, f16): median over `repeats`
-/// timed batches of calls, each at least `minSeconds` long.
+struct BenchOptions {
+  int repeats = 9;          // timed batches of calls; the median counts
+  double minSeconds = 0.02; // each batch at least this long
+  int bf16Dot = -1;         // vdpbf16ps for bf16: 1 on, 0 off, -1 the default
+};
+
+/// Times the kernel at `precision` (f32, bf16, f16).
 llvm::Expected<BenchTiming> benchMatmul(MLIRContext &ctx, const MatmulCase &c,
                                         llvm::StringRef precision,
-                                        int repeats = 9,
-                                        double minSeconds = 0.02);
+                                        const BenchOptions &options = {});
 llvm::Expected<BenchTiming> benchConv(MLIRContext &ctx, const ConvCase &c,
                                       llvm::StringRef precision,
-                                      int repeats = 9,
-                                      double minSeconds = 0.02);
+                                      const BenchOptions &options = {});
 
 } // namespace dps
 } // namespace mlir

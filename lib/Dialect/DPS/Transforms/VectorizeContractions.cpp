@@ -25,9 +25,11 @@
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
 namespace mlir::dps {
 #define GEN_PASS_DEF_DPSVECTORIZECONTRACTIONS
@@ -52,33 +54,167 @@ SmallVector<linalg::GenericOp> collectContractions(Operation *root) {
   return ops;
 }
 
-/// B[n, k] -> B[k, n]: materialises the transposed right operand so that the
-/// inner loop reads contiguous rows of B.
-void untransposeRhs(RewriterBase &rewriter, linalg::GenericOp op) {
+/// Materialises operand `index` (0: A, 1: B) in the standard layout (A as
+/// [m, k], B as [k, n]) when the op reads it transposed, so that the inner
+/// loop reads contiguous rows. Costs one copy of the operand per call.
+void untranspose(RewriterBase &rewriter, linalg::GenericOp op,
+                 unsigned index) {
   MLIRContext *ctx = op.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
-  AffineMap transposed = AffineMap::get(3, 0, {n, k}, ctx);
-  if (op.getIndexingMapsArray()[1] != transposed)
+  AffineMap standard = index == 0 ? AffineMap::get(3, 0, {m, k}, ctx)
+                                  : AffineMap::get(3, 0, {k, n}, ctx);
+  AffineMap transposed = index == 0 ? AffineMap::get(3, 0, {k, m}, ctx)
+                                    : AffineMap::get(3, 0, {n, k}, ctx);
+  if (op.getIndexingMapsArray()[index] != transposed)
     return;
   rewriter.setInsertionPoint(op);
   Location loc = op.getLoc();
-  Value rhs = op.getDpsInputOperand(1)->get();
-  auto type = cast<RankedTensorType>(rhs.getType());
+  Value operand = op.getDpsInputOperand(index)->get();
+  auto type = cast<RankedTensorType>(operand.getType());
   SmallVector<OpFoldResult> sizes = {
-      tensor::getMixedSize(rewriter, loc, rhs, 1),
-      tensor::getMixedSize(rewriter, loc, rhs, 0)};
+      tensor::getMixedSize(rewriter, loc, operand, 1),
+      tensor::getMixedSize(rewriter, loc, operand, 0)};
   Value init =
       tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
-  Value rhsT = linalg::TransposeOp::create(rewriter, loc, rhs, init,
+  Value copy = linalg::TransposeOp::create(rewriter, loc, operand, init,
                                            ArrayRef<int64_t>{1, 0})
                    ->getResult(0);
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  maps[1] = AffineMap::get(3, 0, {k, n}, ctx);
+  maps[index] = standard;
   rewriter.modifyOpInPlace(op, [&] {
-    op.getDpsInputOperand(1)->set(rhsT);
+    op.getDpsInputOperand(index)->set(copy);
     op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
   });
+}
+
+/// Marks the contractions that take the bf16 dot-product path.
+constexpr llvm::StringLiteral kDotAttrName = "dps.bf16_dot";
+
+/// bf16 x bf16 -> f32 with a static column count the dot kernel covers.
+bool fitsBF16Dot(linalg::GenericOp op) {
+  auto element = [&](unsigned i) {
+    return getElementTypeOrSelf(op->getOperand(i).getType());
+  };
+  int64_t columns = op.getStaticLoopRanges()[1];
+  return element(0).isBF16() && element(1).isBF16() && element(2).isF32() &&
+         !ShapedType::isDynamic(columns) && columns % 16 == 0;
+}
+
+/// Pads the k dimension of A [m, k] and B [k, n] with zeros up to an even
+/// size (a no-op for a static even k): the dot kernel consumes k in pairs.
+void padReductionToEven(RewriterBase &rewriter, linalg::GenericOp op) {
+  int64_t k = op.getStaticLoopRanges()[2];
+  if (!ShapedType::isDynamic(k) && k % 2 == 0)
+    return;
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  Value a = op.getDpsInputOperand(0)->get();
+  OpFoldResult size = tensor::getMixedSize(rewriter, loc, a, 1);
+  AffineExpr d0 = rewriter.getAffineDimExpr(0);
+  OpFoldResult high = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, d0.ceilDiv(2) * 2 - d0, {size});
+  Value zero = arith::ConstantOp::create(rewriter, loc,
+                                         rewriter.getZeroAttr(
+                                             rewriter.getBF16Type()));
+  auto pad = [&](unsigned index, unsigned dim) {
+    Value operand = op.getDpsInputOperand(index)->get();
+    auto type = cast<RankedTensorType>(operand.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape[dim] = ShapedType::kDynamic;
+    SmallVector<OpFoldResult> low(2, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> highs(2, rewriter.getIndexAttr(0));
+    highs[dim] = high;
+    Value padded = tensor::PadOp::create(
+        rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+        operand, low, highs, zero);
+    rewriter.modifyOpInPlace(
+        op, [&] { op.getDpsInputOperand(index)->set(padded); });
+  };
+  pad(0, 1);
+  pad(1, 0);
+}
+
+/// Replaces a static R x C tile (R <= 8, C in {16, 32}) of a bf16
+/// contraction with a loop over pairs of k of `vdpbf16ps`: per pair, each
+/// 16-column slice of B's two rows is interleaved into one register of 16
+/// (k, k+1) pairs, each row's pair of A is broadcast, and R x C/16 dot
+/// products accumulate into f32 registers carried by the loop.
+LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t rows = ranges[0], columns = ranges[1];
+  if (ShapedType::isDynamic(rows) || rows > 8 || ShapedType::isDynamic(columns) ||
+      columns % 16 != 0)
+    return failure();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value a = op.getDpsInputOperand(0)->get();
+  Value b = op.getDpsInputOperand(1)->get();
+  Value c = op.getDpsInitOperand(0)->get();
+  Type f32 = rewriter.getF32Type(), bf16 = rewriter.getBF16Type();
+  auto vec = [](int64_t n, Type t) { return VectorType::get({n}, t); };
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  };
+  Value c0 = index(0), c1 = index(1), c2 = index(2);
+  Value padF32 = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getZeroAttr(f32));
+  Value padBF16 = arith::ConstantOp::create(rewriter, loc,
+                                            rewriter.getZeroAttr(bf16));
+  int64_t slices = columns / 16;
+
+  SmallVector<Value> accumulators;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < slices; ++j)
+      accumulators.push_back(vector::TransferReadOp::create(
+          rewriter, loc, vec(16, f32), c, ValueRange{index(r), index(16 * j)},
+          padF32, ArrayRef<bool>{true}));
+
+  Value k = getValueOrCreateConstantIndexOp(
+      rewriter, loc, tensor::getMixedSize(rewriter, loc, a, 1));
+  auto loop = scf::ForOp::create(
+      rewriter, loc, c0, k, c2, accumulators,
+      [&](OpBuilder &nb, Location nl, Value kk, ValueRange acc) {
+        Value kNext = arith::AddIOp::create(nb, nl, kk, c1);
+        SmallVector<Value> pairsOfB;
+        for (int64_t j = 0; j < slices; ++j) {
+          Value column = arith::ConstantIndexOp::create(nb, nl, 16 * j);
+          Value even = vector::TransferReadOp::create(
+              nb, nl, vec(16, bf16), b, ValueRange{kk, column}, padBF16,
+              ArrayRef<bool>{true});
+          Value odd = vector::TransferReadOp::create(
+              nb, nl, vec(16, bf16), b, ValueRange{kNext, column}, padBF16,
+              ArrayRef<bool>{true});
+          pairsOfB.push_back(vector::InterleaveOp::create(nb, nl, even, odd));
+        }
+        SmallVector<Value> updated;
+        for (int64_t r = 0; r < rows; ++r) {
+          Value row = arith::ConstantIndexOp::create(nb, nl, r);
+          Value pair = vector::TransferReadOp::create(
+              nb, nl, vec(2, bf16), a, ValueRange{row, kk}, padBF16,
+              ArrayRef<bool>{true});
+          Value packed = vector::BitCastOp::create(
+              nb, nl, vec(1, nb.getI32Type()), pair);
+          Value scalar = vector::ExtractOp::create(nb, nl, packed, 0);
+          Value splat = vector::BroadcastOp::create(
+              nb, nl, vec(16, nb.getI32Type()), scalar);
+          Value lhs = vector::BitCastOp::create(nb, nl, vec(32, bf16), splat);
+          for (int64_t j = 0; j < slices; ++j)
+            updated.push_back(x86vector::DotBF16Op::create(
+                nb, nl, acc[r * slices + j], lhs, pairsOfB[j]));
+        }
+        scf::YieldOp::create(nb, nl, updated);
+      });
+
+  Value result = c;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < slices; ++j)
+      result = vector::TransferWriteOp::create(
+                   rewriter, loc, loop.getResult(r * slices + j), result,
+                   ValueRange{index(r), index(16 * j)}, ArrayRef<bool>{true})
+                   .getResult();
+  rewriter.replaceOp(op, result);
+  return success();
 }
 
 struct DPSVectorizeContractionsPass
@@ -92,11 +228,18 @@ struct DPSVectorizeContractionsPass
 
     // Register tiles over (m, n); peel so that full tiles have static sizes.
     for (linalg::GenericOp op : collectContractions(root)) {
-      untransposeRhs(rewriter, op);
+      untranspose(rewriter, op, 1);
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       int64_t tileN = tileCols;
       if (!ShapedType::isDynamic(ranges[1]))
         tileN = std::min<int64_t>(tileN, ranges[1]);
+      if (bf16Dot && fitsBF16Dot(op)) {
+        // Pairs of k of A must be contiguous: A untransposed, k even.
+        untranspose(rewriter, op, 0);
+        padReductionToEven(rewriter, op);
+        op->setAttr(kDotAttrName, rewriter.getUnitAttr());
+        tileN = ranges[1] % 32 == 0 ? 32 : 16;
+      }
       FailureOr<scf::SCFTilingResult> tiled =
           tileWithLoops(rewriter, op, {tileRows, tileN, 0});
       if (failed(tiled))
@@ -122,6 +265,12 @@ struct DPSVectorizeContractionsPass
         if (failed(rows))
           return signalPassFailure();
         current = cast<linalg::LinalgOp>(rows->tiledOps.back());
+      }
+      if (current->hasAttr(kDotAttrName)) {
+        if (failed(buildBF16DotTile(rewriter,
+                                    cast<linalg::GenericOp>(*current))))
+          return signalPassFailure();
+        continue;
       }
       FailureOr<scf::SCFTilingResult> steps =
           tileWithLoops(rewriter, current, {0, 0, 1});

@@ -140,17 +140,28 @@ def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
     accumulator is hoisted out of the loop. A right operand read transposed
     (`B[n, k]`) is transposed once per call first. Later, `vector.contract`
     lowers to outer products: broadcasts of A times rows of B, as FMAs.
+
+    With `bf16-dot`, bf16 contractions whose column count is a multiple of
+    16 instead run as loops over pairs of k of `x86vector.avx512.dot`
+    (`vdpbf16ps`, twice the multiply-adds of an f32 FMA per instruction):
+    A is untransposed and k padded to even, B's two rows interleaved into
+    (k, k+1) pairs in registers, A's pair broadcast.
   }];
   let options = [
     Option<"tileRows", "tile-rows", "int64_t", /*default=*/"8",
            "Rows of C per register tile">,
     Option<"tileCols", "tile-cols", "int64_t", /*default=*/"32",
            "Columns of C per register tile (a multiple of the vector width)">,
+    Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
+           "bf16 contractions with 16-column multiples use AVX512-BF16 "
+           "vdpbf16ps (x86vector.avx512.dot) on pairs of k; the target "
+           "must have avx512bf16">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect",
+    "::mlir::x86vector::X86VectorDialect",
   ];
 }
 
