@@ -7,6 +7,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -18,12 +19,23 @@ using namespace dps;
 
 namespace {
 
-void initializeNativeTarget() {
+/// Initialises LLVM's native target and makes the OpenMP runtime the
+/// kernels call (their parallel tile loops) visible to the JIT's symbol
+/// lookup in this process.
+llvm::Error initializeNativeTarget() {
   static std::once_flag initialized;
+  static std::string openmpError;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    llvm::sys::DynamicLibrary::LoadLibraryPermanently(DPS_LIBOMP_PATH,
+                                                      &openmpError);
   });
+  if (!openmpError.empty())
+    return llvm::createStringError("cannot load the OpenMP runtime " +
+                                   std::string(DPS_LIBOMP_PATH) + ": " +
+                                   openmpError);
+  return llvm::Error::success();
 }
 
 /// The packed wrapper ExecutionEngine generates for `_mlir_ciface_<kernel>`.
@@ -39,7 +51,8 @@ JitModule::~JitModule() = default;
 
 llvm::Expected<std::unique_ptr<JitModule>>
 JitModule::compile(mlir::ModuleOp module, unsigned optLevel) {
-  initializeNativeTarget();
+  if (llvm::Error error = initializeNativeTarget())
+    return std::move(error);
   mlir::DialectRegistry registry;
   mlir::registerAllToLLVMIRTranslations(registry);
   module->getContext()->appendDialectRegistry(registry);
@@ -63,7 +76,8 @@ JitModule::compile(mlir::ModuleOp module, unsigned optLevel) {
 
 llvm::Expected<std::unique_ptr<JitModule>>
 JitModule::load(llvm::StringRef objectPath) {
-  initializeNativeTarget();
+  if (llvm::Error error = initializeNativeTarget())
+    return std::move(error);
   auto object = llvm::MemoryBuffer::getFile(objectPath);
   if (!object)
     return llvm::createStringError(object.getError(),

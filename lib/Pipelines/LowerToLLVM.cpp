@@ -84,15 +84,21 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(
       createConvertVectorToSCFPass(
           VectorTransferToSCFOptions().enableFullUnroll()));
+  if (options.vectorize && options.openmp) {
+    pm.addNestedPass<func::FuncOp>(createDPSParallelizeTiles());
+    pm.addPass(createConvertSCFToOpenMPPass());
+  }
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.vectorContractLowering =
       vector::VectorContractLowering::OuterProduct;
   vectorToLLVM.x86Vector = true; // x86vector.avx512.dot -> vdpbf16ps
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
-  pm.addPass(createSCFToControlFlowPass());
+  // Memrefs before control flow: an OpenMP loop body is a region of its
+  // own (memref.alloca_scope) that scf-to-cf must not see unconverted.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());

@@ -39,6 +39,13 @@ static llvm::cl::opt<std::string> targetFeatures(
                    "this host's)"),
     llvm::cl::init(""));
 
+static llvm::cl::opt<bool> objectOpenMP(
+    "dps-openmp",
+    llvm::cl::desc("Share the contractions' row tiles among OpenMP threads "
+                   "(the object then needs libomp: link it with -lomp); "
+                   "without it objects need only libc and libm"),
+    llvm::cl::init(false));
+
 /// Whether `module` still needs dps-lower-to-llvm: anything but LLVM-dialect
 /// ops (and the module) in it.
 static bool needsLowering(ModuleOp module) {
@@ -56,6 +63,7 @@ toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
   if (needsLowering(module)) {
     PassManager pm(module.getContext());
     dps::LowerToLLVMOptions options;
+    options.openmp = objectOpenMP;
     // vdpbf16ps only where the object's target has it (and it pays: the
     // AMD cores).
     if (!targetCPU.empty() || !targetFeatures.empty())

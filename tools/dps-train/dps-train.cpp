@@ -256,10 +256,12 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // LLVM registers a "threads" option of its own: dps-train's replaces it.
   cl::getRegisteredOptions().erase("threads");
-  cl::opt<int> threads("threads",
-                       cl::cat(trainOptions), cl::desc("Threads for the kernels (they run on one "
-                                "today)"),
-                       cl::init(1));
+  cl::opt<int> threads(
+      "threads", cl::cat(trainOptions),
+      cl::desc("OpenMP threads sharing each contraction's row tiles (default: "
+               "OMP_NUM_THREADS, else every core); results do not depend on "
+               "it"),
+      cl::init(0));
   cl::HideUnrelatedOptions(trainOptions);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -268,8 +270,11 @@ int main(int argc, char **argv) {
 
   if (epochs < 1)
     return fail("--epochs must be at least 1");
-  if (threads < 1)
-    return fail("--threads must be at least 1");
+  if (threads < 0)
+    return fail("--threads must be at least 1 (or 0: OpenMP's default)");
+  // Read by the OpenMP runtime when the first kernel starts its threads.
+  if (threads > 0)
+    setenv("OMP_NUM_THREADS", std::to_string(threads).c_str(), 1);
   if (resume && checkpointFolder.empty())
     return fail("--resume needs --checkpoint DIR");
   if (batching != "mixed" && batching != "subset")

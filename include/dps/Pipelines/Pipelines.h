@@ -25,6 +25,11 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       llvm::cl::desc("Register-tile and vectorize the contractions "
                      "(dps-vectorize-contractions); off gives scalar loops"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> openmp{
+      *this, "openmp",
+      llvm::cl::desc("Share each contraction's row tiles among OpenMP "
+                     "threads (the kernels then call libomp)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> bf16Dot{
       *this, "bf16-dot",
       llvm::cl::desc("bf16 contractions use AVX512-BF16 vdpbf16ps (default: "

@@ -244,6 +244,10 @@ struct DPSVectorizeContractionsPass
           tileWithLoops(rewriter, op, {tileRows, tileN, 0});
       if (failed(tiled))
         return signalPassFailure();
+      // Row tiles write disjoint rows of C: the threads share them out.
+      if (!tiled->loops.empty())
+        tiled->loops.front()->setAttr(DPSDialect::kParallelAttrName,
+                                      rewriter.getUnitAttr());
       // Inner (n) loop first, so the m loop's partial copy (dynamic rows,
       // split into single rows below) has static column tiles as well.
       for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))

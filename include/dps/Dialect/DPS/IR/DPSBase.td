@@ -36,6 +36,9 @@ def DPS_Dialect : Dialect {
     /// Unit attribute on the linalg ops that are contractions (matmul-like
     /// generics): what dps-vectorize-contractions tiles and vectorizes.
     static constexpr ::llvm::StringLiteral kContractionAttrName = "dps.contraction";
+    /// Unit attribute on an scf.for whose iterations are independent (the
+    /// row tiles of a contraction): dps-parallelize-tiles runs it in parallel.
+    static constexpr ::llvm::StringLiteral kParallelAttrName = "dps.parallel";
 
   private:
     void registerAttributes();

@@ -188,4 +188,17 @@ def DPSVectorizeElementwise : Pass<"dps-vectorize-elementwise"> {
   ];
 }
 
+def DPSParallelizeTiles : Pass<"dps-parallelize-tiles"> {
+  let summary = "Turn the tile loops marked dps.parallel into scf.parallel";
+  let description = [{
+    Runs on buffers. `dps-vectorize-contractions` marks each contraction's
+    loop over row tiles `dps.parallel` (its iterations write disjoint rows
+    of the result). Once its pass-through buffers are folded away, such a
+    loop becomes an `scf.parallel` with the same bounds, which
+    `convert-scf-to-openmp` work-shares across threads. Marked loops that
+    still carry values, or sit inside another parallel loop, stay serial.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // DPS_DIALECT_DPS_TRANSFORMS_PASSES_TD
