@@ -79,7 +79,7 @@ print(json.dumps({"model": sys.argv[1], "stage": "dps-lower-to-llvm",
   done >> "$out/compile.jsonl"
   for stage in cold cached; do
     line=$("$build/bin/dps-train" "examples/$model.mlir" --dataset synthetic \
-      --epochs 1 --limit 256 --val-split 64 --cache-dir "$cache" | head -1)
+      --epochs 1 --limit 256 --val-split 64 --cache-dir "$cache" | sed -n 1p)
     seconds=$(sed -E 's/.* in ([0-9.]+) s$/\1/' <<<"$line")
     echo "{\"model\": \"$model\", \"stage\": \"$stage\", \"seconds\": $seconds}"
   done >> "$out/compile.jsonl"

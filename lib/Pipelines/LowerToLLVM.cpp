@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -74,8 +75,11 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Loops, then LLVM.
-  if (options.vectorize)
+  if (options.vectorize) {
     pm.addNestedPass<func::FuncOp>(createDPSVectorizeElementwise());
+    pm.addNestedPass<func::FuncOp>(
+        vector::createLowerVectorMultiReductionPass());
+  }
   pm.addNestedPass<func::FuncOp>(createDPSLowerStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(math::createMathExpandOpsPass());

@@ -52,10 +52,13 @@ func.func @update(%w: memref<784x256xf32>, %g: memref<784x256xf32>,
 
 // -----
 
-// Reductions and ops on tensors are left alone.
+// A reduction over the batch (a bias gradient) is tiled the same way: each
+// row's slices are added into the 64- and 36-wide slices of the sums.
 // CHECK-LABEL: func.func @reduction
-// CHECK: linalg.generic
-// CHECK-NOT: vector.
+// CHECK: scf.for
+// CHECK:   vector.multi_reduction <add>, {{.*}} [0] : vector<1x64xf32> to vector<64xf32>
+// CHECK:   vector.multi_reduction <add>, {{.*}} [0] : vector<1x36xf32> to vector<36xf32>
+// CHECK-NOT: linalg.generic
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1)>
 func.func @reduction(%x: memref<?x100xf32>, %s: memref<100xf32>) {
@@ -66,4 +69,21 @@ func.func @reduction(%x: memref<?x100xf32>, %s: memref<100xf32>) {
     linalg.yield %r : f32
   }
   return
+}
+
+// -----
+
+// Ops on tensors (before bufferization) are left alone.
+// CHECK-LABEL: func.func @tensors
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0) -> (d0)>
+func.func @tensors(%x: tensor<128xf32>) -> tensor<128xf32> {
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<128xf32>) outs(%x : tensor<128xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<128xf32>
+  return %r : tensor<128xf32>
 }

@@ -2,7 +2,8 @@
 //
 // Activations, their gradients, the rung's rounding (integer bit arithmetic
 // on the values' bits), bias broadcasts and optimizer updates are
-// elementwise linalg.generic ops over a dynamic batch. Runs on buffers,
+// elementwise linalg.generic ops over a dynamic batch; bias gradients, amax
+// and the loss's row maxima and sums are reductions. Runs on buffers,
 // after bufferization (tiled on tensors, an op updating a buffer in place
 // would make bufferization copy it). Each op becomes a loop
 // nest over all but its innermost dimension and, innermost, `width`-wide
@@ -31,10 +32,10 @@ using namespace mlir::dps;
 
 namespace {
 
+/// Everything but the contractions (vectorized on tensors already).
 bool isElementwise(linalg::GenericOp op) {
   return !op->hasAttr(DPSDialect::kContractionAttrName) &&
-         op.hasPureBufferSemantics() && op.getNumLoops() > 0 &&
-         op.getNumLoops() == op.getNumParallelLoops();
+         op.hasPureBufferSemantics() && op.getNumLoops() > 0;
 }
 
 struct DPSVectorizeElementwisePass

@@ -166,16 +166,18 @@ def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
 }
 
 def DPSVectorizeElementwise : Pass<"dps-vectorize-elementwise"> {
-  let summary = "Vectorize the elementwise linalg ops";
+  let summary = "Vectorize the elementwise and reduction linalg ops";
   let description = [{
     Runs on buffers, after bufferization (on tensors, tiling an op that
     updates its operand in place would make bufferization copy it). Each
-    linalg.generic whose loops are all
-    parallel (activations and their gradients, the rungs' rounding, bias
-    broadcasts, optimizer updates) is tiled to single elements in all but
-    its innermost dimension and to `width` elements there; full tiles (and
-    a static last partial one, peeled off) become vector code. Ops that
-    cannot be vectorized (a gather with `tensor.extract`) stay scalar loops.
+    linalg.generic but the contractions (activations and their gradients,
+    the rungs' rounding, bias broadcasts, optimizer updates, and reductions:
+    bias gradients, amax, the loss's row maxima and sums) is tiled to single
+    elements in all but its innermost dimension and to `width` elements
+    there; full tiles (and a static last partial one, peeled off) become
+    vector code, reductions `vector.multi_reduction`s into the output slice.
+    Ops that cannot be vectorized (a gather with `tensor.extract`) stay
+    scalar loops.
   }];
   let options = [
     Option<"width", "width", "int64_t", /*default=*/"64",
