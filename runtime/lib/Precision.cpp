@@ -71,7 +71,10 @@ uint32_t roundTo(const Format &f, float value, bool saturate) {
     if (bias != 127 && magnitude < normalFloor) {
       // In units of the smallest subnormal, rounded to an integer (ties to
       // even, as nearbyint does under the default rounding mode).
-      float units = std::ldexp(floatOf(magnitude), int(f.mantissa) - f.minExponent);
+      // (A multiplication by a power of two: exact, and no libm call.)
+      float scale =
+          floatOf(uint32_t(127 + int(f.mantissa) - f.minExponent) << 23);
+      float units = floatOf(magnitude) * scale;
       normal = int64_t(std::nearbyint(units));
     }
     if (normal > int64_t(f.maxFinite))

@@ -17,6 +17,11 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
     return Status::error("the assignment covers " +
                          std::to_string(rungOf.size()) + " samples, the store " +
                          std::to_string(source.size()));
+  // Samples that stay on their rung keep their bytes (copied); the others
+  // are rounded anew from the source, never from another rung's copy.
+  std::vector<std::vector<uint8_t>> previous = std::move(buffers);
+  std::vector<uint8_t> previousRung = std::move(rung);
+  std::vector<uint32_t> previousPosition = std::move(position);
   members.assign(ladder.size(), {});
   position.assign(source.size(), 0);
   for (size_t s = 0; s < rungOf.size(); ++s) {
@@ -28,15 +33,23 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
     members[rungOf[s]].push_back(uint32_t(s));
   }
   rung = rungOf;
-  buffers.resize(ladder.size());
+  buffers.assign(ladder.size(), {});
   size_t size = source.sampleSize();
   for (size_t r = 0; r < ladder.size(); ++r) {
     std::vector<uint8_t> &buffer = buffers[r];
-    buffer.resize(members[r].size() * rowBytes(r));
-    buffer.shrink_to_fit();
-    for (size_t i = 0; i < members[r].size(); ++i)
-      narrow(source.sample(members[r][i]), size, ladder[r],
-             buffer.data() + i * rowBytes(r), /*saturate=*/true);
+    size_t bytes = rowBytes(r);
+    buffer.resize(members[r].size() * bytes);
+    for (size_t i = 0; i < members[r].size(); ++i) {
+      uint32_t sample = members[r][i];
+      uint8_t *out = buffer.data() + i * bytes;
+      if (!previousRung.empty() && previousRung[sample] == r)
+        std::memcpy(out,
+                    previous[r].data() + previousPosition[sample] * bytes,
+                    bytes);
+      else
+        narrow(source.sample(sample), size, ladder[r], out,
+               /*saturate=*/true);
+    }
   }
   return Status::success();
 }

@@ -264,16 +264,24 @@ struct AmaxLowering : OpConversionPattern<AmaxOp> {
   LogicalResult
   matchAndRewrite(AmaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Type f32 = rewriter.getF32Type();
-    Value zero = floatConstant(rewriter, op.getLoc(), f32, 0.0);
-    rewriter.replaceOp(
-        op, reduceAll(rewriter, op.getLoc(), adaptor.getInput(), zero,
-                      [&](OpBuilder &b, Location l, Value acc, Value x) {
-                        Value magnitude = math::AbsFOp::create(
-                            b, l, convertFloat(b, l, x, f32));
-                        return arith::MaximumFOp::create(b, l, acc, magnitude)
-                            .getResult();
-                      }));
+    // Non-negative floats order as their bit patterns do as unsigned
+    // integers (NaN above inf, so a NaN still comes out), and an integer
+    // max reduces in vector registers where a NaN-propagating float max
+    // reduction is expanded element by element.
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
+    Value zero = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
+    Value amaxBits = reduceAll(
+        rewriter, loc, adaptor.getInput(), zero,
+        [&](OpBuilder &b, Location l, Value acc, Value x) {
+          Value bits = arith::BitcastOp::create(
+              b, l, i32, convertFloat(b, l, x, f32));
+          Value magnitude = arith::AndIOp::create(
+              b, l, bits, arith::ConstantIntOp::create(b, l, i32, 0x7fffffff));
+          return arith::MaxUIOp::create(b, l, acc, magnitude).getResult();
+        });
+    rewriter.replaceOp(op, arith::BitcastOp::create(rewriter, loc, f32,
+                                                    amaxBits));
     return success();
   }
 };
