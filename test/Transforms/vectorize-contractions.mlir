@@ -33,15 +33,19 @@ func.func @forward(%x: tensor<?x96xf32>, %w: tensor<96x64xf32>,
 
 // -----
 
-// G * W^T at bf16 with 40 columns: W is transposed once, the column loop
-// is peeled into a 32-wide and an 8-wide tile, and the bf16 operands are
-// extended to f32 before the contraction.
+// G * W^T at bf16 with 40 columns: W is transposed once, both operands are
+// widened to f32 once (not in every tile that reads them), and the column
+// loop is peeled into a 32-wide and an 8-wide tile.
 #a = affine_map<(m, n, k) -> (m, k)>
 #bt = affine_map<(m, n, k) -> (n, k)>
 #c = affine_map<(m, n, k) -> (m, n)>
 // CHECK-LABEL: func.func @transposed_rhs
 // CHECK: linalg.transpose ins(%{{.*}} : tensor<40x16xbf16>) outs(%{{.*}} : tensor<16x40xbf16>) permutation = [1, 0]
-// CHECK: arith.extf {{.*}} : vector<1x32xbf16> to vector<1x32xf32>
+// CHECK: %[[G32:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<16x16xbf16>) outs(%{{.*}} : tensor<16x16xf32>)
+// CHECK:   arith.extf
+// CHECK: %[[W32:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<16x40xbf16>) outs(%{{.*}} : tensor<16x40xf32>)
+// CHECK:   arith.extf
+// CHECK-NOT: arith.extf
 // CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
 // CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x8xf32> into vector<8x8xf32>
 func.func @transposed_rhs(%g: tensor<16x16xbf16>, %w: tensor<40x16xbf16>,
@@ -81,4 +85,39 @@ func.func @untagged(%x: tensor<8x8xf32>, %w: tensor<8x32xf32>,
     linalg.yield %s : f32
   } -> tensor<8x32xf32>
   return %r : tensor<8x32xf32>
+}
+
+// -----
+
+// With bf16-dot, a bf16 contraction with a multiple of 16 columns keeps its
+// bf16 operands: a loop over pairs of k of x86vector.avx512.dot, B's two
+// rows interleaved, A's pair broadcast; 8 rows x 2 slices of 16 columns.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// DOT-LABEL: func.func @dot
+// DOT: scf.for %{{.*}} = %c0 to %c96 step %c2 iter_args({{.*}}) -> (vector<16xf32>, {{.*}})
+// DOT:   vector.interleave {{.*}} : vector<16xbf16> -> vector<32xbf16>
+// DOT:   vector.bitcast {{.*}} : vector<2xbf16> to vector<1xi32>
+// DOT-COUNT-16: x86vector.avx512.dot
+// DOT-NOT: linalg.generic
+// DOT: return
+// RUN: dps-opt %s --split-input-file --dps-vectorize-contractions=bf16-dot | FileCheck %s --check-prefix=DOT
+// Without it, the operands are widened and the f32 FMA tile runs.
+// CHECK-LABEL: func.func @dot
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+func.func @dot(%x: tensor<16x96xbf16>, %w: tensor<96x32xbf16>,
+               %acc: tensor<16x32xf32>) -> tensor<16x32xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<16x96xbf16>, tensor<96x32xbf16>)
+      outs(%acc : tensor<16x32xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x32xf32>
+  return %r : tensor<16x32xf32>
 }

@@ -88,6 +88,57 @@ void untranspose(RewriterBase &rewriter, linalg::GenericOp op,
   });
 }
 
+/// Rebuilds a contraction with narrow (bf16, f16) operands over f32 copies
+/// of them, widened once per call: the FMA register tile then broadcasts
+/// A from memory and loads B rows as they are, instead of widening each
+/// element of A and B again for every tile that reads it (A is read once
+/// per column tile, B once per row tile). The products are the same: the
+/// body extended the operands to f32 before multiplying.
+linalg::GenericOp widenOperands(RewriterBase &rewriter, linalg::GenericOp op) {
+  Type f32 = rewriter.getF32Type();
+  auto isNarrow = [&](Value v) {
+    return getElementTypeOrSelf(v.getType()) != f32;
+  };
+  if (!llvm::any_of(op.getDpsInputs(), isNarrow))
+    return op;
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  SmallVector<Value> inputs;
+  for (Value input : op.getDpsInputs()) {
+    if (!isNarrow(input)) {
+      inputs.push_back(input);
+      continue;
+    }
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, input);
+    Value init = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
+    AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
+    inputs.push_back(
+        linalg::GenericOp::create(
+            rewriter, loc, init.getType(), input, init,
+            ArrayRef<AffineMap>{id, id},
+            SmallVector<utils::IteratorType>(type.getRank(),
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(
+                  b, l, arith::ExtFOp::create(b, l, f32, args[0]).getResult());
+            })
+            .getResult(0));
+  }
+  auto widened = linalg::GenericOp::create(
+      rewriter, loc, op.getResultTypes(), inputs, op.getDpsInits(),
+      op.getIndexingMapsArray(), op.getIteratorTypesArray(),
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            b, l, arith::AddFOp::create(b, l, args[2], product).getResult());
+      });
+  widened->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+  rewriter.replaceOp(op, widened.getResults());
+  return widened;
+}
+
 /// Marks the contractions that take the bf16 dot-product path.
 constexpr llvm::StringLiteral kDotAttrName = "dps.bf16_dot";
 
@@ -239,6 +290,8 @@ struct DPSVectorizeContractionsPass
         padReductionToEven(rewriter, op);
         op->setAttr(kDotAttrName, rewriter.getUnitAttr());
         tileN = ranges[1] % 32 == 0 ? 32 : 16;
+      } else {
+        op = widenOperands(rewriter, op);
       }
       FailureOr<scf::SCFTilingResult> tiled =
           tileWithLoops(rewriter, op, {tileRows, tileN, 0});
