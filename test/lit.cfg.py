@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -14,6 +15,7 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py
                    "Inputs", "reference"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%dps_src_root", config.dps_src_root))
 config.substitutions.append(("%dps_lib_dir", config.dps_lib_dir))
 config.substitutions.append(("%dps_tools_dir", config.dps_tools_dir))
