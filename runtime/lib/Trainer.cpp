@@ -67,6 +67,7 @@ struct Trainer::Impl {
   Status callKernel(const KernelSpec &kernel, int64_t rows, int64_t step,
                     int64_t totalSteps, Rung *rung, void *input);
   Status refresh(Rung &rung);
+  void injectFaults(int epoch, size_t step, Rung &rung);
   Result<std::pair<double, double>> evaluate(const Dataset &set,
                                              std::vector<float> *perSample);
   Result<EpochReport> epoch(TrainerObserver &observer);
@@ -138,6 +139,19 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
     }
   }
   return backend.call(kernel.name, args);
+}
+
+void Trainer::Impl::injectFaults(int epoch, size_t step, Rung &rung) {
+  auto &faults = options.faults;
+  for (auto it = faults.begin(); it != faults.end(); ++it) {
+    if (it->precision != rung.name ||
+        std::make_pair(epoch, int(step)) < std::make_pair(it->epoch, it->step))
+      continue;
+    float nan = NAN;
+    narrow(&nan, 1, rung.precision, rung.input.data(), /*saturate=*/false);
+    faults.erase(it);
+    return;
+  }
 }
 
 Status Trainer::Impl::refresh(Rung &rung) {
@@ -254,6 +268,7 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       if (Status s = refresh(rung); !s)
         return s;
       store.gather(r, members, rung.input.data());
+      injectFaults(plan.epoch, b, rung);
       for (size_t i = 0; i < members.size(); ++i)
         labels[i] = data.train.labels[members[i]];
       if (rung.history)
@@ -265,13 +280,24 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
         return s;
       for (size_t i = 0; i < members.size(); ++i) {
         float loss = losses[i];
-        if (rung.precision == Precision::F32 && !std::isfinite(loss))
+        if (rung.precision == Precision::F32 && !std::isfinite(loss)) {
+          std::string saved =
+              options.checkpointFolder.empty()
+                  ? "no --checkpoint was given"
+              : plan.epoch > 1
+                  ? "the checkpoint of epoch " +
+                        std::to_string(plan.epoch - 1) + " in " +
+                        options.checkpointFolder +
+                        " holds the last good state"
+                  : "no epoch has completed, so there is no checkpoint";
           return Status::error(
-              "non-finite loss (" + std::to_string(loss) + ") of sample " +
-              std::to_string(members[i]) + " in the f32 kernel at epoch " +
-              std::to_string(plan.epoch) + ", step " + std::to_string(b) +
-              "; training stops (the last checkpoint holds the last good "
-              "state)");
+              std::string("non-finite loss (") +
+              (std::isnan(loss) ? "nan" : loss > 0 ? "inf" : "-inf") +
+              ") of sample " + std::to_string(members[i]) +
+              " in the f32 kernel at epoch " + std::to_string(plan.epoch) +
+              ", step " + std::to_string(b) + "; training stops (" + saved +
+              ")");
+        }
         state.losses[members[i]] = loss;
       }
       bool rungOverflow = rung.overflow[0] != 0;
@@ -309,10 +335,16 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
   auto test = evaluate(data.test, nullptr);
   if (!test)
     return test.status();
+  // Samples of a skipped (non-finite) micro-batch keep a non-finite loss for
+  // the bucketing (which ranks it highest); the mean is over the others.
   double trainLoss = 0;
+  size_t finite = 0;
   for (float loss : state.losses)
-    trainLoss += loss;
-  report.trainLoss = trainLoss / double(std::max<size_t>(n, 1));
+    if (std::isfinite(loss)) {
+      trainLoss += loss;
+      ++finite;
+    }
+  report.trainLoss = trainLoss / double(std::max<size_t>(finite, 1));
   report.validationError = validation->second;
   report.testAccuracy = 1 - test->second;
   report.seconds = secondsSince(start);

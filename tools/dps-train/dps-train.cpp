@@ -102,6 +102,11 @@ cl::opt<bool> noCache("no-cache", cl::cat(trainOptions),
                       cl::desc("Always compile; neither read nor write the "
                                "kernel cache"));
 cl::opt<bool> quiet("quiet", cl::cat(trainOptions), cl::desc("Only errors"));
+cl::list<std::string> injectNonFinite(
+    "inject-nonfinite", cl::cat(trainOptions), cl::Hidden,
+    cl::desc("EPOCH:STEP:PRECISION: a NaN in the first input of that rung's "
+             "first micro-batch from that step on (tests the numerical-fault "
+             "paths)"));
 cl::opt<int> stopAfter("stop-after-epochs",
                        cl::cat(trainOptions), cl::desc("Stop after N epochs (resume later with "
                                 "--resume)"),
@@ -351,6 +356,18 @@ int main(int argc, char **argv) {
   options.checkpointFolder = checkpointFolder;
   options.resume = resume;
   options.stopAfter = stopAfter;
+  for (const std::string &text : injectNonFinite) {
+    llvm::SmallVector<llvm::StringRef> parts;
+    llvm::StringRef(text).split(parts, ':');
+    rt::TrainerOptions::Fault fault;
+    if (parts.size() != 3 || parts[0].getAsInteger(10, fault.epoch) ||
+        parts[1].getAsInteger(10, fault.step) ||
+        !llvm::is_contained(manifest.ladder, parts[2].str()))
+      return fail("--inject-nonfinite wants EPOCH:STEP:PRECISION with a "
+                  "precision of the ladder, not '" + text + "'");
+    fault.precision = parts[2].str();
+    options.faults.push_back(fault);
+  }
 
   auto trainer = rt::Trainer::create(manifest, *compiled->backend, *data,
                                      options);

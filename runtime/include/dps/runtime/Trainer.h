@@ -30,6 +30,15 @@ struct TrainerOptions {
   /// Stop after this many completed epochs (0: run all), e.g. to resume
   /// later; the schedule still spans all epochs.
   int stopAfter = 0;
+  /// Fault injection, for tests of the numerical-fault paths: the first
+  /// micro-batch of rung `precision` at or after (epoch, step) gets a NaN as
+  /// its first input value, so its kernel computes non-finite gradients.
+  struct Fault {
+    int epoch = 0;
+    int step = 0;
+    std::string precision;
+  };
+  std::vector<Fault> faults;
 };
 
 struct SubsetReport {
