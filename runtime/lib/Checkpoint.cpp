@@ -137,7 +137,7 @@ Result<Checkpoint> Checkpoint::readFile(const std::string &path) {
   Checkpoint checkpoint;
   size_t pos = sizeof(kMagic), end = data.size() - 4;
   auto readU64 = [&](uint64_t &value) {
-    if (pos + 8 > end)
+    if (end - pos < 8)
       return false;
     std::memcpy(&value, data.data() + pos, 8);
     pos += 8;
@@ -148,11 +148,13 @@ Result<Checkpoint> Checkpoint::readFile(const std::string &path) {
     return Status::error(path + ": truncated section table");
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t keySize, size;
-    if (!readU64(keySize) || pos + keySize > end)
+    // Sizes compare against what is left (pos <= end here): pos + size
+    // could wrap around for a corrupt size.
+    if (!readU64(keySize) || keySize > end - pos)
       return Status::error(path + ": truncated section name");
     std::string key = data.substr(pos, keySize);
     pos += keySize;
-    if (!readU64(size) || pos + size > end)
+    if (!readU64(size) || size > end - pos)
       return Status::error(path + ": truncated section '" + key + "'");
     checkpoint.put(key, data.data() + pos, size);
     pos += size;

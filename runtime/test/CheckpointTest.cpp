@@ -2,6 +2,7 @@
 #include "dps/runtime/Checkpoint.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -75,6 +76,29 @@ TEST(Checkpoint, CorruptLatestIsDetectedByItsChecksum) {
   auto read = Checkpoint::read(folder);
   ASSERT_TRUE(read);
   EXPECT_EQ(*read->getValue<int32_t>("epoch"), 1);
+}
+
+// Found by dps-fuzz-checkpoint: a section size near 2^64 wrapped the bounds
+// check around (pos + size) and read far past the file. Now: a clear error.
+TEST(Checkpoint, HugeSectionSizesWithAValidChecksumAreErrors) {
+  std::string folder = freshFolder();
+  for (uint64_t keySize : {~uint64_t(0), ~uint64_t(0) - 8, uint64_t(1) << 63}) {
+    std::string bytes = "DPSCKPT1";
+    uint64_t count = 1;
+    bytes.append(reinterpret_cast<const char *>(&count), 8);
+    bytes.append(reinterpret_cast<const char *>(&keySize), 8);
+    bytes.append(16, 'x');
+    uint32_t crc = uint32_t(
+        crc32(0L, reinterpret_cast<const Bytef *>(bytes.data()), bytes.size()));
+    bytes.append(reinterpret_cast<const char *>(&crc), 4);
+    std::string path = folder + "/huge.ckpt";
+    std::ofstream(path, std::ios::binary) << bytes;
+    auto read = Checkpoint::readFile(path);
+    ASSERT_FALSE(read);
+    EXPECT_NE(read.status().message().find("truncated section name"),
+              std::string::npos)
+        << read.status().message();
+  }
 }
 
 TEST(Checkpoint, MissingCheckpointIsAClearError) {
