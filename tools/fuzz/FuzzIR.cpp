@@ -10,6 +10,7 @@
 #include "dps/InitAllDPS.h"
 #include "dps/Pipelines/Pipelines.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
