@@ -1,4 +1,5 @@
-//===- KernelBench.cpp - time single dps kernels ---------------------------===//
+//===- KernelBench.cpp - time single dps kernels
+//---------------------------===//
 #include "dps/Testing/KernelBench.h"
 
 #include "dps/Conversion/Passes.h"
@@ -22,8 +23,7 @@ using namespace mlir::dps;
 
 namespace {
 
-std::string tensorType(llvm::ArrayRef<int64_t> shape,
-                       llvm::StringRef element) {
+std::string tensorType(llvm::ArrayRef<int64_t> shape, llvm::StringRef element) {
   std::string text = "tensor<";
   for (int64_t d : shape)
     text += std::to_string(d) + "x";
@@ -131,16 +131,16 @@ mlir::dps::benchMatmul(MLIRContext &ctx, const MatmulCase &c,
       tensorType(a, precision), tensorType(b, precision),
       tensorType(out, precision), c.transposeLhs ? " transpose_lhs" : "",
       c.transposeRhs ? " transpose_rhs" : "");
-  std::vector<Operand> operands = {
-      {a, buffer(a[0] * a[1], precision)},
-      {b, buffer(b[0] * b[1], precision)},
-      {out, buffer(out[0] * out[1], precision)}};
+  std::vector<Operand> operands = {{a, buffer(a[0] * a[1], precision)},
+                                   {b, buffer(b[0] * b[1], precision)},
+                                   {out, buffer(out[0] * out[1], precision)}};
   return time(ctx, text, std::move(operands), 2.0 * c.m * c.n * c.k, options);
 }
 
-llvm::Expected<BenchTiming>
-mlir::dps::benchConv(MLIRContext &ctx, const ConvCase &c,
-                     llvm::StringRef precision, const BenchOptions &options) {
+llvm::Expected<BenchTiming> mlir::dps::benchConv(MLIRContext &ctx,
+                                                 const ConvCase &c,
+                                                 llvm::StringRef precision,
+                                                 const BenchOptions &options) {
   int64_t outH = c.height + 2 * c.padding - c.kernel + 1;
   int64_t outW = c.width + 2 * c.padding - c.kernel + 1;
   std::vector<int64_t> x = {c.batch, c.height, c.width, c.inChannels};

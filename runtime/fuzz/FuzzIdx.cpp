@@ -1,4 +1,5 @@
-//===- FuzzIdx.cpp - libFuzzer: the IDX dataset reader ---------------------===//
+//===- FuzzIdx.cpp - libFuzzer: the IDX dataset reader
+//---------------------===//
 //
 // dps-fuzz-idx: the input is split at its first byte's value (scaled to the
 // input's length) into an images file and a labels file, which readIdx
@@ -17,8 +18,8 @@
 namespace {
 std::string writeTemp(const std::string &name, const uint8_t *data,
                       size_t size) {
-  std::string path = "/tmp/dps-fuzz-idx-" + std::to_string(getpid()) + "-" +
-                     name;
+  std::string path =
+      "/tmp/dps-fuzz-idx-" + std::to_string(getpid()) + "-" + name;
   FILE *file = std::fopen(path.c_str(), "wb");
   if (file) {
     if (size)

@@ -94,8 +94,8 @@ int main(int argc, char **argv) {
           llvm::createStringError("unknown case '" + text +
                                   "' (matmul:MxKxN[:lhs|:rhs] or "
                                   "conv:NxHxWxCINxCOUT)");
-      if (op == "matmul" && (variant.empty() || variant == "lhs" ||
-                             variant == "rhs")) {
+      if (op == "matmul" &&
+          (variant.empty() || variant == "lhs" || variant == "rhs")) {
         if (auto dims = parseDims(shape, 3)) {
           llvm::consumeError(timing.takeError());
           dps::MatmulCase c{(*dims)[0], (*dims)[1], (*dims)[2],

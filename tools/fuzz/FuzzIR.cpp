@@ -1,4 +1,5 @@
-//===- FuzzIR.cpp - libFuzzer: parse and verify dps IR (and lower it) ------===//
+//===- FuzzIR.cpp - libFuzzer: parse and verify dps IR (and lower it)
+//------===//
 //
 // dps-fuzz-ir: the input is MLIR text; it is parsed and verified with the
 // dps dialect and MLIR's dialects registered. With DPS_FUZZ_LOWER defined

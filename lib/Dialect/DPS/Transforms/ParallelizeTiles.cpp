@@ -1,4 +1,5 @@
-//===- ParallelizeTiles.cpp - tile loops marked parallel to scf.parallel ---===//
+//===- ParallelizeTiles.cpp - tile loops marked parallel to scf.parallel
+//---===//
 //
 // dps-vectorize-contractions marks the loop over row tiles of each
 // contraction `dps.parallel`: its iterations write disjoint rows of C. Once
@@ -43,8 +44,7 @@ struct DPSParallelizeTilesPass
     for (scf::ForOp loop : loops) {
       loop->removeAttr(DPSDialect::kParallelAttrName);
       // Nested in another parallel loop, or still carrying values: serial.
-      if (loop.getNumResults() != 0 ||
-          loop->getParentOfType<scf::ParallelOp>())
+      if (loop.getNumResults() != 0 || loop->getParentOfType<scf::ParallelOp>())
         continue;
       rewriter.setInsertionPoint(loop);
       auto parallel = scf::ParallelOp::create(

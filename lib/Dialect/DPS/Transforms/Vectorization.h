@@ -1,4 +1,5 @@
-//===- Vectorization.h - tiling helpers of the vectorizing passes -*- C++ -*-===//
+//===- Vectorization.h - tiling helpers of the vectorizing passes -*- C++
+//-*-===//
 #ifndef DPS_LIB_DIALECT_DPS_TRANSFORMS_VECTORIZATION_H
 #define DPS_LIB_DIALECT_DPS_TRANSFORMS_VECTORIZATION_H
 

@@ -1,4 +1,5 @@
-//===- VectorizeContractions.cpp - register-tiled, vectorized matmuls ------===//
+//===- VectorizeContractions.cpp - register-tiled, vectorized matmuls
+//------===//
 //
 // Every contraction the dps lowering emits is a linalg.generic
 // C[m, n] += A[m, k] * B[k, n] (operands at the rung's precision, extended to
@@ -57,8 +58,7 @@ SmallVector<linalg::GenericOp> collectContractions(Operation *root) {
 /// Materialises operand `index` (0: A, 1: B) in the standard layout (A as
 /// [m, k], B as [k, n]) when the op reads it transposed, so that the inner
 /// loop reads contiguous rows. Costs one copy of the operand per call.
-void untranspose(RewriterBase &rewriter, linalg::GenericOp op,
-                 unsigned index) {
+void untranspose(RewriterBase &rewriter, linalg::GenericOp op, unsigned index) {
   MLIRContext *ctx = op.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
@@ -165,9 +165,8 @@ void padReductionToEven(RewriterBase &rewriter, linalg::GenericOp op) {
   AffineExpr d0 = rewriter.getAffineDimExpr(0);
   OpFoldResult high = affine::makeComposedFoldedAffineApply(
       rewriter, loc, d0.ceilDiv(2) * 2 - d0, {size});
-  Value zero = arith::ConstantOp::create(rewriter, loc,
-                                         rewriter.getZeroAttr(
-                                             rewriter.getBF16Type()));
+  Value zero = arith::ConstantOp::create(
+      rewriter, loc, rewriter.getZeroAttr(rewriter.getBF16Type()));
   auto pad = [&](unsigned index, unsigned dim) {
     Value operand = op.getDpsInputOperand(index)->get();
     auto type = cast<RankedTensorType>(operand.getType());
@@ -194,8 +193,8 @@ void padReductionToEven(RewriterBase &rewriter, linalg::GenericOp op) {
 LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rows = ranges[0], columns = ranges[1];
-  if (ShapedType::isDynamic(rows) || rows > 8 || ShapedType::isDynamic(columns) ||
-      columns % 16 != 0)
+  if (ShapedType::isDynamic(rows) || rows > 8 ||
+      ShapedType::isDynamic(columns) || columns % 16 != 0)
     return failure();
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
@@ -208,10 +207,10 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op) {
     return arith::ConstantIndexOp::create(rewriter, loc, v);
   };
   Value c0 = index(0), c1 = index(1), c2 = index(2);
-  Value padF32 = arith::ConstantOp::create(rewriter, loc,
-                                           rewriter.getZeroAttr(f32));
-  Value padBF16 = arith::ConstantOp::create(rewriter, loc,
-                                            rewriter.getZeroAttr(bf16));
+  Value padF32 =
+      arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(f32));
+  Value padBF16 =
+      arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(bf16));
   int64_t slices = columns / 16;
 
   SmallVector<Value> accumulators;
@@ -244,8 +243,8 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op) {
           Value pair = vector::TransferReadOp::create(
               nb, nl, vec(2, bf16), a, ValueRange{row, kk}, padBF16,
               ArrayRef<bool>{true});
-          Value packed = vector::BitCastOp::create(
-              nb, nl, vec(1, nb.getI32Type()), pair);
+          Value packed =
+              vector::BitCastOp::create(nb, nl, vec(1, nb.getI32Type()), pair);
           Value scalar = vector::ExtractOp::create(nb, nl, packed, 0);
           Value splat = vector::BroadcastOp::create(
               nb, nl, vec(16, nb.getI32Type()), scalar);
@@ -324,8 +323,8 @@ struct DPSVectorizeContractionsPass
         current = cast<linalg::LinalgOp>(rows->tiledOps.back());
       }
       if (current->hasAttr(kDotAttrName)) {
-        if (failed(buildBF16DotTile(rewriter,
-                                    cast<linalg::GenericOp>(*current))))
+        if (failed(
+                buildBF16DotTile(rewriter, cast<linalg::GenericOp>(*current))))
           return signalPassFailure();
         continue;
       }

@@ -1,4 +1,5 @@
-//===- VectorizeElementwise.cpp - vector code for elementwise linalg ops ---===//
+//===- VectorizeElementwise.cpp - vector code for elementwise linalg ops
+//---===//
 //
 // Activations, their gradients, the rung's rounding (integer bit arithmetic
 // on the values' bits), bias broadcasts and optimizer updates are
@@ -17,9 +18,9 @@
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
-#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace mlir::dps {
