@@ -62,7 +62,8 @@ for t in $targets; do
   "$binary" "$corpus/$t" -max_total_time="$seconds" -print_final_stats=1 \
     -timeout=30 -rss_limit_mb=4096 -artifact_prefix="$out/$t-" > "$log" 2>&1 || status=1
   runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
-  crashes=$(ls "$out/$t-"crash-* "$out/$t-"timeout-* "$out/$t-"oom-* 2>/dev/null | wc -l)
+  crashes=$(find "$out" -maxdepth 1 -name "$t-crash-*" -o -maxdepth 1 \
+    -name "$t-timeout-*" -o -maxdepth 1 -name "$t-oom-*" | wc -l)
   echo "dps-fuzz-$t: $runs executions in ${seconds} s, $crashes crashing inputs"
 done
 exit $status
