@@ -1,5 +1,4 @@
-//===- KernelBench.cpp - time single dps kernels
-//---------------------------===//
+//===- KernelBench.cpp - time single dps kernels --------------------------===//
 #include "dps/Testing/KernelBench.h"
 
 #include "dps/Conversion/Passes.h"

@@ -1,5 +1,4 @@
-//===- FuzzCheckpoint.cpp - libFuzzer: checkpoint reading and decoding
-//-----===//
+//===- FuzzCheckpoint.cpp - libFuzzer: checkpoints ------------------------===//
 //
 // dps-fuzz-checkpoint: the input is a checkpoint's content without its
 // trailing CRC-32; the target appends the CRC of what it got, so mutated

@@ -1,5 +1,4 @@
-//===- FuzzIdx.cpp - libFuzzer: the IDX dataset reader
-//---------------------===//
+//===- FuzzIdx.cpp - libFuzzer: the IDX reader ----------------------------===//
 //
 // dps-fuzz-idx: the input is split at its first byte's value (scaled to the
 // input's length) into an images file and a labels file, which readIdx

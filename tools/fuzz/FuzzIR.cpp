@@ -1,5 +1,4 @@
-//===- FuzzIR.cpp - libFuzzer: parse and verify dps IR (and lower it)
-//------===//
+//===- FuzzIR.cpp - libFuzzer: parse, verify, lower dps IR ----------------===//
 //
 // dps-fuzz-ir: the input is MLIR text; it is parsed and verified with the
 // dps dialect and MLIR's dialects registered. With DPS_FUZZ_LOWER defined

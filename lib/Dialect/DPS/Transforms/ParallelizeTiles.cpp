@@ -1,5 +1,4 @@
-//===- ParallelizeTiles.cpp - tile loops marked parallel to scf.parallel
-//---===//
+//===- ParallelizeTiles.cpp - parallel tile loops -------------------------===//
 //
 // dps-vectorize-contractions marks the loop over row tiles of each
 // contraction `dps.parallel`: its iterations write disjoint rows of C. Once

@@ -1,5 +1,4 @@
-//===- VectorizeContractions.cpp - register-tiled, vectorized matmuls
-//------===//
+//===- VectorizeContractions.cpp - register-tiled matmuls -----------------===//
 //
 // Every contraction the dps lowering emits is a linalg.generic
 // C[m, n] += A[m, k] * B[k, n] (operands at the rung's precision, extended to
@@ -17,7 +16,9 @@
 // 16 zmm accumulators, 2 loads of B and 8 broadcasts of A per k). Rows left
 // over from the peeled m loop (the batch dimension is dynamic) run as 1 x
 // tileN vector tiles. A transposed B operand (B[n, k], from G * W^T) is
-// transposed once per call so that B rows are contiguous.
+// transposed once per call so that B rows are contiguous; narrow operands
+// are widened to f32 once per call. With `bf16-dot`, bf16 tiles instead run
+// vdpbf16ps on pairs of k (buildBF16DotTile).
 //
 //===----------------------------------------------------------------------===//
 #include "Vectorization.h"

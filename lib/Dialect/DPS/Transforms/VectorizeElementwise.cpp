@@ -1,5 +1,4 @@
-//===- VectorizeElementwise.cpp - vector code for elementwise linalg ops
-//---===//
+//===- VectorizeElementwise.cpp - vectorized elementwise ops --------------===//
 //
 // Activations, their gradients, the rung's rounding (integer bit arithmetic
 // on the values' bits), bias broadcasts and optimizer updates are
