@@ -54,6 +54,9 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
 
 void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
                                            const LowerToLLVMOptions &options) {
+  // Outputs built in fresh tensors go straight into their argument buffers;
+  // done before tiling, on the smaller IR (it is one of the slowest passes).
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   if (options.vectorize) {
     DPSVectorizeContractionsOptions contractions;
     contractions.bf16Dot = options.bf16Dot;
@@ -63,7 +66,6 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
 
   // Tensors to buffers: kernels write their outputs into the buffers the
   // runtime passes, and return nothing.
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
