@@ -96,6 +96,9 @@ mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
   manifest.model = forward.getSymName().str();
   manifest.trainStep = step.getSymName().str();
   manifest.batch = step.getBatch();
+  // The verifier of dps.train_step guarantees a tensor<?xCxf32> result.
+  manifest.outputs =
+      cast<RankedTensorType>(forward.getResultTypes()[0]).getDimSize(1);
   for (Type rung : step.getLadder().getRungs())
     manifest.ladder.push_back(typeName(rung));
   std::vector<std::string> params = parameterNames(forward);
@@ -170,6 +173,7 @@ void mlir::dps::writeManifestJSON(const KernelManifest &manifest,
   llvm::json::Object root{{"model", manifest.model},
                           {"train_step", manifest.trainStep},
                           {"batch", manifest.batch},
+                          {"outputs", manifest.outputs},
                           {"ladder", llvm::json::Array(manifest.ladder)},
                           {"kernels", std::move(kernels)}};
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";

@@ -62,6 +62,7 @@ Result<Manifest> dps::rt::parseManifest(const std::string &json,
     manifest.model = root.at("model").get<std::string>();
     manifest.trainStep = root.value("train_step", "");
     manifest.batch = root.at("batch").get<int64_t>();
+    manifest.outputs = root.value("outputs", int64_t(0));
     manifest.ladder = root.at("ladder").get<std::vector<std::string>>();
     for (const nlohmann::json &k : root.at("kernels")) {
       KernelSpec kernel;

@@ -419,6 +419,13 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
     return s;
   if (data.train.sampleShape != data.test.sampleShape)
     return Status::error("training and test samples differ in shape");
+  // A label past the model's outputs would only show up as a NaN loss.
+  for (const Dataset *split : {&data.train, &data.validation, &data.test})
+    if (manifest.outputs > 0 && split->classes > manifest.outputs)
+      return Status::error("the dataset has labels up to " +
+                           std::to_string(split->classes - 1) + ", the model " +
+                           manifest.model + " has " +
+                           std::to_string(manifest.outputs) + " outputs");
   auto params = ParameterBuffers::create(manifest, options.seed);
   if (!params)
     return params.status();

@@ -40,6 +40,7 @@ struct KernelManifest {
   std::string model;     // the forward function
   std::string trainStep; // the dps.train_step
   int64_t batch = 0;
+  int64_t outputs = 0; // the forward's outputs per sample (classes)
   std::vector<std::string> ladder;
   std::vector<KernelInfo> kernels;
 

@@ -40,6 +40,7 @@ struct KernelSpec {
 struct Manifest {
   std::string model, trainStep;
   int64_t batch = 0;
+  int64_t outputs = 0; // per sample: labels must be below it (0: unknown)
   std::vector<std::string> ladder;
   std::vector<KernelSpec> kernels;
 
