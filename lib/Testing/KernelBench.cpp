@@ -5,6 +5,7 @@
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 #include "dps/JIT/JitModule.h"
 #include "dps/Pipelines/Pipelines.h"
+#include "dps/runtime/Precision.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
@@ -14,7 +15,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <vector>
 
 using namespace mlir;
@@ -29,26 +29,16 @@ std::string tensorType(llvm::ArrayRef<int64_t> shape, llvm::StringRef element) {
   return text + element.str() + ">";
 }
 
-size_t elementBytes(llvm::StringRef precision) {
-  return precision == "f32" ? 4 : 2;
-}
-
-/// A buffer of `count` elements of `precision` holding small values (the
-/// bit pattern of 0.5 + i/count-ish numbers; bf16/f16 keep f32's high half).
+/// A buffer of `count` elements of `precision` holding small values
+/// (0.5 + (i mod 97)/97), rounded as the sample store rounds.
 std::vector<uint8_t> buffer(int64_t count, llvm::StringRef precision) {
-  std::vector<uint8_t> bytes(count * elementBytes(precision));
-  for (int64_t i = 0; i < count; ++i) {
-    float value = 0.5f + float(i % 97) / 97.0f;
-    uint32_t bits;
-    std::memcpy(&bits, &value, 4);
-    if (precision == "f32")
-      std::memcpy(&bytes[4 * i], &bits, 4);
-    else {
-      uint16_t high = precision == "bf16" ? uint16_t(bits >> 16)
-                                          : uint16_t(0x3c00); // f16 1.0
-      std::memcpy(&bytes[2 * i], &high, 2);
-    }
-  }
+  ::dps::rt::Precision p = *::dps::rt::parsePrecision(precision.str());
+  std::vector<float> values(count);
+  for (int64_t i = 0; i < count; ++i)
+    values[i] = 0.5f + float(i % 97) / 97.0f;
+  std::vector<uint8_t> bytes(count * ::dps::rt::bytesPerElement(p));
+  ::dps::rt::narrow(values.data(), values.size(), p, bytes.data(),
+                    /*saturate=*/true);
   return bytes;
 }
 
