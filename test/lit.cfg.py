@@ -38,3 +38,10 @@ try:
             config.available_features.add("avx512bf16")
 except OSError:
     pass
+
+# ptxas (CUDA toolkit), for the tests that make cubins.
+import shutil
+_cuda_dirs = [os.environ.get("CUDA_HOME", ""), "/usr/local/cuda"]
+if shutil.which("ptxas") or any(
+        d and os.access(os.path.join(d, "bin", "ptxas"), os.X_OK) for d in _cuda_dirs):
+    config.available_features.add("ptxas")

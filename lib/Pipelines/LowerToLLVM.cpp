@@ -122,4 +122,15 @@ void mlir::dps::registerPipelines() {
       "tensors: vectorized contractions and elementwise ops, bufferization "
       "into the kernels' buffer arguments, LLVM",
       buildKernelCodegenPipeline);
+  PassPipelineRegistration<LowerToNVVMOptions>(
+      "dps-lower-to-nvvm",
+      "Lower a dps model and its train steps for NVIDIA GPUs: host functions "
+      "(with C interfaces) that launch the kernels of a gpu.binary (PTX or "
+      "cubin); bf16 contractions on tensor cores",
+      buildLowerToNVVMPipeline);
+  PassPipelineRegistration<LowerToNVVMOptions>(
+      "dps-map-to-gpu",
+      "The front half of dps-lower-to-nvvm: kernels as gpu.launch ops on "
+      "device buffers, before outlining",
+      buildMapToGPUPipeline);
 }

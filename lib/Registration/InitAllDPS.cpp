@@ -21,4 +21,5 @@ void mlir::dps::registerAllPasses() {
 void mlir::dps::registerAllTranslations() {
   registerManifestTranslation();
   registerLLVMTranslations();
+  registerGPUTranslations();
 }

@@ -2,6 +2,9 @@
 #include "dps/Target/KernelManifest.h"
 #include "dps/Dialect/DPS/IR/DPSOps.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
 #include "llvm/Support/JSON.h"
 
 using namespace mlir;
@@ -164,11 +167,25 @@ void mlir::dps::writeManifestJSON(const KernelManifest &manifest,
         object["init"] = arg.init;
       args.push_back(std::move(object));
     }
-    kernels.push_back(llvm::json::Object{
-        {"name", kernel.name},
-        {"kind", stringifyKernelKind(kernel.kind)},
-        {"precision", kernel.precision},
-        {"args", std::move(args)}});
+    llvm::json::Object object{{"name", kernel.name},
+                              {"kind", stringifyKernelKind(kernel.kind)},
+                              {"precision", kernel.precision},
+                              {"args", std::move(args)}};
+    if (!manifest.gpuChip.empty()) {
+      llvm::json::Array launches;
+      for (const GPULaunch &launch : kernel.gpuLaunches) {
+        llvm::json::Array grid;
+        for (int64_t size : launch.grid)
+          grid.push_back(size < 0 ? llvm::json::Value(nullptr)
+                                  : llvm::json::Value(size));
+        launches.push_back(llvm::json::Object{
+            {"kernel", launch.kernel},
+            {"grid", std::move(grid)},
+            {"block", llvm::json::Array(launch.block)}});
+      }
+      object["gpu_launches"] = std::move(launches);
+    }
+    kernels.push_back(std::move(object));
   }
   llvm::json::Object root{{"model", manifest.model},
                           {"train_step", manifest.trainStep},
@@ -176,5 +193,41 @@ void mlir::dps::writeManifestJSON(const KernelManifest &manifest,
                           {"outputs", manifest.outputs},
                           {"ladder", llvm::json::Array(manifest.ladder)},
                           {"kernels", std::move(kernels)}};
+  if (!manifest.gpuChip.empty())
+    root["gpu"] = llvm::json::Object{{"chip", manifest.gpuChip},
+                                     {"module", manifest.gpuModule}};
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+}
+
+LogicalResult mlir::dps::addGPULaunches(ModuleOp lowered, llvm::StringRef chip,
+                                        KernelManifest &manifest) {
+  manifest.gpuChip = chip.str();
+  for (KernelInfo &kernel : manifest.kernels) {
+    auto host = lowered.lookupSymbol<func::FuncOp>(kernel.name);
+    if (!host)
+      return lowered.emitError() << "no host function for kernel @"
+                                 << kernel.name;
+    kernel.gpuLaunches.clear();
+    WalkResult result = host.walk([&](gpu::LaunchFuncOp launch) {
+      GPULaunch info;
+      info.kernel = launch.getKernelName().str();
+      manifest.gpuModule = launch.getKernelModuleName().str();
+      gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+      gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
+      auto size = [](Value v) {
+        return getConstantIntValue(v).value_or(-1);
+      };
+      info.grid = {size(grid.x), size(grid.y), size(grid.z)};
+      info.block = {size(block.x), size(block.y), size(block.z)};
+      if (llvm::is_contained(info.block, -1)) {
+        launch.emitError("GPU block sizes must be static");
+        return WalkResult::interrupt();
+      }
+      kernel.gpuLaunches.push_back(std::move(info));
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return failure();
+  }
+  return success();
 }

@@ -1,18 +1,49 @@
 //===- ManifestTranslation.cpp - dps-translate --dps-to-manifest -----------===//
-#include "dps/Target/KernelManifest.h"
-#include "dps/Target/Translations.h"
+#include "GPUOptions.h"
+
+#include "dps/Conversion/Passes.h"
 #include "dps/Dialect/DPS/IR/DPSOps.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
+#include "dps/InitAllDPS.h"
+#include "dps/Target/KernelManifest.h"
+#include "dps/Target/Translations.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 
 using namespace mlir;
 using namespace mlir::dps;
 
+static llvm::cl::opt<bool> gpuManifest(
+    "dps-gpu",
+    llvm::cl::desc("With --dps-to-manifest: also name each kernel's GPU "
+                   "kernels and their launch shapes (--dps-gpu-chip)"),
+    llvm::cl::init(false));
+
+/// The GPU launches of each kernel: a copy of `original` lowered by
+/// dps-lower-to-nvvm's front half up to outlined, merged kernels.
+static LogicalResult addGPUManifest(ModuleOp original,
+                                    KernelManifest &manifest) {
+  OwningOpRef<ModuleOp> module = original.clone();
+  LowerToNVVMOptions options;
+  setGPUPipelineOptions(options, "isa");
+  PassManager pm(original.getContext());
+  buildMapToGPUPipeline(pm, options);
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createDPSMergeGPUModules());
+  if (failed(pm.run(*module)))
+    return failure();
+  return addGPULaunches(*module, options.chip, manifest);
+}
+
 /// Expands the train steps of `module` (if not yet done) and writes the
 /// manifest of its train step.
 static LogicalResult writeManifest(ModuleOp module, raw_ostream &os) {
+  OwningOpRef<ModuleOp> original = module.clone();
   bool expanded = llvm::any_of(module.getOps<func::FuncOp>(), [](auto func) {
     return func->hasAttr(DPSDialect::kKernelAttrName);
   });
@@ -26,6 +57,8 @@ static LogicalResult writeManifest(ModuleOp module, raw_ostream &os) {
   FailureOr<KernelManifest> manifest = buildKernelManifest(module);
   if (failed(manifest))
     return failure();
+  if (gpuManifest && failed(addGPUManifest(*original, *manifest)))
+    return failure();
   writeManifestJSON(*manifest, os);
   return success();
 }
@@ -35,8 +68,9 @@ void mlir::dps::registerManifestTranslation() {
       "dps-to-manifest",
       "Write the kernel ABI of a dps model's train step as JSON",
       writeManifest, [](DialectRegistry &registry) {
-        registry.insert<DPSDialect, func::FuncDialect, arith::ArithDialect,
-                        tensor::TensorDialect, linalg::LinalgDialect,
-                        bufferization::BufferizationDialect>();
+        // All of them: --dps-gpu runs the GPU pipeline's front half.
+        mlir::registerAllDialects(registry);
+        mlir::registerAllExtensions(registry);
+        dps::registerAllDialects(registry);
       });
 }

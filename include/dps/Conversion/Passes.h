@@ -20,7 +20,10 @@ namespace dps {
 #include "dps/Conversion/Passes.h.inc"
 
 /// Patterns lowering every dps compute op to linalg/tensor/arith/math/scf.
-void populateDPSToLinalgPatterns(RewritePatternSet &patterns);
+/// With `nativeF8Casts`, nearest-even f8 casts become arith.extf/truncf
+/// (see convert-dps-to-linalg's option) instead of integer code.
+void populateDPSToLinalgPatterns(RewritePatternSet &patterns,
+                                 bool nativeF8Casts = false);
 
 #define GEN_PASS_REGISTRATION
 #include "dps/Conversion/Passes.h.inc"

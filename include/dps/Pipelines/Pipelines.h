@@ -49,7 +49,44 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
 void buildKernelCodegenPipeline(OpPassManager &pm,
                                 const LowerToLLVMOptions &options);
 
-/// Registers `dps-lower-to-llvm`.
+/// Options of `dps-lower-to-nvvm`.
+struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("The GPU to compile for (sm_NN)"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features, e.g. +ptx80 (sm_90 needs PTX 8.0)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What gpu.binary holds: isa (PTX text), bin (a cubin; "
+                     "needs ptxas) or fatbin (needs ptxas and fatbinary)"),
+      llvm::cl::init("isa")};
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("The CUDA toolkit holding ptxas (default: ptxas on "
+                     "PATH); only bin and fatbin need it"),
+      llvm::cl::init("")};
+  PassOptions::Option<int> optLevel{
+      *this, "opt-level", llvm::cl::desc("Optimization level of the PTX"),
+      llvm::cl::init(3)};
+};
+
+/// dps down to host code in the LLVM dialect that launches GPU kernels,
+/// and a `gpu.binary` of the kernels: the same front half as the CPU path
+/// (one kernel set per rung), then tensor-core contractions, every other op
+/// as thread-per-element launches, NVVM, PTX (or a cubin).
+void buildLowerToNVVMPipeline(OpPassManager &pm,
+                              const LowerToNVVMOptions &options);
+
+/// The front half of `dps-lower-to-nvvm`: kernels mapped to gpu.launch ops
+/// on device buffers, before outlining.
+void buildMapToGPUPipeline(OpPassManager &pm,
+                           const LowerToNVVMOptions &options);
+
+/// Registers `dps-lower-to-llvm`, `dps-kernels-to-llvm` and
+/// `dps-lower-to-nvvm`.
 void registerPipelines();
 
 } // namespace dps

@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -29,11 +30,20 @@ struct KernelArg {
   std::string init;
 };
 
+/// One GPU kernel a host kernel launches, in order; grid sizes of -1 depend
+/// on the batch's rows (the `rows` argument).
+struct GPULaunch {
+  std::string kernel;
+  std::array<int64_t, 3> grid;
+  std::array<int64_t, 3> block;
+};
+
 struct KernelInfo {
   std::string name;
   KernelKind kind;
   std::string precision;
   std::vector<KernelArg> args;
+  std::vector<GPULaunch> gpuLaunches; // GPU manifests only
 };
 
 struct KernelManifest {
@@ -43,6 +53,9 @@ struct KernelManifest {
   int64_t outputs = 0; // the forward's outputs per sample (classes)
   std::vector<std::string> ladder;
   std::vector<KernelInfo> kernels;
+  /// GPU manifests: the chip and the gpu.module holding every kernel.
+  std::string gpuChip;
+  std::string gpuModule;
 
   const KernelInfo *findKernel(llvm::StringRef name) const;
 };
@@ -52,6 +65,12 @@ struct KernelManifest {
 /// emitted on the module.
 FailureOr<KernelManifest> buildKernelManifest(ModuleOp module,
                                               llvm::StringRef stepName = "");
+
+/// Records, for each kernel of `manifest`, the GPU kernels its host
+/// function launches in `lowered` (a module after dps-lower-to-nvvm's
+/// outlining, kernels merged into one gpu.module).
+LogicalResult addGPULaunches(ModuleOp lowered, llvm::StringRef chip,
+                             KernelManifest &manifest);
 
 /// Writes `manifest` as the JSON of DESIGN.md.
 void writeManifestJSON(const KernelManifest &manifest, llvm::raw_ostream &os);

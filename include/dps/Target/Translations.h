@@ -12,6 +12,10 @@ void registerManifestTranslation();
 /// `--dps-cpu` / `--dps-features` say otherwise).
 void registerLLVMTranslations();
 
+/// `--dps-to-ptx` and `--dps-to-cubin`: a model's GPU kernels (one
+/// gpu.module per model) as PTX text or a cubin (`--dps-gpu-chip`, ...).
+void registerGPUTranslations();
+
 } // namespace mlir::dps
 
 #endif // DPS_TARGET_TRANSLATIONS_H

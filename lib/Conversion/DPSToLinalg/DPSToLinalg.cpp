@@ -13,11 +13,12 @@ namespace mlir::dps {
 using namespace mlir;
 using namespace mlir::dps;
 
-void mlir::dps::populateDPSToLinalgPatterns(RewritePatternSet &patterns) {
+void mlir::dps::populateDPSToLinalgPatterns(RewritePatternSet &patterns,
+                                            bool nativeF8Casts) {
   populateContractionLoweringPatterns(patterns);
   populateConvolutionLoweringPatterns(patterns);
   populatePoolLoweringPatterns(patterns);
-  populateElementwiseLoweringPatterns(patterns);
+  populateElementwiseLoweringPatterns(patterns, nativeF8Casts);
   populateLossLoweringPatterns(patterns);
   populateReshapeLoweringPatterns(patterns);
   populateTrainingLoweringPatterns(patterns);
@@ -27,6 +28,7 @@ void mlir::dps::populateDPSToLinalgPatterns(RewritePatternSet &patterns) {
 namespace {
 struct ConvertDPSToLinalgPass
     : public dps::impl::ConvertDPSToLinalgBase<ConvertDPSToLinalgPass> {
+  using Base::Base;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
@@ -36,7 +38,7 @@ struct ConvertDPSToLinalgPass
     target.addIllegalDialect<DPSDialect>();
     target.addLegalOp<TrainStepOp>();
     RewritePatternSet patterns(ctx);
-    populateDPSToLinalgPatterns(patterns);
+    populateDPSToLinalgPatterns(patterns, nativeF8Casts);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -8,6 +8,9 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::dps;
 
@@ -121,12 +124,59 @@ Value linearIndex(OpBuilder &b, Location loc, ArrayRef<Value> sizes) {
   return index;
 }
 
+/// `arith.truncf` of the f32 `value` to the f8 type `target` with its
+/// overflow made explicit, so that the truncation itself only ever sees
+/// values it rounds to nearest-even in range (or NaN, or an infinity the
+/// format has): saturating casts clamp to the largest finite value;
+/// others turn magnitudes that round past it into NaN (formats without
+/// infinities) or a signed infinity.
+Value truncToFloat8(OpBuilder &b, Location loc, Value value, FloatType target,
+                    bool saturate) {
+  const llvm::fltSemantics &semantics = target.getFloatSemantics();
+  llvm::APFloat largest = llvm::APFloat::getLargest(semantics);
+  double maxFinite = largest.convertToDouble();
+  Type f32 = b.getF32Type();
+  auto constant = [&](double v) -> Value {
+    return arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(v));
+  };
+  if (saturate) {
+    value = arith::MaximumFOp::create(b, loc, value, constant(-maxFinite));
+    value = arith::MinimumFOp::create(b, loc, value, constant(maxFinite));
+  } else {
+    // Half an ulp above the largest finite value rounds past it; exactly
+    // half an ulp does too when the largest value's last mantissa bit is
+    // odd (ties go to even).
+    double ulp = std::ldexp(1.0, llvm::ilogb(largest) -
+                                     int(llvm::APFloat::semanticsPrecision(
+                                         semantics)) +
+                                     1);
+    bool lastBitOdd = largest.bitcastToAPInt()[0];
+    Value magnitude = math::AbsFOp::create(b, loc, value);
+    Value overflows = arith::CmpFOp::create(
+        b, loc,
+        lastBitOdd ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT,
+        magnitude, constant(maxFinite + ulp / 2));
+    Value replacement =
+        llvm::APFloat::semanticsHasInf(semantics)
+            ? math::CopySignOp::create(
+                  b, loc, constant(std::numeric_limits<double>::infinity()),
+                  value)
+                  .getResult()
+            : constant(std::numeric_limits<double>::quiet_NaN());
+    value = arith::SelectOp::create(b, loc, overflows, replacement, value);
+  }
+  return arith::TruncFOp::create(b, loc, target, value);
+}
+
 /// Casts: widen to f32 (exactly, bit by bit from f8), scale, then round to the
 /// target. f8 and bf16 targets, stochastic rounding and saturation go through
 /// the integer rounding of FloatRounding.h; other nearest-even casts use
 /// arith's.
 struct CastLowering : OpConversionPattern<CastOp> {
-  using OpConversionPattern::OpConversionPattern;
+  CastLowering(MLIRContext *ctx, bool nativeF8Casts)
+      : OpConversionPattern(ctx), nativeF8Casts(nativeF8Casts) {}
+  bool nativeF8Casts;
+
   LogicalResult
   matchAndRewrite(CastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -172,11 +222,17 @@ struct CastLowering : OpConversionPattern<CastOp> {
                 ValueRange args) -> SmallVector<Value> {
               Value value = args[0];
               bool widen = isFloat8(source) || scale || integerRounding;
+              bool native = nativeF8Casts && !stochastic;
               if (widen)
-                value = isFloat8(source) ? widenNarrowFloat(b, l, value)
-                                         : convertFloat(b, l, value, f32);
+                value = isFloat8(source)
+                            ? (native ? arith::ExtFOp::create(b, l, f32, value)
+                                            .getResult()
+                                      : widenNarrowFloat(b, l, value))
+                            : convertFloat(b, l, value, f32);
               if (scale)
                 value = arith::MulFOp::create(b, l, value, scale);
+              if (native && isFloat8(target))
+                return {truncToFloat8(b, l, value, target, saturate)};
               if (!integerRounding)
                 return {convertFloat(b, l, value, target)};
               Value random =
@@ -193,8 +249,8 @@ struct CastLowering : OpConversionPattern<CastOp> {
 } // namespace
 
 void mlir::dps::populateElementwiseLoweringPatterns(
-    RewritePatternSet &patterns) {
+    RewritePatternSet &patterns, bool nativeF8Casts) {
   patterns.add<ReluLowering, SigmoidLowering, TanhLowering, ReluGradLowering,
-               SigmoidGradLowering, TanhGradLowering, CastLowering>(
-      patterns.getContext());
+               SigmoidGradLowering, TanhGradLowering>(patterns.getContext());
+  patterns.add<CastLowering>(patterns.getContext(), nativeF8Casts);
 }

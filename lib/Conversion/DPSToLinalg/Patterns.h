@@ -9,7 +9,8 @@ namespace dps {
 void populateContractionLoweringPatterns(RewritePatternSet &patterns);
 void populateConvolutionLoweringPatterns(RewritePatternSet &patterns);
 void populatePoolLoweringPatterns(RewritePatternSet &patterns);
-void populateElementwiseLoweringPatterns(RewritePatternSet &patterns);
+void populateElementwiseLoweringPatterns(RewritePatternSet &patterns,
+                                         bool nativeF8Casts);
 void populateLossLoweringPatterns(RewritePatternSet &patterns);
 void populateReshapeLoweringPatterns(RewritePatternSet &patterns);
 void populateTrainingLoweringPatterns(RewritePatternSet &patterns);

@@ -1,0 +1,91 @@
+//===- LowerToNVVM.cpp - the dps-lower-to-nvvm pipeline -------------------===//
+#include "dps/Conversion/Passes.h"
+#include "dps/Dialect/DPS/Transforms/Passes.h"
+#include "dps/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::dps::buildMapToGPUPipeline(OpPassManager &pm,
+                                      const LowerToNVVMOptions &options) {
+  // The CPU path's front half; f8 casts left to the hardware.
+  pm.addPass(createDPSAutodiff());
+  pm.addPass(createDPSSpecializePrecision());
+  pm.addPass(createConvertDPSToLinalg(ConvertDPSToLinalgOptions{
+      /*nativeF8Casts=*/true}));
+  pm.addPass(createDPSFinalizeKernels());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers as on the CPU: the kernels update their arguments in place.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createDPSKernelBufferABI(
+      DPSKernelBufferABIOptions{/*emitCInterface=*/true}));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // Launches.
+  pm.addNestedPass<func::FuncOp>(createDPSGPUTensorCoreContractions(
+      DPSGPUTensorCoreContractionsOptions{options.chip}));
+  pm.addPass(createDPSMapKernelsToGPU());
+  pm.addPass(createDPSLowerF8ToNVVM(
+      DPSLowerF8ToNVVMOptions{options.chip, options.features}));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::dps::buildLowerToNVVMPipeline(OpPassManager &pm,
+                                         const LowerToNVVMOptions &options) {
+  buildMapToGPUPipeline(pm, options);
+  // Polynomials for exp, log, tanh...: the kernels need no libdevice.
+  pm.addPass(math::createMathExpandOpsPass());
+
+  // Upstream's gpu-lower-to-nvvm-pipeline, with the kernels merged into one
+  // module and the toolkit passed to the serializer.
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createDPSMergeGPUModules());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCSEPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createReconcileUnrealizedCastsPass());
+
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  binary.toolkitPath = options.toolkit;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
