@@ -39,8 +39,13 @@ static llvm::cl::opt<std::string> gpuToolkit(
 /// The toolkit directory holding bin/ptxas, or "" when ptxas is on PATH;
 /// none when there is no ptxas at all.
 static std::optional<std::string> findToolkit() {
-  if (!gpuToolkit.empty())
+  if (!gpuToolkit.empty()) {
+    SmallString<128> ptxas(gpuToolkit.getValue());
+    llvm::sys::path::append(ptxas, "bin", "ptxas");
+    if (!llvm::sys::fs::can_execute(ptxas))
+      return std::nullopt;
     return gpuToolkit.getValue();
+  }
   if (llvm::sys::findProgramByName("ptxas"))
     return std::string();
   SmallVector<std::string> candidates;
@@ -69,11 +74,18 @@ void dps::setGPUPipelineOptions(LowerToNVVMOptions &options,
 /// writes the binary's object: PTX for `isa`, a cubin for `bin`.
 static LogicalResult writeGPUObject(ModuleOp module, raw_ostream &os,
                                     llvm::StringRef format) {
-  if (format != "isa" && !findToolkit())
+  if (format != "isa" && !findToolkit()) {
+    if (!gpuToolkit.empty())
+      return module.emitError() << "no executable bin/ptxas in --dps-gpu-toolkit="
+                                << gpuToolkit;
     return module.emitError()
            << "a cubin needs ptxas from the CUDA toolkit: none on PATH, in "
               "$CUDA_HOME or /usr/local/cuda (pass --dps-gpu-toolkit=DIR, or "
               "use --dps-to-ptx)";
+  }
+  // A failing step (ptxas, say) names the op it failed on: not the whole
+  // lowered module.
+  module.getContext()->printOpOnDiagnostic(false);
   if (module.getOps<gpu::BinaryOp>().empty()) {
     PassManager pm(module.getContext());
     dps::LowerToNVVMOptions options;

@@ -19,4 +19,4 @@ func.func @broken(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 
 // CHIP: error: unknown GPU chip 'gfx90a' (expected sm_NN, e.g. sm_90)
 
-// TOOLKIT: error
+// TOOLKIT: error: no executable bin/ptxas in --dps-gpu-toolkit={{.*}}nowhere
