@@ -83,6 +83,10 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
         vector::createLowerVectorMultiReductionPass());
   }
   pm.addNestedPass<func::FuncOp>(createDPSLowerStridedCopies());
+  buildLoopsToLLVMPipeline(pm, options.vectorize && options.openmp);
+}
+
+void mlir::dps::buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(math::createMathExpandOpsPass());
   // Vector contractions become outer products (broadcast x row FMAs);
@@ -90,7 +94,7 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(
       createConvertVectorToSCFPass(
           VectorTransferToSCFOptions().enableFullUnroll()));
-  if (options.vectorize && options.openmp) {
+  if (openmp) {
     pm.addNestedPass<func::FuncOp>(createDPSParallelizeTiles());
     pm.addPass(createConvertSCFToOpenMPPass());
   }
@@ -128,6 +132,12 @@ void mlir::dps::registerPipelines() {
       "(with C interfaces) that launch the kernels of a gpu.binary (PTX or "
       "cubin); bf16 contractions on tensor cores",
       buildLowerToNVVMPipeline);
+  PassPipelineRegistration<>(
+      "dps-emulate-gpu-on-cpu",
+      "For tests without a GPU: dps-map-to-gpu (f8 as integer code, no "
+      "tensor cores) with each launch run thread by thread on the CPU, "
+      "lowered to LLVM",
+      buildEmulateGPUPipeline);
   PassPipelineRegistration<LowerToNVVMOptions>(
       "dps-map-to-gpu",
       "The front half of dps-lower-to-nvvm: kernels as gpu.launch ops on "

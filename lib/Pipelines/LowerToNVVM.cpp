@@ -15,14 +15,16 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using namespace mlir::dps;
 
-void mlir::dps::buildMapToGPUPipeline(OpPassManager &pm,
-                                      const LowerToNVVMOptions &options) {
+/// dps-map-to-gpu's passes for `chip` with `features`.
+static void addMapToGPUPasses(OpPassManager &pm, StringRef chip,
+                              StringRef features, bool nativeF8Casts) {
   // The CPU path's front half; f8 casts left to the hardware.
   pm.addPass(createDPSAutodiff());
   pm.addPass(createDPSSpecializePrecision());
-  pm.addPass(createConvertDPSToLinalg(ConvertDPSToLinalgOptions{
-      /*nativeF8Casts=*/true}));
+  pm.addPass(createConvertDPSToLinalg(
+      ConvertDPSToLinalgOptions{nativeF8Casts}));
   pm.addPass(createDPSFinalizeKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -41,12 +43,17 @@ void mlir::dps::buildMapToGPUPipeline(OpPassManager &pm,
 
   // Launches.
   pm.addNestedPass<func::FuncOp>(createDPSGPUTensorCoreContractions(
-      DPSGPUTensorCoreContractionsOptions{options.chip}));
+      DPSGPUTensorCoreContractionsOptions{chip.str()}));
   pm.addPass(createDPSMapKernelsToGPU());
   pm.addPass(createDPSLowerF8ToNVVM(
-      DPSLowerF8ToNVVMOptions{options.chip, options.features}));
+      DPSLowerF8ToNVVMOptions{chip.str(), features.str()}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void mlir::dps::buildMapToGPUPipeline(OpPassManager &pm,
+                                      const LowerToNVVMOptions &options) {
+  addMapToGPUPasses(pm, options.chip, options.features, options.nativeF8Casts);
 }
 
 void mlir::dps::buildLowerToNVVMPipeline(OpPassManager &pm,
@@ -88,4 +95,11 @@ void mlir::dps::buildLowerToNVVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::dps::buildEmulateGPUPipeline(OpPassManager &pm) {
+  // No tensor cores (their launches need whole warps), f8 as on the CPU.
+  addMapToGPUPasses(pm, "sm_75", "", /*nativeF8Casts=*/false);
+  pm.addPass(createDPSTestEmulateGPULaunches());
+  buildLoopsToLLVMPipeline(pm, /*openmp=*/false);
 }

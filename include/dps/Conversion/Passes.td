@@ -121,4 +121,22 @@ def DPSMergeGPUModules : Pass<"dps-merge-gpu-modules", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def DPSTestEmulateGPULaunches
+    : Pass<"dps-test-emulate-gpu-launches", "::mlir::ModuleOp"> {
+  let summary = "Run gpu.launch bodies as sequential loops on the CPU (tests)";
+  let description = [{
+    For checking dps-map-kernels-to-gpu's numbers without a GPU: every
+    `gpu.launch` becomes loops over its blocks and threads, one iteration
+    per thread, in order; `gpu.alloc`/`gpu.dealloc` become host
+    allocations. Valid for launches whose threads do not cooperate (no
+    barriers, shared memory or warp-wide ops), which is every launch of
+    dps-map-kernels-to-gpu; a tensor-core launch (`nvvm.mma.sync`, a
+    whole-warp instruction) is a diagnostic.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 #endif // DPS_CONVERSION_PASSES_TD

@@ -49,6 +49,10 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
 void buildKernelCodegenPipeline(OpPassManager &pm,
                                 const LowerToLLVMOptions &options);
 
+/// The CPU path's tail: linalg (on buffers) to loops, then the LLVM
+/// dialect; scf.parallel loops become OpenMP ones with `openmp`.
+void buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp);
+
 /// Options of `dps-lower-to-nvvm`.
 struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
   PassOptions::Option<std::string> chip{
@@ -71,6 +75,11 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
   PassOptions::Option<int> optLevel{
       *this, "opt-level", llvm::cl::desc("Optimization level of the PTX"),
       llvm::cl::init(3)};
+  PassOptions::Option<bool> nativeF8Casts{
+      *this, "native-f8-casts",
+      llvm::cl::desc("f8 casts as cvt instructions (off: integer code, as "
+                     "on the CPU)"),
+      llvm::cl::init(true)};
 };
 
 /// dps down to host code in the LLVM dialect that launches GPU kernels,
@@ -85,8 +94,14 @@ void buildLowerToNVVMPipeline(OpPassManager &pm,
 void buildMapToGPUPipeline(OpPassManager &pm,
                            const LowerToNVVMOptions &options);
 
-/// Registers `dps-lower-to-llvm`, `dps-kernels-to-llvm` and
-/// `dps-lower-to-nvvm`.
+/// For tests without a GPU: `dps-map-to-gpu` for a chip without tensor
+/// cores and with f8 as integer code, every launch run thread by thread on
+/// the CPU, then the CPU path's loops-to-LLVM tail. The numbers are those of
+/// the GPU kernels but for the tensor-core contractions and f8 cvt.
+void buildEmulateGPUPipeline(OpPassManager &pm);
+
+/// Registers `dps-lower-to-llvm`, `dps-kernels-to-llvm`,
+/// `dps-lower-to-nvvm`, `dps-map-to-gpu` and `dps-emulate-gpu-on-cpu`.
 void registerPipelines();
 
 } // namespace dps
