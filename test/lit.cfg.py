@@ -45,3 +45,9 @@ _cuda_dirs = [os.environ.get("CUDA_HOME", ""), "/usr/local/cuda"]
 if shutil.which("ptxas") or any(
         d and os.access(os.path.join(d, "bin", "ptxas"), os.X_OK) for d in _cuda_dirs):
     config.available_features.add("ptxas")
+
+# The runtime's CUDA backend (built where a CUDA toolkit was found).
+if config.dps_cuda_backend:
+    config.available_features.add("cuda-backend")
+config.substitutions.append(
+    ("%{cuda-prefix}", "BACKEND" if config.dps_cuda_backend else "NOBACKEND"))

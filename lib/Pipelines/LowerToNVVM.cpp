@@ -66,6 +66,10 @@ void mlir::dps::buildLowerToNVVMPipeline(OpPassManager &pm,
   // module and the toolkit passed to the serializer.
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createDPSMergeGPUModules());
+  // Launches, allocations and deallocations in order on one stream per
+  // kernel call, waited for at its end (gpu-to-llvm lowers gpu.alloc only
+  // in its async form).
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());

@@ -36,6 +36,17 @@ static llvm::cl::opt<std::string> gpuToolkit(
                    "on PATH, else $CUDA_HOME, else /usr/local/cuda)"),
     llvm::cl::init(""));
 
+static llvm::cl::opt<bool> gpuTarget(
+    "dps-gpu",
+    llvm::cl::desc("With --dps-to-manifest: also name each kernel's GPU "
+                   "kernels and launch shapes; with --dps-to-llvmir and "
+                   "--dps-to-object: the host code of the GPU build, its "
+                   "cubin embedded (needs ptxas)"),
+    llvm::cl::init(false));
+
+bool dps::gpuTargetRequested() { return gpuTarget; }
+std::string dps::gpuChipName() { return gpuChip; }
+
 /// The toolkit directory holding bin/ptxas, or "" when ptxas is on PATH;
 /// none when there is no ptxas at all.
 static std::optional<std::string> findToolkit() {
@@ -70,10 +81,9 @@ void dps::setGPUPipelineOptions(LowerToNVVMOptions &options,
     options.toolkit = findToolkit().value_or(gpuToolkit);
 }
 
-/// Lowers `module` for the GPU (unless it holds a gpu.binary already) and
-/// writes the binary's object: PTX for `isa`, a cubin for `bin`.
-static LogicalResult writeGPUObject(ModuleOp module, raw_ostream &os,
-                                    llvm::StringRef format) {
+LogicalResult dps::lowerForGPU(ModuleOp module, llvm::StringRef format) {
+  if (!module.getOps<gpu::BinaryOp>().empty())
+    return success();
   if (format != "isa" && !findToolkit()) {
     if (!gpuToolkit.empty())
       return module.emitError() << "no executable bin/ptxas in --dps-gpu-toolkit="
@@ -86,14 +96,19 @@ static LogicalResult writeGPUObject(ModuleOp module, raw_ostream &os,
   // A failing step (ptxas, say) names the op it failed on: not the whole
   // lowered module.
   module.getContext()->printOpOnDiagnostic(false);
-  if (module.getOps<gpu::BinaryOp>().empty()) {
-    PassManager pm(module.getContext());
-    dps::LowerToNVVMOptions options;
-    dps::setGPUPipelineOptions(options, format);
-    dps::buildLowerToNVVMPipeline(pm, options);
-    if (failed(pm.run(module)))
-      return failure();
-  }
+  PassManager pm(module.getContext());
+  LowerToNVVMOptions options;
+  setGPUPipelineOptions(options, format);
+  buildLowerToNVVMPipeline(pm, options);
+  return pm.run(module);
+}
+
+/// Lowers `module` for the GPU (unless it holds a gpu.binary already) and
+/// writes the binary's object: PTX for `isa`, a cubin for `bin`.
+static LogicalResult writeGPUObject(ModuleOp module, raw_ostream &os,
+                                    llvm::StringRef format) {
+  if (failed(dps::lowerForGPU(module, format)))
+    return failure();
   auto binaries = llvm::to_vector(module.getOps<gpu::BinaryOp>());
   if (binaries.size() != 1)
     return module.emitError() << "expected one gpu.binary, found "

@@ -4,6 +4,8 @@
 // LLVM dialect) to LLVM IR, or to a native object for ahead-of-time linking.
 //
 //===----------------------------------------------------------------------===//
+#include "GPUOptions.h"
+
 #include "dps/Target/Translations.h"
 #include "dps/InitAllDPS.h"
 #include "dps/Pipelines/Pipelines.h"
@@ -60,7 +62,11 @@ static bool needsLowering(ModuleOp module) {
 /// Lowers `module` to the LLVM dialect if needed and translates it.
 static std::unique_ptr<llvm::Module>
 toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
-  if (needsLowering(module)) {
+  if (dps::gpuTargetRequested()) {
+    // Host code launching the kernels of an embedded cubin.
+    if (failed(dps::lowerForGPU(module, "bin")))
+      return nullptr;
+  } else if (needsLowering(module)) {
     PassManager pm(module.getContext());
     dps::LowerToLLVMOptions options;
     options.openmp = objectOpenMP;
@@ -77,8 +83,19 @@ toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
   }
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext);
-  if (!llvmModule)
+  if (!llvmModule) {
     module.emitError() << "translation to LLVM IR failed";
+    return nullptr;
+  }
+  if (dps::gpuTargetRequested()) {
+    // Marks the object as GPU host code (docs/kernel-abi.md): the runtime
+    // refuses to run it as CPU kernels, and the CPU build on a GPU.
+    llvm::Constant *chip = llvm::ConstantDataArray::getString(
+        llvmContext, dps::gpuChipName());
+    new llvm::GlobalVariable(*llvmModule, chip->getType(), /*isConstant=*/true,
+                             llvm::GlobalValue::ExternalLinkage, chip,
+                             "dps_gpu_target");
+  }
   return llvmModule;
 }
 

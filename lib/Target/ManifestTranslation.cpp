@@ -18,12 +18,6 @@
 using namespace mlir;
 using namespace mlir::dps;
 
-static llvm::cl::opt<bool> gpuManifest(
-    "dps-gpu",
-    llvm::cl::desc("With --dps-to-manifest: also name each kernel's GPU "
-                   "kernels and their launch shapes (--dps-gpu-chip)"),
-    llvm::cl::init(false));
-
 /// The GPU launches of each kernel: a copy of `original` lowered by
 /// dps-lower-to-nvvm's front half up to outlined, merged kernels.
 static LogicalResult addGPUManifest(ModuleOp original,
@@ -57,7 +51,7 @@ static LogicalResult writeManifest(ModuleOp module, raw_ostream &os) {
   FailureOr<KernelManifest> manifest = buildKernelManifest(module);
   if (failed(manifest))
     return failure();
-  if (gpuManifest && failed(addGPUManifest(*original, *manifest)))
+  if (gpuTargetRequested() && failed(addGPUManifest(*original, *manifest)))
     return failure();
   writeManifestJSON(*manifest, os);
   return success();

@@ -13,7 +13,8 @@ SharedObjectBackend::~SharedObjectBackend() {
 }
 
 Result<std::unique_ptr<SharedObjectBackend>>
-SharedObjectBackend::open(const std::string &path, const Manifest &manifest) {
+SharedObjectBackend::open(const std::string &path, const Manifest &manifest,
+                          bool gpu) {
   // dlopen searches the library path for a name without a slash.
   std::string where = path.find('/') == std::string::npos ? "./" + path : path;
   std::unique_ptr<SharedObjectBackend> backend(new SharedObjectBackend());
@@ -21,6 +22,15 @@ SharedObjectBackend::open(const std::string &path, const Manifest &manifest) {
   if (!backend->handle)
     return Status::error(path + ": cannot load the compiled model: " +
                          dlerror());
+  const char *chip =
+      static_cast<const char *>(dlsym(backend->handle, "dps_gpu_target"));
+  if (chip && !gpu)
+    return Status::error(path + ": the model is compiled for the GPU (" +
+                         chip + "): train it with --device cuda");
+  if (!chip && gpu)
+    return Status::error(path +
+                         ": the model is compiled for the CPU: --device cuda "
+                         "needs dps-translate --dps-to-object --dps-gpu");
   for (const KernelSpec &kernel : manifest.kernels) {
     std::string symbol = "_mlir__mlir_ciface_" + kernel.name;
     void *address = dlsym(backend->handle, symbol.c_str());

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "dps/Driver/ModelCompiler.h"
 #include "dps/runtime/Checkpoint.h"
+#include "dps/runtime/CudaBackend.h"
 #include "dps/runtime/Dataset.h"
 #include "dps/runtime/SharedObjectBackend.h"
 #include "dps/runtime/Trainer.h"
@@ -36,6 +37,12 @@ cl::opt<std::string> manifestPath(
     "manifest", cl::cat(trainOptions),
     cl::desc("The manifest of a compiled model (default: MODEL with .json "
              "for .so)"));
+cl::opt<std::string> device(
+    "device", cl::cat(trainOptions),
+    cl::desc("cpu, or cuda: run a model compiled for NVIDIA GPUs "
+             "(dps-translate --dps-to-object --dps-gpu, linked into a .so) "
+             "on CUDA device 0"),
+    cl::init("cpu"));
 cl::opt<std::string> datasetName(
     "dataset",
     cl::cat(trainOptions), cl::desc("fashion-mnist (Debian's dataset-fashion-mnist), synthetic, "
@@ -136,12 +143,19 @@ rt::Result<CompiledModel> openCompiledModel(const std::string &path) {
   auto manifest = rt::readManifest(manifestFile);
   if (!manifest)
     return manifest.status();
-  auto backend = rt::SharedObjectBackend::open(path, *manifest);
-  if (!backend)
-    return backend.status();
   CompiledModel model;
   model.manifest = manifest.take();
-  model.backend = backend.take();
+  if (device == "cuda") {
+    auto backend = rt::openCudaBackend(path, model.manifest);
+    if (!backend)
+      return backend.status();
+    model.backend = backend.take();
+  } else {
+    auto backend = rt::SharedObjectBackend::open(path, model.manifest);
+    if (!backend)
+      return backend.status();
+    model.backend = backend.take();
+  }
   return model;
 }
 
@@ -318,6 +332,14 @@ int main(int argc, char **argv) {
         cacheFolder.empty() ? defaultCacheFolder() : std::string(cacheFolder);
   if (access(modelPath.c_str(), R_OK) != 0)
     return fail(modelPath + ": no such model file");
+  if (device != "cpu" && device != "cuda")
+    return fail("--device must be cpu or cuda, not '" + device + "'");
+  if (device == "cuda" && !rt::cudaBackendBuilt())
+    return fail(rt::openCudaBackend(modelPath, {}).status().message());
+  if (device == "cuda" && !isCompiledModel(modelPath))
+    return fail("--device cuda runs models compiled for the GPU: build one "
+                "with dps-translate --dps-to-object --dps-gpu (and "
+                "--dps-to-manifest), link it into a .so and train that");
 
   auto data = loadDataset();
   if (!data)

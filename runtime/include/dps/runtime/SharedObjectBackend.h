@@ -21,8 +21,11 @@ namespace dps::rt {
 class SharedObjectBackend : public KernelBackend {
 public:
   ~SharedObjectBackend() override;
+  /// Opens the model at `path`: CPU kernels, or with `gpu` the host code of
+  /// a GPU build (it defines `dps_gpu_target`, the chip); the other kind is
+  /// an error.
   static Result<std::unique_ptr<SharedObjectBackend>>
-  open(const std::string &path, const Manifest &manifest);
+  open(const std::string &path, const Manifest &manifest, bool gpu = false);
 
   Status call(const std::string &kernel,
               const std::vector<KernelValue> &args) override;
