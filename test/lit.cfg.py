@@ -27,7 +27,7 @@ config.environment["XDG_CACHE_HOME"] = os.path.join(config.test_exec_root, "kern
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dps_tools_dir, config.llvm_tools_dir]
-tools = ["dps-opt", "dps-translate", "dps-gradcheck", "dps-replay", "dps-rungcheck", "dps-train", "mlir-runner", "mlir-translate", "llc", "llvm-nm", "not", "count", "dps-bench"]
+tools = ["dps-opt", "dps-translate", "dps-gradcheck", "dps-replay", "dps-rungcheck", "dps-train", "dps-run", "mlir-runner", "mlir-translate", "llc", "llvm-nm", "not", "count", "dps-bench"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.dps_tools_dir, append_path=True)
 

@@ -12,6 +12,7 @@
 #include "dps/runtime/Dataset.h"
 #include "dps/runtime/SharedObjectBackend.h"
 #include "dps/runtime/Trainer.h"
+#include "dps/runtime/TrainingSession.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -164,111 +165,6 @@ int fail(const std::string &message) {
   return 1;
 }
 
-rt::Result<rt::DatasetSplits> loadDataset() {
-  std::string name = datasetName;
-  if (name == "fashion-mnist" || name.rfind("idx:", 0) == 0) {
-    std::string folder =
-        name == "fashion-mnist" ? rt::kFashionMnistFolder : name.substr(4);
-    return rt::loadIdxFolder(folder, validationSplit);
-  }
-  rt::Dataset all;
-  if (name == "synthetic")
-    all = rt::makeSynthetic(12000, {28, 28, 1}, 10, seed);
-  else if (name == "tiny")
-    all = rt::tinyDataset();
-  else
-    return rt::Status::error("unknown dataset '" + name +
-                             "'; expected fashion-mnist, synthetic, tiny or "
-                             "idx:DIR");
-  size_t testCount = all.size() / 6;
-  auto split = rt::splitTail(std::move(all), testCount);
-  if (!split)
-    return split.status();
-  // Counted before the move: argument evaluation order is unspecified.
-  size_t validationCount =
-      std::min<size_t>(validationSplit, split->first.size() / 6);
-  auto train = rt::splitTail(std::move(split->first), validationCount);
-  if (!train)
-    return train.status();
-  rt::DatasetSplits splits;
-  splits.train = std::move(train->first);
-  splits.validation = std::move(train->second);
-  splits.test = std::move(split->second);
-  return splits;
-}
-
-/// Progress on a terminal, epoch rows always.
-class Console : public rt::TrainerObserver {
-public:
-  explicit Console(bool quiet) : quiet(quiet), tty(isatty(STDERR_FILENO)) {}
-
-  void header() {
-    if (quiet)
-      return;
-    llvm::outs() << llvm::format(
-        "%5s  %-34s %8s %8s %8s %7s %9s %6s  %s\n", "epoch",
-        "subsets (precision:samples)", "loss", "val err", "test acc", "sec",
-        "samples/s", "<f32", "store bytes per precision");
-    llvm::outs().flush();
-  }
-  void epochStarted(const rt::EpochPlan &plan, size_t) override {
-    started = std::chrono::steady_clock::now();
-    epoch = plan.epoch;
-  }
-  void stepDone(size_t step, size_t steps, double rate) override {
-    if (quiet)
-      return;
-    double elapsed = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - started)
-                         .count();
-    double eta = elapsed / double(step) * double(steps - step);
-    if (!tty) {
-      // Plain lines for logs: a quarter of a long epoch at a time.
-      size_t quarter = steps / 4;
-      if (steps >= 64 && step % quarter == 0 && step / quarter < 4)
-        llvm::errs() << llvm::format("epoch %d: %zu/%zu steps, %.0f "
-                                     "samples/s, ETA %.0f s\n",
-                                     epoch, step, steps, rate, eta);
-      return;
-    }
-    if (step % 8 && step != steps)
-      return;
-    int filled = int(30.0 * step / steps);
-    llvm::errs() << "\r[" << std::string(filled, '#')
-                 << std::string(30 - filled, '.') << "] " << step << "/"
-                 << steps << llvm::format("  %.0f samples/s  ETA %.0f s", rate,
-                                          eta);
-    if (step == steps)
-      llvm::errs() << "\r" << std::string(70, ' ') << "\r";
-  }
-  void epochFinished(const rt::EpochReport &e) override {
-    if (quiet)
-      return;
-    std::string subsets, bytes;
-    for (const rt::SubsetReport &s : e.subsets)
-      subsets += (subsets.empty() ? "" : " ") + s.precision + ":" +
-                 std::to_string(s.samples);
-    for (const auto &[precision, n] : e.sampleStoreBytes)
-      if (n)
-        bytes += (bytes.empty() ? "" : " ") + precision + ":" +
-                 std::to_string(n);
-    llvm::outs() << llvm::format(
-        "%5d%s %-34s %8.4f %8.4f %8.4f %7.1f %9.0f %5.1f%%  %s\n", e.epoch,
-        e.rollback ? "R" : " ", subsets.c_str(), e.trainLoss,
-        e.validationError, e.testAccuracy, e.seconds, e.samplesPerSecond,
-        100 * e.lowPrecisionFraction, bytes.c_str());
-    llvm::outs().flush();
-  }
-  void warning(const std::string &message) override {
-    llvm::errs() << "dps-train: warning: " << message << "\n";
-  }
-
-private:
-  bool quiet, tty;
-  int epoch = 0;
-  std::chrono::steady_clock::time_point started;
-};
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -341,11 +237,9 @@ int main(int argc, char **argv) {
                 "with dps-translate --dps-to-object --dps-gpu (and "
                 "--dps-to-manifest), link it into a .so and train that");
 
-  auto data = loadDataset();
+  auto data = rt::loadNamedDataset(datasetName, validationSplit, limit, seed);
   if (!data)
     return fail(data.status().message());
-  if (limit > 0)
-    rt::truncate(data->train, size_t(limit));
 
   bool aot = isCompiledModel(modelPath);
   if (aot && (overrides.batch || overrides.learningRate || overrides.ladder))
@@ -391,45 +285,21 @@ int main(int argc, char **argv) {
     options.faults.push_back(fault);
   }
 
-  auto trainer = rt::Trainer::create(manifest, *compiled->backend, *data,
-                                     options);
-  if (!trainer)
-    return fail(trainer.status().message());
-  Console console(quiet);
-  if (!quiet)
-    llvm::outs() << "dps-train: " << manifest.model << " ("
-                 << manifest.trainStep << "), batch " << manifest.batch
-                 << ", ladder " << llvm::join(manifest.ladder, ",")
-                 << ", " << data->train.size() << " training samples; "
-                 << (aot ? std::string("compiled model")
-                         : llvm::formatv(compiled->fromCache
-                                             ? "kernels from the cache in "
-                                               "{0:f2} s"
-                                             : "compiled in {0:f2} s",
-                                         compiled->compileSeconds)
-                               .str())
-                 << "\n";
-  console.header();
-  auto report = (*trainer)->run(console);
-  if (!report)
-    return fail(report.status().message());
-
-  if (!quiet)
-    llvm::outs() << llvm::format("final test accuracy %.4f in %.1f s; ",
-                                 report->finalTestAccuracy, report->seconds)
-                 << "params sha256 " << report->paramsSha256 << "\n";
-  if (!metricsPath.empty())
-    if (rt::Status s = rt::writeFileAtomically(
-            metricsPath,
-            rt::metricsJson(*report, manifest.model, datasetName, ladder) +
-                "\n");
-        !s)
-      return fail(s.message());
-  if (!plotPath.empty())
-    if (rt::Status s = rt::writeFileAtomically(
-            plotPath, rt::svgPlot(*report, manifest.model + " on " +
-                                               datasetName));
-        !s)
-      return fail(s.message());
+  rt::SessionOutput output;
+  output.datasetName = datasetName;
+  output.source =
+      aot ? std::string("compiled model")
+          : llvm::formatv(compiled->fromCache
+                              ? "kernels from the cache in {0:f2} s"
+                              : "compiled in {0:f2} s",
+                          compiled->compileSeconds)
+                .str();
+  output.quiet = quiet;
+  output.metricsPath = metricsPath;
+  output.plotPath = plotPath;
+  if (rt::Status s = rt::runTrainingSession(manifest, *compiled->backend,
+                                            *data, options, output);
+      !s)
+    return fail(s.message());
   return 0;
 }

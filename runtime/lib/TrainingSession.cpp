@@ -1,0 +1,174 @@
+//===- TrainingSession.cpp - a training run from the command line ---------===//
+#include "dps/runtime/TrainingSession.h"
+
+#include "dps/runtime/Checkpoint.h"
+
+#include <chrono>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace dps::rt;
+
+Result<DatasetSplits> dps::rt::loadNamedDataset(const std::string &name,
+                                                int64_t validationSplit,
+                                                int64_t limit, uint64_t seed) {
+  Result<DatasetSplits> splits = Status::success();
+  if (name == "fashion-mnist" || name.rfind("idx:", 0) == 0) {
+    std::string folder =
+        name == "fashion-mnist" ? kFashionMnistFolder : name.substr(4);
+    splits = loadIdxFolder(folder, validationSplit);
+  } else {
+    Dataset all;
+    if (name == "synthetic")
+      all = makeSynthetic(12000, {28, 28, 1}, 10, seed);
+    else if (name == "tiny")
+      all = tinyDataset();
+    else
+      return Status::error("unknown dataset '" + name +
+                           "'; expected fashion-mnist, synthetic, tiny or "
+                           "idx:DIR");
+    size_t testCount = all.size() / 6;
+    auto split = splitTail(std::move(all), testCount);
+    if (!split)
+      return split.status();
+    // Counted before the move: argument evaluation order is unspecified.
+    size_t validationCount =
+        std::min<size_t>(size_t(validationSplit), split->first.size() / 6);
+    auto train = splitTail(std::move(split->first), validationCount);
+    if (!train)
+      return train.status();
+    DatasetSplits built;
+    built.train = std::move(train->first);
+    built.validation = std::move(train->second);
+    built.test = std::move(split->second);
+    splits = std::move(built);
+  }
+  if (splits && limit > 0)
+    truncate(splits->train, size_t(limit));
+  return splits;
+}
+
+namespace {
+
+/// Progress on a terminal, epoch rows always.
+class Console : public TrainerObserver {
+public:
+  Console(std::string tool, bool quiet)
+      : tool(std::move(tool)), quiet(quiet), tty(isatty(STDERR_FILENO)) {}
+
+  void header() {
+    if (quiet)
+      return;
+    std::printf("%5s  %-34s %8s %8s %8s %7s %9s %6s  %s\n", "epoch",
+                "subsets (precision:samples)", "loss", "val err", "test acc",
+                "sec", "samples/s", "<f32", "store bytes per precision");
+    std::fflush(stdout);
+  }
+  void epochStarted(const EpochPlan &plan, size_t) override {
+    started = std::chrono::steady_clock::now();
+    epoch = plan.epoch;
+  }
+  void stepDone(size_t step, size_t steps, double rate) override {
+    if (quiet)
+      return;
+    double elapsed = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
+    double eta = elapsed / double(step) * double(steps - step);
+    if (!tty) {
+      // Plain lines for logs: a quarter of a long epoch at a time.
+      size_t quarter = steps / 4;
+      if (steps >= 64 && step % quarter == 0 && step / quarter < 4)
+        std::fprintf(stderr, "epoch %d: %zu/%zu steps, %.0f samples/s, ETA "
+                             "%.0f s\n",
+                     epoch, step, steps, rate, eta);
+      return;
+    }
+    if (step % 8 && step != steps)
+      return;
+    int filled = int(30.0 * double(step) / double(steps));
+    std::fprintf(stderr, "\r[%s%s] %zu/%zu  %.0f samples/s  ETA %.0f s",
+                 std::string(filled, '#').c_str(),
+                 std::string(30 - filled, '.').c_str(), step, steps, rate,
+                 eta);
+    if (step == steps)
+      std::fprintf(stderr, "\r%s\r", std::string(70, ' ').c_str());
+  }
+  void epochFinished(const EpochReport &e) override {
+    if (quiet)
+      return;
+    std::string subsets, bytes;
+    for (const SubsetReport &s : e.subsets)
+      subsets += (subsets.empty() ? "" : " ") + s.precision + ":" +
+                 std::to_string(s.samples);
+    for (const auto &[precision, n] : e.sampleStoreBytes)
+      if (n)
+        bytes += (bytes.empty() ? "" : " ") + precision + ":" +
+                 std::to_string(n);
+    std::printf("%5d%s %-34s %8.4f %8.4f %8.4f %7.1f %9.0f %5.1f%%  %s\n",
+                e.epoch, e.rollback ? "R" : " ", subsets.c_str(), e.trainLoss,
+                e.validationError, e.testAccuracy, e.seconds,
+                e.samplesPerSecond, 100 * e.lowPrecisionFraction,
+                bytes.c_str());
+    std::fflush(stdout);
+  }
+  void warning(const std::string &message) override {
+    std::fprintf(stderr, "%s: warning: %s\n", tool.c_str(), message.c_str());
+  }
+
+private:
+  std::string tool;
+  bool quiet, tty;
+  int epoch = 0;
+  std::chrono::steady_clock::time_point started;
+};
+
+} // namespace
+
+Status dps::rt::runTrainingSession(const Manifest &manifest,
+                                   KernelBackend &backend,
+                                   const DatasetSplits &data,
+                                   const TrainerOptions &options,
+                                   const SessionOutput &output) {
+  std::vector<Precision> ladder;
+  for (const std::string &rung : manifest.ladder)
+    ladder.push_back(*parsePrecision(rung));
+  auto trainer = Trainer::create(manifest, backend, data, options);
+  if (!trainer)
+    return trainer.status();
+  Console console(output.tool, output.quiet);
+  if (!output.quiet) {
+    std::string rungs;
+    for (const std::string &rung : manifest.ladder)
+      rungs += (rungs.empty() ? "" : ",") + rung;
+    std::printf("%s: %s (%s), batch %lld, ladder %s, %zu training samples; "
+                "%s\n",
+                output.tool.c_str(), manifest.model.c_str(),
+                manifest.trainStep.c_str(), (long long)manifest.batch,
+                rungs.c_str(), data.train.size(), output.source.c_str());
+  }
+  console.header();
+  auto report = (*trainer)->run(console);
+  if (!report)
+    return report.status();
+  if (!output.quiet) {
+    std::printf("final test accuracy %.4f in %.1f s; params sha256 %s\n",
+                report->finalTestAccuracy, report->seconds,
+                report->paramsSha256.c_str());
+    std::fflush(stdout);
+  }
+  if (!output.metricsPath.empty())
+    if (Status s = writeFileAtomically(
+            output.metricsPath,
+            metricsJson(*report, manifest.model, output.datasetName, ladder) +
+                "\n");
+        !s)
+      return s;
+  if (!output.plotPath.empty())
+    if (Status s = writeFileAtomically(
+            output.plotPath,
+            svgPlot(*report, manifest.model + " on " + output.datasetName));
+        !s)
+      return s;
+  return Status::success();
+}

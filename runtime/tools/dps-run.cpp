@@ -1,0 +1,133 @@
+//===- dps-run.cpp - train a compiled model with the runtime alone --------===//
+//
+// dps-train without the compiler, for machines that have no LLVM/MLIR (a GPU
+// machine): it trains a model compiled elsewhere (dps-translate
+// --dps-to-object [--dps-gpu], linked into a .so, with its manifest) with
+// the schedule's defaults.
+//
+//   dps-run model.so [--device cpu|cuda] [--dataset NAME] [--epochs N]
+//           [--limit N] [--val-split N] [--seed N] [--metrics FILE]
+//           [--plot FILE] [--manifest FILE] [--quiet]
+//
+//===----------------------------------------------------------------------===//
+#include "dps/runtime/CudaBackend.h"
+#include "dps/runtime/SharedObjectBackend.h"
+#include "dps/runtime/TrainingSession.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+using namespace dps::rt;
+
+namespace {
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "dps-run: error: %s\n", message.c_str());
+  return 1;
+}
+
+/// `text` as an integer in [low, high], or none.
+std::optional<long long> integer(const std::string &text, long long low,
+                                 long long high) {
+  char *end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end || value < low || value > high)
+    return std::nullopt;
+  return value;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::map<std::string, std::string> flags = {
+      {"device", "cpu"},   {"dataset", "fashion-mnist"},
+      {"epochs", "15"},    {"limit", "0"},
+      {"val-split", "5000"}, {"seed", "1"},
+      {"metrics", ""},     {"plot", ""},
+      {"manifest", ""}};
+  std::string model;
+  bool quiet = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--quiet") {
+      quiet = true;
+    } else if (arg.rfind("--", 0) == 0) {
+      std::string name = arg.substr(2), value;
+      if (size_t eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        return fail("--" + name + " needs a value");
+      }
+      if (!flags.count(name))
+        return fail("unknown option --" + name);
+      flags[name] = value;
+    } else if (model.empty()) {
+      model = arg;
+    } else {
+      return fail("one model only (" + model + ", then " + arg + ")");
+    }
+  }
+  if (model.size() < 4 || model.substr(model.size() - 3) != ".so")
+    return fail("usage: dps-run model.so [--device cpu|cuda] [--dataset "
+                "NAME] [--epochs N] [--limit N] [--val-split N] [--seed N] "
+                "[--metrics FILE] [--plot FILE] [--manifest FILE] [--quiet]");
+  auto epochs = integer(flags["epochs"], 1, 100000);
+  auto limit = integer(flags["limit"], 0, 1LL << 40);
+  auto validation = integer(flags["val-split"], 0, 1LL << 40);
+  auto seed = integer(flags["seed"], 0, 1LL << 62);
+  if (!epochs || !limit || !validation || !seed)
+    return fail("--epochs, --limit, --val-split and --seed take integers "
+                "(--epochs at least 1)");
+  const std::string &device = flags["device"];
+  if (device != "cpu" && device != "cuda")
+    return fail("--device must be cpu or cuda, not '" + device + "'");
+
+  std::string manifestFile = flags["manifest"].empty()
+                                 ? model.substr(0, model.size() - 3) + ".json"
+                                 : flags["manifest"];
+  auto manifest = readManifest(manifestFile);
+  if (!manifest)
+    return fail(manifest.status().message());
+  std::unique_ptr<KernelBackend> backend;
+  if (device == "cuda") {
+    auto opened = openCudaBackend(model, *manifest);
+    if (!opened)
+      return fail(opened.status().message());
+    backend = opened.take();
+  } else {
+    auto opened = SharedObjectBackend::open(model, *manifest);
+    if (!opened)
+      return fail(opened.status().message());
+    backend = opened.take();
+  }
+  auto data = loadNamedDataset(flags["dataset"], *validation, *limit,
+                               uint64_t(*seed));
+  if (!data)
+    return fail(data.status().message());
+
+  std::vector<Precision> ladder;
+  for (const std::string &rung : manifest->ladder)
+    ladder.push_back(*parsePrecision(rung));
+  TrainerOptions options;
+  options.schedule = ScheduleConfig::defaults(ladder, int(*epochs));
+  options.schedule.decayEpochs = std::max(1, std::min(8, int(*epochs)));
+  options.seed = uint64_t(*seed);
+  SessionOutput output;
+  output.tool = "dps-run";
+  output.datasetName = flags["dataset"];
+  output.source = "compiled model on the " + device;
+  output.quiet = quiet;
+  output.metricsPath = flags["metrics"];
+  output.plotPath = flags["plot"];
+  if (Status s = runTrainingSession(*manifest, *backend, *data, options,
+                                    output);
+      !s)
+    return fail(s.message());
+  return 0;
+}
