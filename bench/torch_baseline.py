@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """PyTorch baselines for bench/cpu.sh, as JSON lines on stdout.
 
-  torch_baseline.py mlp --threads 2 [--bf16]        # training samples/s
+  torch_baseline.py mlp --threads 2 [--bf16] [--device cuda] [--data DIR]
   torch_baseline.py kernels --threads 1 CASE...     # matmul/conv GFLOP/s
 
 The MLP is examples/mlp.mlir's (784-256-128-10, ReLU, softmax cross-entropy,
 SGD lr 0.05 momentum 0.9, batch 128) on Fashion-MNIST scaled to [0, 1], as
 dps-train reads it. --bf16 runs the step under torch.autocast("cpu",
-dtype=torch.bfloat16). Throughput is the median over chunks of 20 steps
+dtype=torch.bfloat16) (or "cuda", with --device cuda, timed with
+synchronisation). Throughput is the median over chunks of 20 steps
 after 20 warm-up steps.
 
 Kernel cases use dps-bench's notation: matmul:MxKxN[:lhs|:rhs] (A given as
@@ -29,11 +30,19 @@ import torch.nn.functional as F
 DATA = "/usr/share/datasets/fashion-mnist"
 
 
-def load_images():
-    with gzip.open(f"{DATA}/train-images-idx3-ubyte.gz", "rb") as f:
+def open_idx(folder, stem):
+    """`folder/stem`, or `folder/stem.gz`."""
+    try:
+        return open(f"{folder}/{stem}", "rb")
+    except FileNotFoundError:
+        return gzip.open(f"{folder}/{stem}.gz", "rb")
+
+
+def load_images(folder=DATA):
+    with open_idx(folder, "train-images-idx3-ubyte") as f:
         _, count, rows, cols = struct.unpack(">IIII", f.read(16))
         images = np.frombuffer(f.read(), dtype=np.uint8)
-    with gzip.open(f"{DATA}/train-labels-idx1-ubyte.gz", "rb") as f:
+    with open_idx(folder, "train-labels-idx1-ubyte") as f:
         f.read(8)
         labels = np.frombuffer(f.read(), dtype=np.uint8)
     x = torch.from_numpy(images.reshape(count, rows * cols).astype(np.float32) / 255.0)
@@ -42,11 +51,13 @@ def load_images():
 
 def mlp(args):
     torch.manual_seed(1)
-    x, y = load_images()
+    x, y = load_images(args.data)
+    device = torch.device(args.device)
+    x, y = x.to(device), y.to(device)
     model = torch.nn.Sequential(
         torch.nn.Linear(784, 256), torch.nn.ReLU(),
         torch.nn.Linear(256, 128), torch.nn.ReLU(),
-        torch.nn.Linear(128, 10))
+        torch.nn.Linear(128, 10)).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     batch = 128
     steps = x.shape[0] // batch
@@ -56,23 +67,29 @@ def mlp(args):
         yb = y[i * batch:(i + 1) * batch]
         opt.zero_grad(set_to_none=True)
         if args.bf16:
-            with torch.autocast("cpu", dtype=torch.bfloat16):
+            with torch.autocast(device.type, dtype=torch.bfloat16):
                 loss = F.cross_entropy(model(xb), yb)
         else:
             loss = F.cross_entropy(model(xb), yb)
         loss.backward()
         opt.step()
 
+    def synchronize():
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+
     for i in range(20):
         step(i)
     chunk, rates = 20, []
     for start in range(20, steps - chunk + 1, chunk):
+        synchronize()
         t0 = time.perf_counter()
         for i in range(start, start + chunk):
             step(i)
+        synchronize()
         rates.append(chunk * batch / (time.perf_counter() - t0))
     print(json.dumps({"baseline": "torch-mlp", "precision": "bf16" if args.bf16 else "f32",
-                      "threads": torch.get_num_threads(),
+                      "device": device.type, "threads": torch.get_num_threads(),
                       "samples_per_second": statistics.median(rates)}))
 
 
@@ -124,6 +141,8 @@ def main():
     p = sub.add_parser("mlp")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--bf16", action="store_true")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--data", default=DATA, help="IDX folder (files plain or .gz)")
     p = sub.add_parser("kernels")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--precision", default="f32,bf16")
