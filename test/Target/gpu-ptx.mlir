@@ -35,6 +35,6 @@
 // Host side: each kernel is a function (with its C interface) that
 // allocates device buffers and launches the kernels of one gpu.binary.
 // HOST: llvm.func @mlp_train_grad_bf16(
-// HOST: gpu.launch_func @dps_kernels::@mlp_train_grad_bf16_kernel
+// HOST: gpu.launch_func <%{{.*}} : !llvm.ptr> @dps_kernels::@mlp_train_grad_bf16_kernel blocks
 // HOST: llvm.func @_mlir_ciface_mlp_train_grad_bf16(
 // HOST: gpu.binary @dps_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">
