@@ -43,13 +43,32 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
                                          const LowerToLLVMOptions &options) {
   // dps: derive the kernels, one gradient kernel per rung, lower them to
   // linalg on tensors.
+  addKernelDerivationPasses(pm, /*nativeF8Casts=*/false);
+  buildKernelCodegenPipeline(pm, options);
+}
+
+void mlir::dps::addKernelDerivationPasses(OpPassManager &pm,
+                                          bool nativeF8Casts) {
   pm.addPass(createDPSAutodiff());
   pm.addPass(createDPSSpecializePrecision());
-  pm.addPass(createConvertDPSToLinalg());
+  pm.addPass(createConvertDPSToLinalg(
+      ConvertDPSToLinalgOptions{nativeF8Casts}));
   pm.addPass(createDPSFinalizeKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  buildKernelCodegenPipeline(pm, options);
+}
+
+void mlir::dps::addKernelBufferizationPasses(OpPassManager &pm,
+                                             bool emitCInterface) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(
+      createDPSKernelBufferABI(DPSKernelBufferABIOptions{emitCInterface}));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
 }
 
 void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
@@ -66,15 +85,7 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
 
   // Tensors to buffers: kernels write their outputs into the buffers the
   // runtime passes, and return nothing.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(createDPSKernelBufferABI(
-      DPSKernelBufferABIOptions{options.emitCInterface}));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(createConvertBufferizationToMemRefPass());
+  addKernelBufferizationPasses(pm, options.emitCInterface);
 
   // Loops, then LLVM.
   if (options.vectorize) {

@@ -4,7 +4,6 @@
 #include "dps/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -20,26 +19,11 @@ using namespace mlir::dps;
 /// dps-map-to-gpu's passes for `chip` with `features`.
 static void addMapToGPUPasses(OpPassManager &pm, StringRef chip,
                               StringRef features, bool nativeF8Casts) {
-  // The CPU path's front half; f8 casts left to the hardware.
-  pm.addPass(createDPSAutodiff());
-  pm.addPass(createDPSSpecializePrecision());
-  pm.addPass(createConvertDPSToLinalg(
-      ConvertDPSToLinalgOptions{nativeF8Casts}));
-  pm.addPass(createDPSFinalizeKernels());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-
-  // Buffers as on the CPU: the kernels update their arguments in place.
+  // The CPU path's front half and buffers (kernels update their arguments
+  // in place); f8 casts left to the hardware.
+  addKernelDerivationPasses(pm, nativeF8Casts);
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(createDPSKernelBufferABI(
-      DPSKernelBufferABIOptions{/*emitCInterface=*/true}));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(createConvertBufferizationToMemRefPass());
+  addKernelBufferizationPasses(pm, /*emitCInterface=*/true);
 
   // Launches.
   pm.addNestedPass<func::FuncOp>(createDPSGPUTensorCoreContractions(

@@ -43,6 +43,16 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
 void buildLowerToLLVMPipeline(OpPassManager &pm,
                               const LowerToLLVMOptions &options);
 
+/// The front half both targets share: dps-autodiff, one gradient kernel per
+/// rung, dps-to-linalg (f8 casts as arith.truncf/extf with
+/// `nativeF8Casts`), kernel finalisation.
+void addKernelDerivationPasses(OpPassManager &pm, bool nativeF8Casts);
+
+/// One-shot bufferization with the kernel buffer ABI (kernels write their
+/// outputs into their argument buffers; C interfaces with
+/// `emitCInterface`), deallocations.
+void addKernelBufferizationPasses(OpPassManager &pm, bool emitCInterface);
+
 /// The back half of `dps-lower-to-llvm`: kernels on linalg/tensors (dps
 /// ops already lowered) to the LLVM dialect: vectorized contractions,
 /// bufferization into the kernels' buffer arguments, loops, LLVM.
