@@ -64,16 +64,16 @@ LogicalResult materializeConstants(func::FuncOp func) {
              << use.getName()
              << " (only splat constants are filled on the device)";
     OpBuilder b(use);
+    Location loc = use.getLoc();
     auto type = cast<MemRefType>(use.getType());
-    Value buffer = memref::AllocOp::create(b, use.getLoc(), type);
+    Value buffer = memref::AllocOp::create(b, loc, type);
     Value splat = arith::ConstantOp::create(
-        b, use.getLoc(), cast<TypedAttr>(value.getSplatValue<Attribute>()));
-    linalg::FillOp::create(b, use.getLoc(), ValueRange{splat},
-                           ValueRange{buffer});
+        b, loc, cast<TypedAttr>(value.getSplatValue<Attribute>()));
+    linalg::FillOp::create(b, loc, ValueRange{splat}, ValueRange{buffer});
     use.replaceAllUsesWith(buffer);
     use.erase();
     b.setInsertionPoint(terminator);
-    memref::DeallocOp::create(b, use.getLoc(), buffer);
+    memref::DeallocOp::create(b, loc, buffer);
   }
   return success();
 }
