@@ -3,7 +3,8 @@
 # build-asan/ and runs the whole lit suite under it. Debian's LLVM/MLIR
 # libraries are not instrumented: allow_user_poisoning=0 stops ASan from
 # trusting the poisoning that LLVM's allocators do in headers compiled into
-# our code but not into libMLIR.
+# our code but not into libMLIR. Ends with `tests: N passed, M failed
+# (ASan+UBSan)`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -14,4 +15,12 @@ fi
 ninja -C build-asan
 export ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-/usr/lib/llvm-22/bin/lit -sv build-asan/test
+log=$(mktemp)
+status=0
+/usr/lib/llvm-22/bin/lit -sv build-asan/test 2>&1 | tee "$log" || status=$?
+source scripts/lit-summary.sh
+read -r passed failed < <(lit_counts "$log")
+rm -f "$log"
+if (( status != 0 && failed == 0 )); then failed=1; fi
+echo "tests: $passed passed, $failed failed (ASan+UBSan)"
+(( status == 0 && failed == 0 ))

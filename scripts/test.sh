@@ -13,9 +13,8 @@ log=$(mktemp)
 /usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-count() { grep -E "^ *$1: +[0-9]+" "$log" | sed -E 's/.*: +([0-9]+).*/\1/' | head -n1; }
-passed=$(( $(count Passed || true) + 0 ))
-failed=$(( $(count Failed || true) + $(count Unresolved || true) + $(count 'Timed Out' || true) + $(count XPASS || true) + 0 ))
+source scripts/lit-summary.sh
+read -r passed failed < <(lit_counts "$log")
 rm -f "$log"
 if (( status != 0 && failed == 0 )); then failed=1; fi
 echo "tests: $passed passed, $failed failed"
