@@ -67,8 +67,12 @@ def DPSMapKernelsToGPU : Pass<"dps-map-kernels-to-gpu", "::mlir::ModuleOp"> {
     becomes loops with its parallel dimensions outermost; each top-level
     `scf.parallel` becomes a `gpu.launch` of one thread per iteration
     (256-thread blocks, a grid covering the flattened iteration space),
-    and the remaining memory-touching code between them (full reductions
-    such as amax, scalar stores) runs in single-thread launches. Scalars one
+    and the remaining memory-touching code between them (scalar stores,
+    small full reductions) runs in single-thread launches. A reduction of
+    2048 or more elements into a scalar with an associative, commutative
+    combiner (amax, the overflow checks' all-finite, loss sums) runs as 1024
+    partial results in parallel, each over a fixed strided share, then
+    their combination in one thread. Scalars one
     launch computes and a later one reads travel through device scratch
     buffers. The kernel's buffers become `gpu.alloc`/`gpu.dealloc`; splat
     constants are filled on the device; math functions (exp, log, cos, ...)

@@ -5,7 +5,9 @@
 //  1. splat constants (bufferized to globals) are filled on the device, and
 //     memref.copy becomes linalg.copy;
 //  2. each linalg op becomes loops with its parallel dimensions outermost
-//     (one scf.parallel) and its reductions inside (scf.for);
+//     (one scf.parallel) and its reductions inside (scf.for); a large
+//     reduction of everything into a scalar (amax, the overflow checks)
+//     becomes 1024 partial results in parallel, then their combination;
 //  3. each top-level scf.parallel becomes a launch of one thread per
 //     iteration, and each run of other memory-touching ops a single-thread
 //     launch; side-effect-free index arithmetic on host values stays on the
@@ -20,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 #include "dps/Conversion/Passes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -29,6 +32,9 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
 
 namespace mlir::dps {
 #define GEN_PASS_DEF_DPSMAPKERNELSTOGPU
@@ -78,6 +84,156 @@ LogicalResult materializeConstants(func::FuncOp func) {
   return success();
 }
 
+/// The full reductions worth spreading over threads: at least this many
+/// elements (or a dynamic count).
+constexpr int64_t kSplitReductionMinimum = 2048;
+/// Partial results a split reduction computes in parallel.
+constexpr int64_t kSplitReductionPartials = 1024;
+
+/// The identity of an associative, commutative combiner, or none.
+std::optional<TypedAttr> combinerIdentity(Operation *combiner) {
+  Type type = combiner->getResult(0).getType();
+  Builder b(combiner->getContext());
+  auto floatValue = [&](double v) -> TypedAttr {
+    return b.getFloatAttr(type, v);
+  };
+  auto intValue = [&](llvm::APInt v) -> TypedAttr {
+    return b.getIntegerAttr(type, v);
+  };
+  unsigned width = type.isIntOrIndex() ? type.getIntOrFloatBitWidth() : 0;
+  double inf = std::numeric_limits<double>::infinity();
+  return llvm::TypeSwitch<Operation *, std::optional<TypedAttr>>(combiner)
+      .Case<arith::AddFOp>([&](auto) { return floatValue(0); })
+      .Case<arith::MaximumFOp, arith::MaxNumFOp>(
+          [&](auto) { return floatValue(-inf); })
+      .Case<arith::MinimumFOp, arith::MinNumFOp>(
+          [&](auto) { return floatValue(inf); })
+      .Case<arith::AddIOp, arith::OrIOp, arith::XOrIOp, arith::MaxUIOp>(
+          [&](auto) { return intValue(llvm::APInt::getZero(width)); })
+      .Case<arith::AndIOp, arith::MinUIOp>(
+          [&](auto) { return intValue(llvm::APInt::getAllOnes(width)); })
+      .Case<arith::MaxSIOp>(
+          [&](auto) { return intValue(llvm::APInt::getSignedMinValue(width)); })
+      .Case<arith::MinSIOp>(
+          [&](auto) { return intValue(llvm::APInt::getSignedMaxValue(width)); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+/// A reduction of everything into a scalar, `out = combine(out, f(inputs))`
+/// with an associative and commutative `combine` (amax, the overflow
+/// checks' all-finite, loss sums), becomes `kSplitReductionPartials` partial
+/// results computed in parallel (each over a fixed, strided share of the
+/// elements, so the result does not depend on the threads' timing) and
+/// combined into `out` afterwards. Sums then add in another order than on
+/// the CPU. Returns false (op untouched) for anything else.
+bool splitFullReduction(IRRewriter &rewriter, linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != op.getNumLoops() || op.getNumLoops() == 0)
+    return false;
+  OpOperand *init = op.getDpsInitOperand(0);
+  auto outType = dyn_cast<MemRefType>(init->get().getType());
+  if (!outType || outType.getRank() != 0 ||
+      op.getMatchingIndexingMap(init).getNumResults() != 0)
+    return false;
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (!isa<MemRefType>(input->get().getType()) ||
+        !op.getMatchingIndexingMap(input).isProjectedPermutation())
+      return false;
+  Block &body = *op.getBlock();
+  BlockArgument outArg = op.getMatchingBlockArgument(init);
+  Operation *combiner =
+      cast<linalg::YieldOp>(body.getTerminator()).getValues()[0].getDefiningOp();
+  if (!combiner || combiner->getNumOperands() != 2 || !outArg.hasOneUse() ||
+      outArg.getUses().begin()->getOwner() != combiner ||
+      !combinerIdentity(combiner))
+    return false;
+  Value contribution = combiner->getOperand(0) == outArg
+                           ? combiner->getOperand(1)
+                           : combiner->getOperand(0);
+
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  SmallVector<Value> extents;
+  Value total = indexConstant(rewriter, loc, 1);
+  for (Range range : cast<linalg::LinalgOp>(op.getOperation())
+                          .createLoopRanges(rewriter, loc)) {
+    Value extent = getValueOrCreateConstantIndexOp(rewriter, loc, range.size);
+    extents.push_back(extent);
+    total = rewriter.createOrFold<arith::MulIOp>(loc, total, extent);
+  }
+  std::optional<int64_t> staticTotal = getConstantIntValue(total);
+  if (staticTotal && *staticTotal < kSplitReductionMinimum)
+    return false;
+
+  Type type = outType.getElementType();
+  Value partials = memref::AllocOp::create(
+      rewriter, loc, MemRefType::get({kSplitReductionPartials}, type));
+  Value count = indexConstant(rewriter, loc, kSplitReductionPartials);
+  Value zero = indexConstant(rewriter, loc, 0);
+  Value one = indexConstant(rewriter, loc, 1);
+  Value identity =
+      arith::ConstantOp::create(rewriter, loc, *combinerIdentity(combiner));
+  // Partial t combines elements t, t + count, t + 2 count, ...
+  auto parallel = scf::ParallelOp::create(
+      rewriter, loc, ValueRange{zero}, ValueRange{count}, ValueRange{one});
+  rewriter.setInsertionPointToStart(parallel.getBody());
+  Value t = parallel.getInductionVars()[0];
+  auto loop = scf::ForOp::create(rewriter, loc, t, total, count,
+                                 ValueRange{identity});
+  rewriter.setInsertionPointToStart(loop.getBody());
+  SmallVector<Value> ivs(op.getNumLoops());
+  Value rest = loop.getInductionVar();
+  for (int64_t d = op.getNumLoops() - 1; d >= 0; --d) {
+    ivs[d] = d == 0 ? rest
+                    : arith::RemUIOp::create(rewriter, loc, rest, extents[d])
+                          .getResult();
+    if (d != 0)
+      rest = arith::DivUIOp::create(rewriter, loc, rest, extents[d]);
+  }
+  IRMapping mapping;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    SmallVector<Value> indices;
+    for (unsigned i = 0; i < map.getNumResults(); ++i)
+      indices.push_back(ivs[map.getDimPosition(i)]);
+    mapping.map(op.getMatchingBlockArgument(input),
+                memref::LoadOp::create(rewriter, loc, input->get(), indices));
+  }
+  mapping.map(outArg, loop.getRegionIterArgs()[0]);
+  for (Operation &bodyOp : body.without_terminator()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(bodyOp)) {
+      mapping.map(index.getResult(), ivs[index.getDim()]);
+      continue;
+    }
+    rewriter.clone(bodyOp, mapping);
+  }
+  scf::YieldOp::create(rewriter, loc,
+                       mapping.lookup(combiner->getResult(0)));
+  rewriter.setInsertionPointAfter(loop);
+  memref::StoreOp::create(rewriter, loc, loop.getResult(0), partials,
+                          ValueRange{t});
+
+  // out = combine(out, partial 0, ..., partial count - 1).
+  rewriter.setInsertionPointAfter(parallel);
+  Value out = init->get();
+  Value initial = memref::LoadOp::create(rewriter, loc, out);
+  auto combine = scf::ForOp::create(rewriter, loc, zero, count, one,
+                                    ValueRange{initial});
+  rewriter.setInsertionPointToStart(combine.getBody());
+  Value partial = memref::LoadOp::create(rewriter, loc, partials,
+                                         ValueRange{combine.getInductionVar()});
+  IRMapping combining;
+  combining.map(outArg, combine.getRegionIterArgs()[0]);
+  combining.map(contribution, partial);
+  Operation *combined = rewriter.clone(*combiner, combining);
+  scf::YieldOp::create(rewriter, loc, combined->getResult(0));
+  rewriter.setInsertionPointAfter(combine);
+  memref::StoreOp::create(rewriter, loc, combine.getResult(0), out);
+  memref::DeallocOp::create(rewriter, loc, partials);
+  rewriter.eraseOp(op);
+  return true;
+}
+
 /// Step 2: every linalg op (and memref.copy) becomes loops, parallel
 /// dimensions outermost.
 LogicalResult lowerToLoops(func::FuncOp func) {
@@ -99,6 +255,9 @@ LogicalResult lowerToLoops(func::FuncOp func) {
       ops.push_back(op);
   });
   for (linalg::LinalgOp op : ops) {
+    if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+        generic && splitFullReduction(rewriter, generic))
+      continue;
     rewriter.setInsertionPoint(op);
     auto types = op.getIteratorTypesArray();
     SmallVector<unsigned> order;

@@ -117,3 +117,43 @@ func.func @amax_then_scale(%w: memref<256xf32>, %out: memref<256xf32>) {
   memref.dealloc %acc : memref<f32>
   return
 }
+
+// -----
+
+#all = affine_map<(d0, d1) -> (d0, d1)>
+#none = affine_map<(d0, d1) -> ()>
+
+// A large reduction into a scalar (the overflow check's all-finite over a
+// weight gradient) is spread over 1024 threads, each combining a fixed
+// strided share starting from the combiner's identity (true for andi), then
+// one thread combines the partials into the output.
+// CHECK-LABEL: func.func @all_finite
+// CHECK-SAME: (%[[G:.*]]: memref<784x256xf32>, %[[OK:.*]]: memref<i1>)
+// CHECK: %[[PARTIALS:.*]] = gpu.alloc () : memref<1024xi1>
+// CHECK: gpu.launch {{.*}} in ({{.*}} = %c4, {{.*}} = %c1, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c256, {{.*}} = %c1, {{.*}} = %c1)
+// CHECK:   %[[T:.*]] = arith.addi
+// CHECK:   %[[SHARE:.*]] = scf.for %[[I:.*]] = %[[T]] to %c200704 step %c1024 iter_args(%[[ACC:.*]] = %true) -> (i1)
+// CHECK:     %[[COL:.*]] = arith.remui %[[I]], %c256
+// CHECK:     %[[ROW:.*]] = arith.divui %[[I]], %c256
+// CHECK:     memref.load %[[G]][%[[ROW]], %[[COL]]]
+// CHECK:     arith.andi %[[ACC]], %{{.*}} : i1
+// CHECK:   memref.store %[[SHARE]], %[[PARTIALS]][%[[T]]]
+// CHECK: gpu.launch {{.*}} in ({{.*}} = %c1, {{.*}} = %c1, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c1, {{.*}} = %c1, {{.*}} = %c1)
+// CHECK:   %[[BEFORE:.*]] = memref.load %[[OK]][]
+// CHECK:   %[[ALL:.*]] = scf.for %{{.*}} = %c0 to %c1024 step %c1 iter_args(%[[A:.*]] = %[[BEFORE]]) -> (i1)
+// CHECK:     %[[P:.*]] = memref.load %[[PARTIALS]]
+// CHECK:     arith.andi %[[A]], %[[P]] : i1
+// CHECK:   memref.store %[[ALL]], %[[OK]][]
+// CHECK: gpu.dealloc %[[PARTIALS]]
+func.func @all_finite(%g: memref<784x256xf32>, %ok: memref<i1>) {
+  linalg.generic {indexing_maps = [#all, #none], iterator_types = ["reduction", "reduction"]}
+      ins(%g : memref<784x256xf32>) outs(%ok : memref<i1>) {
+  ^bb0(%in: f32, %acc: i1):
+    %inf = arith.constant 0x7F800000 : f32
+    %0 = math.absf %in : f32
+    %1 = arith.cmpf olt, %0, %inf : f32
+    %2 = arith.andi %acc, %1 : i1
+    linalg.yield %2 : i1
+  }
+  return
+}
