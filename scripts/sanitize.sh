@@ -15,12 +15,5 @@ fi
 ninja -C build-asan
 export ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-log=$(mktemp)
-status=0
-/usr/lib/llvm-22/bin/lit -sv build-asan/test 2>&1 | tee "$log" || status=$?
-source scripts/lit-summary.sh
-read -r passed failed < <(lit_counts "$log")
-rm -f "$log"
-if (( status != 0 && failed == 0 )); then failed=1; fi
-echo "tests: $passed passed, $failed failed (ASan+UBSan)"
-(( status == 0 && failed == 0 ))
+source scripts/lit-suite.sh
+run_lit_suite build-asan/test "(ASan+UBSan)"

@@ -9,13 +9,5 @@ build=${DPS_BUILD_DIR:-build}
 scripts/install-deps.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
 scripts/build.sh || { echo "build failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 
-log=$(mktemp)
-/usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-
-source scripts/lit-summary.sh
-read -r passed failed < <(lit_counts "$log")
-rm -f "$log"
-if (( status != 0 && failed == 0 )); then failed=1; fi
-echo "tests: $passed passed, $failed failed"
-(( status == 0 && failed == 0 ))
+source scripts/lit-suite.sh
+run_lit_suite "$build/test"

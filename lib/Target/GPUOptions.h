@@ -8,11 +8,12 @@
 
 namespace mlir::dps {
 
-/// Sets dps-lower-to-nvvm's `options` from `--dps-gpu-chip`,
-/// `--dps-gpu-features` and `--dps-gpu-toolkit`, with the binary `format`
-/// given.
+/// Sets dps-lower-to-nvvm's `options` from `--dps-gpu-chip` and
+/// `--dps-gpu-features`, with the binary `format` and the `toolkit` holding
+/// ptxas ("": ptxas on PATH; only bin and fatbin need it) given.
 void setGPUPipelineOptions(LowerToNVVMOptions &options,
-                           llvm::StringRef format);
+                           llvm::StringRef format,
+                           llvm::StringRef toolkit = "");
 
 /// Runs dps-lower-to-nvvm on `module` (unless it holds a gpu.binary already)
 /// with the flags' options and binary `format` (isa, bin, fatbin); a cubin

@@ -73,21 +73,23 @@ static std::optional<std::string> findToolkit() {
 }
 
 void dps::setGPUPipelineOptions(LowerToNVVMOptions &options,
-                                llvm::StringRef format) {
+                                llvm::StringRef format,
+                                llvm::StringRef toolkit) {
   options.chip = gpuChip;
   options.features = gpuFeatures;
   options.format = format.str();
-  if (format != "isa")
-    options.toolkit = findToolkit().value_or(gpuToolkit);
+  options.toolkit = toolkit.str();
 }
 
 LogicalResult dps::lowerForGPU(ModuleOp module, llvm::StringRef format) {
   if (!module.getOps<gpu::BinaryOp>().empty())
     return success();
-  if (format != "isa" && !findToolkit()) {
+  std::optional<std::string> toolkit =
+      format == "isa" ? std::string() : findToolkit();
+  if (!toolkit) {
     if (!gpuToolkit.empty())
-      return module.emitError() << "no executable bin/ptxas in --dps-gpu-toolkit="
-                                << gpuToolkit;
+      return module.emitError()
+             << "no executable bin/ptxas in --dps-gpu-toolkit=" << gpuToolkit;
     return module.emitError()
            << "a cubin needs ptxas from the CUDA toolkit: none on PATH, in "
               "$CUDA_HOME or /usr/local/cuda (pass --dps-gpu-toolkit=DIR, or "
@@ -98,7 +100,7 @@ LogicalResult dps::lowerForGPU(ModuleOp module, llvm::StringRef format) {
   module.getContext()->printOpOnDiagnostic(false);
   PassManager pm(module.getContext());
   LowerToNVVMOptions options;
-  setGPUPipelineOptions(options, format);
+  setGPUPipelineOptions(options, format, *toolkit);
   buildLowerToNVVMPipeline(pm, options);
   return pm.run(module);
 }

@@ -18,26 +18,28 @@
 using namespace mlir;
 using namespace mlir::dps;
 
-/// The GPU launches of each kernel: a copy of `original` lowered by
-/// dps-lower-to-nvvm's front half up to outlined, merged kernels.
-static LogicalResult addGPUManifest(ModuleOp original,
+/// The GPU launches of each kernel: `module` (a copy of the model) lowered
+/// by dps-lower-to-nvvm's front half up to outlined, merged kernels.
+static LogicalResult addGPUManifest(ModuleOp module,
                                     KernelManifest &manifest) {
-  OwningOpRef<ModuleOp> module = original.clone();
   LowerToNVVMOptions options;
   setGPUPipelineOptions(options, "isa");
-  PassManager pm(original.getContext());
+  PassManager pm(module.getContext());
   buildMapToGPUPipeline(pm, options);
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createDPSMergeGPUModules());
-  if (failed(pm.run(*module)))
+  if (failed(pm.run(module)))
     return failure();
-  return addGPULaunches(*module, options.chip, manifest);
+  return addGPULaunches(module, options.chip, manifest);
 }
 
 /// Expands the train steps of `module` (if not yet done) and writes the
 /// manifest of its train step.
 static LogicalResult writeManifest(ModuleOp module, raw_ostream &os) {
-  OwningOpRef<ModuleOp> original = module.clone();
+  // The GPU launches come from the model as given, before expansion.
+  OwningOpRef<ModuleOp> forGPU;
+  if (gpuTargetRequested())
+    forGPU = module.clone();
   bool expanded = llvm::any_of(module.getOps<func::FuncOp>(), [](auto func) {
     return func->hasAttr(DPSDialect::kKernelAttrName);
   });
@@ -51,7 +53,7 @@ static LogicalResult writeManifest(ModuleOp module, raw_ostream &os) {
   FailureOr<KernelManifest> manifest = buildKernelManifest(module);
   if (failed(manifest))
     return failure();
-  if (gpuTargetRequested() && failed(addGPUManifest(*original, *manifest)))
+  if (forGPU && failed(addGPUManifest(*forGPU, *manifest)))
     return failure();
   writeManifestJSON(*manifest, os);
   return success();

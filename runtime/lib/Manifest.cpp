@@ -27,6 +27,13 @@ size_t ArgSpec::elements() const {
 
 size_t ArgSpec::bytes() const { return elements() * elementBytes(elementType); }
 
+std::vector<Precision> Manifest::precisions() const {
+  std::vector<Precision> result;
+  for (const std::string &rung : ladder)
+    result.push_back(*parsePrecision(rung));
+  return result;
+}
+
 const KernelSpec *Manifest::find(const std::string &kind,
                                  const std::string &precision) const {
   for (const KernelSpec &kernel : kernels)
@@ -64,6 +71,9 @@ Result<Manifest> dps::rt::parseManifest(const std::string &json,
     manifest.batch = root.at("batch").get<int64_t>();
     manifest.outputs = root.value("outputs", int64_t(0));
     manifest.ladder = root.at("ladder").get<std::vector<std::string>>();
+    for (const std::string &rung : manifest.ladder)
+      if (Result<Precision> p = parsePrecision(rung); !p)
+        return Status::error(origin + ": ladder: " + p.status().message());
     for (const nlohmann::json &k : root.at("kernels")) {
       KernelSpec kernel;
       kernel.name = k.at("name").get<std::string>();

@@ -9,40 +9,49 @@
 
 using namespace dps::rt;
 
+namespace {
+
+/// synthetic or tiny, split into training, validation (`validationSplit`
+/// samples, at most a sixth of what is left) and test (a sixth).
+Result<DatasetSplits> builtInSplits(const std::string &name,
+                                    int64_t validationSplit, uint64_t seed) {
+  Dataset all;
+  if (name == "synthetic")
+    all = makeSynthetic(12000, {28, 28, 1}, 10, seed);
+  else if (name == "tiny")
+    all = tinyDataset();
+  else
+    return Status::error("unknown dataset '" + name +
+                         "'; expected fashion-mnist, synthetic, tiny or "
+                         "idx:DIR");
+  size_t testCount = all.size() / 6;
+  auto split = splitTail(std::move(all), testCount);
+  if (!split)
+    return split.status();
+  // Counted before the move: argument evaluation order is unspecified.
+  size_t validationCount =
+      std::min<size_t>(size_t(validationSplit), split->first.size() / 6);
+  auto train = splitTail(std::move(split->first), validationCount);
+  if (!train)
+    return train.status();
+  DatasetSplits splits;
+  splits.train = std::move(train->first);
+  splits.validation = std::move(train->second);
+  splits.test = std::move(split->second);
+  return splits;
+}
+
+} // namespace
+
 Result<DatasetSplits> dps::rt::loadNamedDataset(const std::string &name,
                                                 int64_t validationSplit,
                                                 int64_t limit, uint64_t seed) {
-  Result<DatasetSplits> splits = Status::success();
-  if (name == "fashion-mnist" || name.rfind("idx:", 0) == 0) {
-    std::string folder =
-        name == "fashion-mnist" ? kFashionMnistFolder : name.substr(4);
-    splits = loadIdxFolder(folder, validationSplit);
-  } else {
-    Dataset all;
-    if (name == "synthetic")
-      all = makeSynthetic(12000, {28, 28, 1}, 10, seed);
-    else if (name == "tiny")
-      all = tinyDataset();
-    else
-      return Status::error("unknown dataset '" + name +
-                           "'; expected fashion-mnist, synthetic, tiny or "
-                           "idx:DIR");
-    size_t testCount = all.size() / 6;
-    auto split = splitTail(std::move(all), testCount);
-    if (!split)
-      return split.status();
-    // Counted before the move: argument evaluation order is unspecified.
-    size_t validationCount =
-        std::min<size_t>(size_t(validationSplit), split->first.size() / 6);
-    auto train = splitTail(std::move(split->first), validationCount);
-    if (!train)
-      return train.status();
-    DatasetSplits built;
-    built.train = std::move(train->first);
-    built.validation = std::move(train->second);
-    built.test = std::move(split->second);
-    splits = std::move(built);
-  }
+  bool idx = name == "fashion-mnist" || name.rfind("idx:", 0) == 0;
+  Result<DatasetSplits> splits =
+      idx ? loadIdxFolder(name == "fashion-mnist" ? kFashionMnistFolder
+                                                  : name.substr(4),
+                          validationSplit)
+          : builtInSplits(name, validationSplit, seed);
   if (splits && limit > 0)
     truncate(splits->train, size_t(limit));
   return splits;
@@ -130,9 +139,7 @@ Status dps::rt::runTrainingSession(const Manifest &manifest,
                                    const DatasetSplits &data,
                                    const TrainerOptions &options,
                                    const SessionOutput &output) {
-  std::vector<Precision> ladder;
-  for (const std::string &rung : manifest.ladder)
-    ladder.push_back(*parsePrecision(rung));
+  std::vector<Precision> ladder = manifest.precisions();
   auto trainer = Trainer::create(manifest, backend, data, options);
   if (!trainer)
     return trainer.status();

@@ -111,9 +111,7 @@ int main(int argc, char **argv) {
   if (!data)
     return fail(data.status().message());
 
-  std::vector<Precision> ladder;
-  for (const std::string &rung : manifest->ladder)
-    ladder.push_back(*parsePrecision(rung));
+  std::vector<Precision> ladder = manifest->precisions();
   TrainerOptions options;
   options.schedule = ScheduleConfig::defaults(ladder, int(*epochs));
   options.schedule.decayEpochs = std::max(1, std::min(8, int(*epochs)));

@@ -7,21 +7,17 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dps/Driver/ModelCompiler.h"
-#include "dps/runtime/Checkpoint.h"
 #include "dps/runtime/CudaBackend.h"
-#include "dps/runtime/Dataset.h"
 #include "dps/runtime/SharedObjectBackend.h"
 #include "dps/runtime/Trainer.h"
 #include "dps/runtime/TrainingSession.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -250,9 +246,7 @@ int main(int argc, char **argv) {
   if (!compiled)
     return fail(compiled.status().message());
   const rt::Manifest &manifest = compiled->manifest;
-  std::vector<rt::Precision> ladder;
-  for (const std::string &rung : manifest.ladder)
-    ladder.push_back(*rt::parsePrecision(rung));
+  std::vector<rt::Precision> ladder = manifest.precisions();
 
   rt::TrainerOptions options;
   if (subsets.getNumOccurrences() &&

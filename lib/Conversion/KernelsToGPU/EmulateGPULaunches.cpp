@@ -29,23 +29,20 @@ void emulate(gpu::LaunchOp launch) {
   Location loc = launch.getLoc();
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
-  gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
-  SmallVector<Value> bounds = {grid.z, grid.y, grid.x,
-                               block.z, block.y, block.x};
+  // (z, y, x) of the grid, then of the block: outermost loop first.
+  auto zyx = [](gpu::KernelDim3 d) {
+    return std::array<Value, 3>{d.z, d.y, d.x};
+  };
+  auto concat = [&](gpu::KernelDim3 a, gpu::KernelDim3 c) {
+    return llvm::to_vector(llvm::concat<Value>(zyx(a), zyx(c)));
+  };
+  SmallVector<Value> bounds = concat(launch.getGridSizeOperandValues(),
+                                     launch.getBlockSizeOperandValues());
+  SmallVector<Value> ids = concat(launch.getBlockIds(), launch.getThreadIds());
+  SmallVector<Value> sizeArgs =
+      concat(launch.getGridSize(), launch.getBlockSize());
   IRMapping mapping;
-  gpu::KernelDim3 blockIds = launch.getBlockIds();
-  gpu::KernelDim3 threadIds = launch.getThreadIds();
-  SmallVector<Value> ids = {blockIds.z, blockIds.y, blockIds.x,
-                            threadIds.z, threadIds.y, threadIds.x};
-  gpu::KernelDim3 gridArgs = launch.getGridSize();
-  gpu::KernelDim3 blockArgs = launch.getBlockSize();
-  for (auto [arg, value] :
-       llvm::zip(SmallVector<Value>{gridArgs.x, gridArgs.y, gridArgs.z,
-                                    blockArgs.x, blockArgs.y, blockArgs.z},
-                 SmallVector<Value>{grid.x, grid.y, grid.z, block.x, block.y,
-                                    block.z}))
-    mapping.map(arg, value);
+  mapping.map(sizeArgs, bounds);
   for (auto [id, bound] : llvm::zip(ids, bounds)) {
     auto loop = scf::ForOp::create(b, loc, zero, bound, one);
     mapping.map(id, loop.getInductionVar());

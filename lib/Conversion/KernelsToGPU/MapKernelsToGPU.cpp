@@ -52,6 +52,19 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+/// The indices of row-major position `linear` in a space of `extents`
+/// (the last dimension varies fastest).
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
+                               ArrayRef<Value> extents) {
+  SmallVector<Value> indices(extents.size());
+  for (int64_t d = int64_t(extents.size()) - 1; d > 0; --d) {
+    indices[d] = arith::RemUIOp::create(b, loc, linear, extents[d]);
+    linear = arith::DivUIOp::create(b, loc, linear, extents[d]);
+  }
+  indices[0] = linear;
+  return indices;
+}
+
 /// Step 1: splat globals become device buffers filled in place; non-splat
 /// ones are an error. Deallocations go before the function's return.
 LogicalResult materializeConstants(func::FuncOp func) {
@@ -141,8 +154,8 @@ bool splitFullReduction(IRRewriter &rewriter, linalg::GenericOp op) {
       return false;
   Block &body = *op.getBlock();
   BlockArgument outArg = op.getMatchingBlockArgument(init);
-  Operation *combiner =
-      cast<linalg::YieldOp>(body.getTerminator()).getValues()[0].getDefiningOp();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  Operation *combiner = yield.getValues()[0].getDefiningOp();
   if (!combiner || combiner->getNumOperands() != 2 || !outArg.hasOneUse() ||
       outArg.getUses().begin()->getOwner() != combiner ||
       !combinerIdentity(combiner))
@@ -181,15 +194,8 @@ bool splitFullReduction(IRRewriter &rewriter, linalg::GenericOp op) {
   auto loop = scf::ForOp::create(rewriter, loc, t, total, count,
                                  ValueRange{identity});
   rewriter.setInsertionPointToStart(loop.getBody());
-  SmallVector<Value> ivs(op.getNumLoops());
-  Value rest = loop.getInductionVar();
-  for (int64_t d = op.getNumLoops() - 1; d >= 0; --d) {
-    ivs[d] = d == 0 ? rest
-                    : arith::RemUIOp::create(rewriter, loc, rest, extents[d])
-                          .getResult();
-    if (d != 0)
-      rest = arith::DivUIOp::create(rewriter, loc, rest, extents[d]);
-  }
+  SmallVector<Value> ivs =
+      delinearize(rewriter, loc, loop.getInductionVar(), extents);
   IRMapping mapping;
   for (OpOperand *input : op.getDpsInputOperands()) {
     AffineMap map = op.getMatchingIndexingMap(input);
@@ -267,8 +273,7 @@ LogicalResult lowerToLoops(func::FuncOp func) {
     for (auto [i, type] : llvm::enumerate(types))
       if (type != utils::IteratorType::parallel)
         order.push_back(i);
-    bool reordered = !llvm::is_sorted(order);
-    if (reordered) {
+    if (!llvm::is_sorted(order)) {
       auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
       if (!generic) {
         FailureOr<linalg::GenericOp> generalized =
@@ -374,14 +379,8 @@ void launchInParallel(scf::ParallelOp loop) {
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, id, total);
   auto guard = scf::IfOp::create(b, loc, live, /*withElseRegion=*/false);
   b.setInsertionPointToStart(&guard.getThenRegion().front());
-  // Delinearize, innermost dimension first.
   IRMapping mapping;
-  Value rest = id;
-  for (int64_t d = loop.getNumLoops() - 1; d >= 0; --d) {
-    Value position = d == 0 ? rest
-                            : arith::RemUIOp::create(b, loc, rest, trips[d]);
-    if (d != 0)
-      rest = arith::DivUIOp::create(b, loc, rest, trips[d]);
+  for (auto [d, position] : llvm::enumerate(delinearize(b, loc, id, trips))) {
     Value iv = arith::AddIOp::create(
         b, loc, loop.getLowerBound()[d],
         arith::MulIOp::create(b, loc, position, loop.getStep()[d]));
@@ -454,9 +453,10 @@ LogicalResult spillAcrossLaunches(func::FuncOp func) {
     SetVector<Value> imported;
     launch.getBody().walk([&](Operation *op) {
       for (Value operand : op->getOperands()) {
-        auto producer = operand.getParentRegion()->getParentOfType<gpu::LaunchOp>();
-        if (producer && producer != launch &&
-            !launch->isAncestor(operand.getParentRegion()->getParentOp()))
+        // Launches do not nest: the innermost one around a value made it.
+        auto producer =
+            operand.getParentRegion()->getParentOfType<gpu::LaunchOp>();
+        if (producer && producer != launch)
           imported.insert(operand);
       }
     });

@@ -85,7 +85,8 @@ std::optional<MMAContraction> matchMMAContraction(linalg::GenericOp op) {
     return std::nullopt;
 
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  auto dims = [](AffineMap map) -> std::optional<std::pair<unsigned, unsigned>> {
+  using DimPair = std::pair<unsigned, unsigned>;
+  auto dims = [](AffineMap map) -> std::optional<DimPair> {
     if (map.getNumResults() != 2 || !map.isProjectedPermutation())
       return std::nullopt;
     return std::make_pair(map.getDimPosition(0), map.getDimPosition(1));

@@ -44,7 +44,10 @@ class CudaBackend : public KernelBackend {
 public:
   CudaBackend(const Driver &driver, const Manifest &manifest,
               std::unique_ptr<SharedObjectBackend> model)
-      : driver(driver), manifest(manifest), model(std::move(model)) {}
+      : driver(driver), model(std::move(model)) {
+    for (const KernelSpec &kernel : manifest.kernels)
+      specs[kernel.name] = &kernel;
+  }
 
   ~CudaBackend() override {
     for (auto &[host, mirror] : mirrors)
@@ -53,10 +56,8 @@ public:
 
   Status call(const std::string &kernel,
               const std::vector<KernelValue> &args) override {
-    const KernelSpec *spec = nullptr;
-    for (const KernelSpec &candidate : manifest.kernels)
-      if (candidate.name == kernel)
-        spec = &candidate;
+    auto found = specs.find(kernel);
+    const KernelSpec *spec = found == specs.end() ? nullptr : found->second;
     if (!spec || spec->args.size() != args.size())
       return Status::error("no kernel '" + kernel + "' with " +
                            std::to_string(args.size()) + " arguments");
@@ -65,9 +66,8 @@ public:
     for (size_t i = 0; i < args.size(); ++i) {
       if (args[i].kind != KernelValue::Kind::MemRef)
         continue;
-      size_t bytes = elementBytes(spec->args[i].elementType);
-      for (int64_t size : args[i].shape)
-        bytes *= size_t(size);
+      // The trainer passes every buffer at its manifest shape.
+      size_t bytes = spec->args[i].bytes();
       auto mirror = mirrorOf(args[i].data, bytes);
       if (!mirror)
         return mirror.status();
@@ -117,7 +117,7 @@ private:
   }
 
   const Driver &driver;
-  const Manifest &manifest;
+  std::unordered_map<std::string, const KernelSpec *> specs;
   std::unique_ptr<SharedObjectBackend> model;
   std::unordered_map<void *, Mirror> mirrors;
 };

@@ -48,6 +48,8 @@ struct Manifest {
   /// `precision` (ignored for update and eval); null if there is none.
   const KernelSpec *find(const std::string &kind,
                          const std::string &precision = "f32") const;
+  /// The ladder's precisions (parseManifest rejects one it cannot read).
+  std::vector<Precision> precisions() const;
 };
 
 Result<Manifest> parseManifest(const std::string &json,
