@@ -21,6 +21,7 @@ void mlir::dps::populateDPSToLinalgPatterns(RewritePatternSet &patterns,
   populateElementwiseLoweringPatterns(patterns, nativeF8Casts);
   populateLossLoweringPatterns(patterns);
   populateReshapeLoweringPatterns(patterns);
+  populateSoftmaxLoweringPatterns(patterns);
   populateTrainingLoweringPatterns(patterns);
   populateStatisticsLoweringPatterns(patterns);
 }

@@ -98,17 +98,23 @@ Value mlir::dps::buildContraction(OpBuilder &b, Location loc, Value lhs,
                                   Value rhs, bool transposeLhs,
                                   bool transposeRhs, Value init) {
   MLIRContext *ctx = b.getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
+  // Loops: batch dimensions..., m, n, k.
+  unsigned batch = cast<RankedTensorType>(init.getType()).getRank() - 2;
+  unsigned loops = batch + 3;
+  AffineExpr m = b.getAffineDimExpr(batch), n = b.getAffineDimExpr(batch + 1),
+             k = b.getAffineDimExpr(batch + 2);
   auto map = [&](AffineExpr a, AffineExpr c) {
-    return AffineMap::get(3, 0, {a, c}, ctx);
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d = 0; d < batch; ++d)
+      exprs.push_back(b.getAffineDimExpr(d));
+    exprs.append({a, c});
+    return AffineMap::get(loops, 0, exprs, ctx);
   };
   SmallVector<AffineMap> maps = {transposeLhs ? map(k, m) : map(m, k),
                                  transposeRhs ? map(n, k) : map(k, n),
                                  map(m, n)};
-  SmallVector<utils::IteratorType> iterators = {
-      utils::IteratorType::parallel, utils::IteratorType::parallel,
-      utils::IteratorType::reduction};
+  SmallVector<utils::IteratorType> iterators = parallelIterators(loops);
+  iterators.back() = utils::IteratorType::reduction;
   Type acc = cast<RankedTensorType>(init.getType()).getElementType();
   Value result = buildGeneric(
       b, loc, {lhs, rhs}, init, maps, iterators,
@@ -118,8 +124,10 @@ Value mlir::dps::buildContraction(OpBuilder &b, Location loc, Value lhs,
         Value product = arith::MulFOp::create(nb, nl, lhsValue, rhsValue);
         return {arith::AddFOp::create(nb, nl, args[2], product)};
       });
-  result.getDefiningOp()->setAttr(DPSDialect::kContractionAttrName,
-                                  b.getUnitAttr());
+  // Plain matrix products are what dps-vectorize-contractions tiles.
+  if (batch == 0)
+    result.getDefiningOp()->setAttr(DPSDialect::kContractionAttrName,
+                                    b.getUnitAttr());
   return result;
 }
 

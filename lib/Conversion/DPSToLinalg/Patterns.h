@@ -13,6 +13,7 @@ void populateElementwiseLoweringPatterns(RewritePatternSet &patterns,
                                          bool nativeF8Casts);
 void populateLossLoweringPatterns(RewritePatternSet &patterns);
 void populateReshapeLoweringPatterns(RewritePatternSet &patterns);
+void populateSoftmaxLoweringPatterns(RewritePatternSet &patterns);
 void populateTrainingLoweringPatterns(RewritePatternSet &patterns);
 void populateStatisticsLoweringPatterns(RewritePatternSet &patterns);
 

@@ -161,30 +161,8 @@ LogicalResult Im2ColOp::inferReturnTypes(MLIRContext *,
 }
 
 //===----------------------------------------------------------------------===//
-// MatmulOp and SumRowsOp
+// SumRowsOp
 //===----------------------------------------------------------------------===//
-
-LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
-  auto lhs = shapeOfRank(adaptor.getLhs(), 2);
-  auto rhs = shapeOfRank(adaptor.getRhs(), 2);
-  if (!lhs || !rhs)
-    return emitOptionalError(loc, "'dps.matmul' op expects rank-2 operands");
-  int64_t m = (*lhs)[adaptor.getTransposeLhs() ? 1 : 0];
-  int64_t kLhs = (*lhs)[adaptor.getTransposeLhs() ? 0 : 1];
-  int64_t kRhs = (*rhs)[adaptor.getTransposeRhs() ? 1 : 0];
-  int64_t n = (*rhs)[adaptor.getTransposeRhs() ? 0 : 1];
-  if (!compatible(kLhs, kRhs))
-    return emitOptionalError(loc, "'dps.matmul' op contracts ",
-                             dimString(kLhs), " columns of the (transposed) "
-                             "lhs with ",
-                             dimString(kRhs), " rows of the (transposed) rhs");
-  inferred.push_back(
-      RankedTensorType::get({m, n}, elementTypeOf(adaptor.getLhs())));
-  return success();
-}
 
 LogicalResult SumRowsOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,

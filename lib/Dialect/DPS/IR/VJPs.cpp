@@ -128,11 +128,47 @@ LogicalResult ReshapeOp::buildVJP(OpBuilder &b, Value dy, ArrayRef<bool> wanted,
   return success();
 }
 
-LogicalResult AddOp::buildVJP(OpBuilder &, Value dy, ArrayRef<bool> wanted,
+// A broadcast operand's gradient sums the result's over what it stretched.
+LogicalResult AddOp::buildVJP(OpBuilder &b, Value dy, ArrayRef<bool> wanted,
                               MutableArrayRef<Value> grads) {
-  for (unsigned i = 0; i < 2; ++i)
-    if (wanted[i])
-      grads[i] = dy;
+  for (unsigned i = 0; i < 2; ++i) {
+    if (!wanted[i])
+      continue;
+    Type type = getOperand(i).getType();
+    grads[i] = type == dy.getType()
+                   ? dy
+                   : SumToOp::create(b, getLoc(), type, dy).getResult();
+  }
+  return success();
+}
+
+LogicalResult TransposeOp::buildVJP(OpBuilder &b, Value dy,
+                                    ArrayRef<bool> wanted,
+                                    MutableArrayRef<Value> grads) {
+  if (!wanted[0])
+    return success();
+  ArrayRef<int64_t> permutation = getPermutation();
+  SmallVector<int64_t> inverse(permutation.size());
+  for (auto [d, source] : llvm::enumerate(permutation))
+    inverse[source] = int64_t(d);
+  grads[0] = TransposeOp::create(b, getLoc(), dy, inverse);
+  return success();
+}
+
+LogicalResult SoftmaxOp::buildVJP(OpBuilder &b, Value dy, ArrayRef<bool> wanted,
+                                  MutableArrayRef<Value> grads) {
+  if (wanted[0])
+    grads[0] = SoftmaxGradOp::create(b, getLoc(), dy, getResult(),
+                                     getNormalizedAxis());
+  return success();
+}
+
+LogicalResult LogSoftmaxOp::buildVJP(OpBuilder &b, Value dy,
+                                     ArrayRef<bool> wanted,
+                                     MutableArrayRef<Value> grads) {
+  if (wanted[0])
+    grads[0] = LogSoftmaxGradOp::create(b, getLoc(), dy, getResult(),
+                                        getNormalizedAxis());
   return success();
 }
 

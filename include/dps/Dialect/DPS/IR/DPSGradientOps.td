@@ -14,39 +14,65 @@
 
 def DPS_MatmulOp : DPS_InferredOp<"matmul", [
     AllElementTypesMatch<["lhs", "rhs", "result"]>, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
-  let summary = "Matrix product with optionally transposed operands";
+  let summary = "(Batched) matrix product with optionally transposed operands";
   let description = [{
-    `result = op(lhs) x op(rhs)` where `op` transposes the operand when
-    `transpose_lhs` / `transpose_rhs` is set. The contraction a later pass
-    gives a precision and an f32 accumulator.
+    `result = op(lhs) x op(rhs)` where `op` transposes the operand's last two
+    dimensions when `transpose_lhs` / `transpose_rhs` is set. Operands of
+    rank above 2 are batches of matrices: both have the same rank and the
+    same leading (batch) dimensions. The contraction a later pass gives a
+    precision and an f32 accumulator.
 
     ```mlir
     %dw = dps.matmul %x, %dy transpose_lhs : tensor<?x784xf32>, tensor<?x256xf32>
     ```
   }];
-  let arguments = (ins DPS_Float2DTensor:$lhs, DPS_Float2DTensor:$rhs,
+  let arguments = (ins DPS_FloatTensor:$lhs, DPS_FloatTensor:$rhs,
                        UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs);
-  let results = (outs DPS_Float2DTensor:$result);
+  let results = (outs DPS_FloatTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`transpose_lhs` $transpose_lhs^)?
     (`transpose_rhs` $transpose_rhs^)? attr-dict `:` type($lhs) `,` type($rhs)
   }];
 }
 
-def DPS_AddOp : DPS_Op<"add", [
-    Pure, Commutative, SameOperandsAndResultType, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
-  let summary = "Elementwise sum";
+def DPS_AddOp : DPS_InferredOp<"add", [
+    Commutative, AllElementTypesMatch<["lhs", "rhs", "result"]>,
+    DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
+  let summary = "Elementwise sum, with NumPy (ONNX) broadcasting";
   let description = [{
-    Adds two tensors of the same type: where gradients of a value used twice
-    meet, and where a kernel adds its gradients into the accumulators.
+    Adds two tensors, broadcasting as NumPy and ONNX do: shapes align at
+    their last dimension, a missing or size-1 dimension stretches to the
+    other operand's. It is where gradients of a value used twice meet, where
+    a kernel adds its gradients into the accumulators (both operands of one
+    type: the sum is written into the left operand's buffer), and ONNX's Add.
 
     ```mlir
     %acc1 = dps.add %acc, %dw : tensor<784x256xf32>
+    %y = dps.add %x, %b : tensor<?x10xf32>, tensor<10xf32>
     ```
   }];
   let arguments = (ins DPS_FloatTensor:$lhs, DPS_FloatTensor:$rhs);
   let results = (outs DPS_FloatTensor:$result);
-  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` custom<OperandTypes>(type($lhs), type($rhs))";
+}
+
+def DPS_SumToOp : DPS_Op<"sum_to", [
+    Pure, AllElementTypesMatch<["input", "result"]>]> {
+  let summary = "Sums a tensor down to a shape that broadcasts to it";
+  let description = [{
+    The adjoint of broadcasting: sums `input` over its leading dimensions
+    that `result` lacks and over the dimensions where `result` has size 1,
+    in f32. The gradient of a broadcast operand of `dps.add`.
+
+    ```mlir
+    %db = dps.sum_to %dy : tensor<?x10xf32> to tensor<10xf32>
+    ```
+  }];
+  let arguments = (ins DPS_FloatTensor:$input);
+  let results = (outs DPS_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
 }
 
 def DPS_SumRowsOp : DPS_InferredOp<"sum_rows", [
@@ -163,6 +189,25 @@ def DPS_TanhGradOp : DPS_ActivationGradOp<"tanh_grad", "output",
     "grad * (1 - output^2)"> {
   let arguments = (ins DPS_FloatTensor:$grad, DPS_FloatTensor:$output);
 }
+
+class DPS_SoftmaxLikeGradOp<string mnemonic, string formula>
+    : DPS_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = "Gradient of a softmax along an axis: " # formula;
+  let description = [{
+    `result = }] # formula # [{`, the sum along `axis`, from the gradient
+    `grad` of the forward op's result `output`.
+  }];
+  let arguments = (ins DPS_FloatTensor:$grad, DPS_FloatTensor:$output,
+                       I64Attr:$axis);
+  let results = (outs DPS_FloatTensor:$result);
+  let assemblyFormat =
+      "$grad `,` $output `axis` `=` $axis attr-dict `:` type($result)";
+}
+
+def DPS_SoftmaxGradOp : DPS_SoftmaxLikeGradOp<"softmax_grad",
+    "output * (grad - sum(grad * output))">;
+def DPS_LogSoftmaxGradOp : DPS_SoftmaxLikeGradOp<"log_softmax_grad",
+    "grad - exp(output) * sum(grad)">;
 
 def DPS_MaxPool2DGradOp : DPS_Op<"max_pool2d_grad", [
     Pure, AllTypesMatch<["input", "result"]>,

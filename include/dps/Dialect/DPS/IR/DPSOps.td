@@ -140,6 +140,54 @@ def DPS_FlattenOp : DPS_InferredOp<"flatten", [
   let assemblyFormat = "$input (`axis` `=` $axis^)? attr-dict `:` type($input)";
 }
 
+def DPS_TransposeOp : DPS_InferredOp<"transpose", [
+    AllElementTypesMatch<["input", "result"]>, DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
+  let summary = "Permutes a tensor's dimensions";
+  let description = [{
+    Dimension `d` of the result is dimension `permutation[d]` of the input,
+    as in ONNX's and NumPy's transpose.
+    The ONNX importer uses it to move NCHW activations to dps's NHWC.
+
+    ```mlir
+    %y = dps.transpose %x permutation = [0, 2, 3, 1] : tensor<?x1x28x28xf32>
+    ```
+  }];
+  let arguments = (ins DPS_FloatTensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs DPS_FloatTensor:$result);
+  let assemblyFormat =
+      "$input `permutation` `=` $permutation attr-dict `:` type($input)";
+  let hasFolder = 1;
+}
+
+class DPS_SoftmaxLikeOp<string mnemonic, string formula>
+    : DPS_Op<mnemonic, [Pure, SameOperandsAndResultType,
+                        DeclareOpInterfaceMethods<DPS_DifferentiableOp>]> {
+  let summary = formula # " along one axis";
+  let description = [{
+    `}] # formula # [{` over the elements along `axis` (negative counts
+    from the last dimension), computed in f32 with the maximum subtracted
+    first, so large inputs do not overflow.
+
+    ```mlir
+    %y = dps.}] # mnemonic # [{ %x axis = 1 : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins DPS_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs DPS_FloatTensor:$result);
+  let assemblyFormat = "$input `axis` `=` $axis attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `axis` counted from the front.
+    int64_t getNormalizedAxis() {
+      auto axis = static_cast<int64_t>(getAxis());
+      return axis < 0 ? axis + getInput().getType().getRank() : axis;
+    }
+  }];
+}
+
+def DPS_SoftmaxOp : DPS_SoftmaxLikeOp<"softmax", "exp(x) / sum(exp(x))">;
+def DPS_LogSoftmaxOp : DPS_SoftmaxLikeOp<"log_softmax", "x - log(sum(exp(x)))">;
+
 //===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//
