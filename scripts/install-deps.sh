@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build ccache g++ zlib1g-dev libgtest-dev
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   libomp-22-dev libclang-rt-22-dev dataset-fashion-mnist nlohmann-json3-dev
+  libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx python3-torch
 )
 
 missing=()

@@ -27,7 +27,7 @@ config.environment["XDG_CACHE_HOME"] = os.path.join(config.test_exec_root, "kern
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dps_tools_dir, config.llvm_tools_dir]
-tools = ["dps-opt", "dps-translate", "dps-gradcheck", "dps-replay", "dps-rungcheck", "dps-train", "dps-run", "mlir-runner", "mlir-translate", "llc", "llvm-nm", "not", "count", "dps-bench"]
+tools = ["dps-opt", "dps-translate", "dps-gradcheck", "dps-replay", "dps-rungcheck", "dps-train", "dps-run", "mlir-runner", "mlir-translate", "llc", "llvm-nm", "not", "count", "dps-bench", "dps-onnx-test"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.dps_tools_dir, append_path=True)
 
@@ -51,3 +51,18 @@ if config.dps_cuda_backend:
     config.available_features.add("cuda-backend")
 config.substitutions.append(
     ("%{cuda-prefix}", "BACKEND" if config.dps_cuda_backend else "NOBACKEND"))
+
+# ONNX import (built where libonnx-dev was found) and ONNX's node tests.
+if config.dps_onnx:
+    config.available_features.add("onnx")
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-testdata")
+
+# PyTorch (python3-torch), for the tests that export models with it.
+import subprocess
+try:
+    if subprocess.run(["/usr/bin/python3", "-c", "import torch, onnx"],
+                      capture_output=True, timeout=120).returncode == 0:
+        config.available_features.add("torch")
+except (OSError, subprocess.TimeoutExpired):
+    pass

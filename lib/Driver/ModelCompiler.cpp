@@ -6,6 +6,7 @@
 #include "dps/JIT/JitModule.h"
 #include "dps/Pipelines/Pipelines.h"
 #include "dps/Target/KernelManifest.h"
+#include "dps/Target/OnnxImport.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/AsmState.h"
@@ -44,6 +45,15 @@ public:
       return ::dps::rt::Status::error("kernel " + kernel + " failed: " +
                                       llvm::toString(std::move(error)));
     return ::dps::rt::Status::success();
+  }
+
+  const void *symbol(const std::string &name) override {
+    auto address = jit->symbol(name);
+    if (!address) {
+      llvm::consumeError(address.takeError());
+      return nullptr;
+    }
+    return *address;
   }
 
 private:
@@ -176,11 +186,23 @@ void storeCached(const std::string &folder, const std::string &key,
   static MLIRContext *context = new MLIRContext(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, context);
-  OwningOpRef<ModuleOp> model =
-      parseSourceFile<ModuleOp>(path, sourceMgr, ParserConfig(context));
-  if (!model)
-    return Status::error(path + ": not a valid dps model (see the errors "
-                                "above)");
+  OwningOpRef<ModuleOp> model;
+  if (StringRef(path).ends_with(".onnx")) {
+    auto bytes = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+    if (!bytes)
+      return Status::error(path + ": cannot read it: " +
+                           bytes.getError().message());
+    model = importOnnxModel((*bytes)->getBuffer(), path, context,
+                            OnnxImportOptions());
+    if (!model)
+      return Status::error(path + ": cannot import this ONNX model (see the "
+                                  "errors above)");
+  } else {
+    model = parseSourceFile<ModuleOp>(path, sourceMgr, ParserConfig(context));
+    if (!model)
+      return Status::error(path + ": not a valid dps model (see the errors "
+                                  "above)");
+  }
   SmallVector<TrainStepOp> steps(model->getOps<TrainStepOp>());
   if (steps.size() != 1)
     return Status::error(path + ": expected exactly one dps.train_step, found " +

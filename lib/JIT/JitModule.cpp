@@ -133,6 +133,19 @@ JitModule::entryPoint(llvm::StringRef kernel) {
   return entry;
 }
 
+llvm::Expected<const void *> JitModule::symbol(llvm::StringRef name) {
+  if (loaded) {
+    auto address = loaded->lookup(name);
+    if (!address)
+      return address.takeError();
+    return address->toPtr<const void *>();
+  }
+  auto address = engine->lookup(name);
+  if (!address)
+    return address.takeError();
+  return static_cast<const void *>(*address);
+}
+
 llvm::Error JitModule::resolve(llvm::StringRef kernel) {
   return entryPoint(kernel).takeError();
 }

@@ -4,6 +4,7 @@
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 #include "dps/Pipelines/Pipelines.h"
+#include "dps/Target/OnnxImport.h"
 #include "dps/Target/Translations.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -22,4 +23,5 @@ void mlir::dps::registerAllTranslations() {
   registerManifestTranslation();
   registerLLVMTranslations();
   registerGPUTranslations();
+  registerOnnxImportTranslation();
 }

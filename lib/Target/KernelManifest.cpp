@@ -127,8 +127,8 @@ mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
                                   << " has no dps.role";
       KernelArg arg;
       arg.role = role.getValue();
-      arg.name =
-          argName(arg.role, ordinals[arg.role]++, params, step.getOptimizer());
+      unsigned ordinal = ordinals[arg.role]++;
+      arg.name = argName(arg.role, ordinal, params, step.getOptimizer());
       Type type = func.getArgument(i).getType();
       if (auto shaped = dyn_cast<ShapedType>(type)) {
         arg.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
@@ -142,6 +142,9 @@ mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
                        ? stringifyInitKind(cast<InitKindAttr>(init).getValue())
                              .str()
                        : "values";
+      if (arg.init == "values")
+        arg.values =
+            DPSDialect::initialValuesSymbol(step.getSymName(), ordinal);
       kernel.args.push_back(std::move(arg));
     }
     manifest.kernels.push_back(std::move(kernel));
@@ -165,6 +168,8 @@ void mlir::dps::writeManifestJSON(const KernelManifest &manifest,
                                 {"layout", arg.layout}};
       if (!arg.init.empty())
         object["init"] = arg.init;
+      if (!arg.values.empty())
+        object["values"] = arg.values;
       args.push_back(std::move(object));
     }
     llvm::json::Object object{{"name", kernel.name},

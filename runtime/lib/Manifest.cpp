@@ -90,6 +90,7 @@ Result<Manifest> dps::rt::parseManifest(const std::string &json,
         arg.shape = a.at("shape").get<std::vector<int64_t>>();
         arg.elementType = a.at("element_type").get<std::string>();
         arg.init = a.value("init", "");
+        arg.values = a.value("values", "");
         kernel.args.push_back(std::move(arg));
       }
       manifest.kernels.push_back(std::move(kernel));

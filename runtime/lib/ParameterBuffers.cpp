@@ -2,6 +2,7 @@
 #include "dps/runtime/ParameterBuffers.h"
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace dps::rt;
@@ -44,7 +45,8 @@ Status dps::rt::initialise(std::vector<float> &weights,
 }
 
 Result<ParameterBuffers> ParameterBuffers::create(const Manifest &manifest,
-                                                  uint64_t seed) {
+                                                  uint64_t seed,
+                                                  KernelBackend *model) {
   const KernelSpec *update = manifest.find("update");
   if (!update)
     return Status::error("the manifest has no update kernel");
@@ -55,6 +57,21 @@ Result<ParameterBuffers> ParameterBuffers::create(const Manifest &manifest,
     case Role::Param: {
       std::vector<float> &w = buffers.masters[arg.name];
       w.resize(arg.elements());
+      if (arg.init == "values") {
+        const void *values =
+            model && !arg.values.empty() ? model->symbol(arg.values) : nullptr;
+        if (!values)
+          return Status::error(
+              arg.name + ": its initial values ('" + arg.values +
+              "') are not in the compiled model; compile it again with this "
+              "dps");
+        if (arg.elementType != "f32")
+          return Status::error(arg.name + ": initial values of type " +
+                               arg.elementType + " are not supported");
+        std::memcpy(w.data(), values, w.size() * sizeof(float));
+        ++stream;
+        break;
+      }
       // One seed per parameter, in manifest order.
       if (Status s = initialise(w, arg.shape, arg.init.empty() ? "zeros" : arg.init,
                                 seed * 1000003 + stream++);

@@ -52,3 +52,7 @@ Status SharedObjectBackend::call(const std::string &kernel,
   it->second(packed.data());
   return Status::success();
 }
+
+const void *SharedObjectBackend::symbol(const std::string &name) {
+  return dlsym(handle, name.c_str());
+}

@@ -426,7 +426,7 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
                            std::to_string(split->classes - 1) + ", the model " +
                            manifest.model + " has " +
                            std::to_string(manifest.outputs) + " outputs");
-  auto params = ParameterBuffers::create(manifest, options.seed);
+  auto params = ParameterBuffers::create(manifest, options.seed, &backend);
   if (!params)
     return params.status();
   std::unique_ptr<Trainer> trainer(new Trainer());

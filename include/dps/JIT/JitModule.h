@@ -53,6 +53,9 @@ public:
   /// which links the object and finds a damaged one).
   llvm::Error resolve(llvm::StringRef kernel);
 
+  /// The address of the data symbol `name`, or an error if undefined.
+  llvm::Expected<const void *> symbol(llvm::StringRef name);
+
   /// Calls `_mlir_ciface_<kernel>` with `args`.
   llvm::Error call(llvm::StringRef kernel, const KernelArguments &args);
 

@@ -28,6 +28,8 @@ struct KernelArg {
   /// Parameters: the initialiser kind (`he_normal`, ...) or `values` when
   /// the model carries the initial values.
   std::string init;
+  /// With `values`: the object's symbol holding them (row-major, f32).
+  std::string values;
 };
 
 /// One GPU kernel a host kernel launches, in order; grid sizes of -1 depend

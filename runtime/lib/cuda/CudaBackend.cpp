@@ -54,6 +54,10 @@ public:
       (void)driver.memFree(mirror.pointer);
   }
 
+  const void *symbol(const std::string &name) override {
+    return model->symbol(name);
+  }
+
   Status call(const std::string &kernel,
               const std::vector<KernelValue> &args) override {
     auto found = specs.find(kernel);

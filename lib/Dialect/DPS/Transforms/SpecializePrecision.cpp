@@ -156,8 +156,11 @@ Value RungSpecializer::at(OpBuilder &b, Value value, Type type, Value scale) {
   return cast;
 }
 
-/// Reshapes and im2col windows move values without changing them.
-bool preservesValues(Operation *op) { return isa<ReshapeOp, Im2ColOp>(op); }
+/// Reshapes, transposes and im2col windows move values without changing
+/// them.
+bool preservesValues(Operation *op) {
+  return isa<ReshapeOp, TransposeOp, Im2ColOp>(op);
+}
 
 unsigned RungSpecializer::countQuantizedOperands() {
   // Mirrors the walk of build(): distinct contraction operands that are not

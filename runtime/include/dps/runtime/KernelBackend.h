@@ -41,6 +41,10 @@ public:
   virtual ~KernelBackend() = default;
   virtual Status call(const std::string &kernel,
                       const std::vector<KernelValue> &args) = 0;
+  /// The address of data the compiled model defines (the initial values of
+  /// an imported model's parameters, named by the manifest); null if it
+  /// defines no such symbol.
+  virtual const void *symbol(const std::string &name) = 0;
 };
 
 } // namespace dps::rt

@@ -26,7 +26,8 @@ struct ArgSpec {
   Role role;
   std::vector<int64_t> shape; // empty for scalars
   std::string elementType;
-  std::string init; // parameters: the initialiser, or "values"
+  std::string init;   // parameters: the initialiser, or "values"
+  std::string values; // with "values": the symbol holding them
 
   size_t elements() const;
   size_t bytes() const;

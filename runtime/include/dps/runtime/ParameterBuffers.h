@@ -14,14 +14,18 @@
 #include <map>
 #include <set>
 
+#include "dps/runtime/KernelBackend.h"
+
 namespace dps::rt {
 
 class ParameterBuffers {
 public:
-  /// Masters initialised from the manifest's initialisers (seeded), state
-  /// and accumulators zero, no rung copies yet.
+  /// Masters initialised from the manifest's initialisers (seeded), or
+  /// copied from the values `model` defines (init "values"), state and
+  /// accumulators zero, no rung copies yet.
   static Result<ParameterBuffers> create(const Manifest &manifest,
-                                         uint64_t seed);
+                                         uint64_t seed,
+                                         KernelBackend *model = nullptr);
 
   /// Buffers by argument name: masters and optimizer state (f32), gradient
   /// accumulators (f32).

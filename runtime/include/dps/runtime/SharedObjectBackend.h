@@ -29,6 +29,7 @@ public:
 
   Status call(const std::string &kernel,
               const std::vector<KernelValue> &args) override;
+  const void *symbol(const std::string &name) override;
 
 private:
   using EntryPoint = void (*)(void **);

@@ -154,7 +154,8 @@ def DPS_ArgRoleAttr : EnumAttr<DPS_Dialect, DPS_ArgRole, "role"> {
 
 def DPS_KernelKind : I32EnumAttr<"KernelKind", "kind of a generated kernel", [
     I32EnumAttrCase<"grad", 0>, I32EnumAttrCase<"update", 1>,
-    I32EnumAttrCase<"refresh", 2>, I32EnumAttrCase<"eval", 3>]> {
+    I32EnumAttrCase<"refresh", 2>, I32EnumAttrCase<"eval", 3>,
+    I32EnumAttrCase<"forward", 4>]> {
   let cppNamespace = "::mlir::dps";
   let genSpecializedAttr = 0;
 }
@@ -163,7 +164,9 @@ def DPS_KernelKindAttr : EnumAttr<DPS_Dialect, DPS_KernelKind, "kernel"> {
   let description = [{
     Set by `dps-autodiff` on the functions it generates, as `dps.kernel`,
     next to `dps.train_step` (the declaration they came from) and, on
-    gradient kernels, `dps.precision`.
+    gradient kernels, `dps.precision`. `forward` marks a function compiled
+    as it is, outside any train step (an imported ONNX graph's inference
+    form): its inputs, then one buffer per result that it writes.
   }];
   let assemblyFormat = "`<` $value `>`";
 }

@@ -39,6 +39,12 @@ def DPS_Dialect : Dialect {
     /// Unit attribute on an scf.for whose iterations are independent (the
     /// row tiles of a contraction): dps-parallelize-tiles runs it in parallel.
     static constexpr ::llvm::StringLiteral kParallelAttrName = "dps.parallel";
+    /// The symbol holding the initial values of parameter `index` of a train
+    /// step whose `dps.param` is a value (dps-finalize-kernels makes it).
+    static std::string initialValuesSymbol(::llvm::StringRef trainStep,
+                                           unsigned index) {
+      return (trainStep + "_init_" + ::llvm::Twine(index)).str();
+    }
 
   private:
     void registerAttributes();

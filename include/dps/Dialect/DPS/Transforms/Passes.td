@@ -88,12 +88,16 @@ def DPSPrecisionReport : Pass<"dps-precision-report", "::mlir::ModuleOp"> {
 def DPSFinalizeKernels : Pass<"dps-finalize-kernels", "::mlir::ModuleOp"> {
   let summary = "Keep only the generated kernels and check that no dps op is left";
   let description = [{
-    Runs once the dps ops are lowered, before bufferization. Erases the
-    `dps.train_step` declarations and the functions that are neither kernels
-    (`dps.kernel`) nor used by one (the forward functions), and checks the
-    backend contract: an op of the dps dialect still present is an error
-    naming it.
+    Runs once the dps ops are lowered, before bufferization. Parameters
+    whose `dps.param` is their value (an imported model's initializers)
+    become public constant `memref.global`s named `<train step>_init_<k>`
+    (the k-th parameter), which the manifest names and the runtime copies
+    its master weights from. Then erases the `dps.train_step` declarations
+    and the functions that are neither kernels (`dps.kernel`) nor used by
+    one (the forward functions), and checks the backend contract: an op of
+    the dps dialect still present is an error naming it.
   }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 def DPSKernelBufferABI : Pass<"dps-kernel-buffer-abi", "::mlir::ModuleOp"> {
