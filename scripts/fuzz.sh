@@ -5,6 +5,8 @@
 #   dps-fuzz-lower       ... and dps-lower-to-llvm on what verifies
 #   dps-fuzz-idx         an IDX images + labels pair -> readIdx (plain or gzip)
 #   dps-fuzz-checkpoint  a checkpoint (CRC appended) -> read + training state
+#   dps-fuzz-onnx        an ONNX model -> libonnx's parser + checker -> import
+#                        (training and inference forms) + verify
 # Builds them with clang-22, ASan+UBSan and coverage into build-fuzz/ (the
 # whole compiler: ~15 min the first time on two cores). FUZZ_TARGETS picks a
 # subset, e.g. FUZZ_TARGETS="idx checkpoint" (those two need only the
@@ -13,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-targets=${FUZZ_TARGETS:-ir lower idx checkpoint}
+targets=${FUZZ_TARGETS:-ir lower idx checkpoint onnx}
 scripts/install-deps.sh
 if [[ ! -f build-fuzz/build.ninja ]]; then
   CC=clang-22 CXX=clang++-22 cmake -S . -B build-fuzz -G Ninja \
@@ -24,7 +26,12 @@ ninja -C build-fuzz $(for t in $targets; do echo dps-fuzz-$t; done) dps-train
 
 out=fuzz-out
 corpus=$out/corpus
-rm -rf "$corpus" && mkdir -p "$corpus"/{ir,lower,idx,checkpoint}
+rm -rf "$corpus" && mkdir -p "$corpus"/{ir,lower,idx,checkpoint,onnx}
+# ONNX seeds: ONNX's node tests of the supported ops, and PyTorch's MLP/CNN.
+for f in /usr/share/libonnx-testdata/data/node/test_{add,conv,gemm,matmul,maxpool,averagepool,reshape,softmax,flatten,transpose,relu}*/model.onnx; do
+  if [[ -f $f ]]; then cp "$f" "$corpus/onnx/$(basename "$(dirname "$f")").onnx"; fi
+done
+python3 examples/onnx/export_torch.py "$corpus/onnx" > /dev/null 2>&1 || true
 # MLIR seeds: the examples and every test input.
 find examples test -name '*.mlir' | while read -r f; do
   cp "$f" "$corpus/ir/$(echo "$f" | tr / _)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exports the MLP and the small CNN of examples/ from PyTorch to ONNX.
 
-    python3 examples/onnx/export_torch.py OUT_DIR [--seed N]
+    python3 examples/onnx/export_torch.py OUT_DIR [--seed N] [--test-cases]
 
 writes OUT_DIR/mlp.onnx and OUT_DIR/cnn.onnx: the same architectures as
 examples/mlp.mlir and examples/cnn.mlir, with PyTorch's default initial
@@ -9,6 +9,10 @@ weights, a dynamic batch dimension, NCHW images for the CNN. Train them with
 `dps-train OUT_DIR/mlp.onnx`, or import them with
 `dps-translate --import-onnx OUT_DIR/mlp.onnx`. Needs python3-torch (and
 python3-onnx, which torch.onnx uses) from Debian.
+
+With --test-cases it also writes OUT_DIR/{mlp,cnn}_case/: the model and a
+batch of 5 random inputs with PyTorch's outputs in ONNX's test layout
+(test_data_set_0/input_0.pb, output_0.pb), which `dps-onnx-test` runs.
 """
 import argparse
 import os
@@ -37,16 +41,38 @@ def export(model, example, path):
                       opset_version=13)
 
 
+def write_case(model, inputs, folder):
+    """An ONNX test case: the model at the inputs' batch and its outputs."""
+    from onnx import numpy_helper
+    data = os.path.join(folder, "test_data_set_0")
+    os.makedirs(data, exist_ok=True)
+    model.eval()
+    torch.onnx.export(model, inputs, os.path.join(folder, "model.onnx"),
+                      input_names=["x"], output_names=["logits"],
+                      opset_version=13)
+    with torch.no_grad():
+        outputs = model(inputs)
+    for name, tensor in (("input_0", inputs), ("output_0", outputs)):
+        proto = numpy_helper.from_array(tensor.numpy())
+        with open(os.path.join(data, name + ".pb"), "wb") as f:
+            f.write(proto.SerializeToString())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--test-cases", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
     torch.manual_seed(args.seed)
-    export(mlp(), torch.zeros(2, 784), os.path.join(args.out_dir, "mlp.onnx"))
-    export(cnn(), torch.zeros(2, 1, 28, 28),
-           os.path.join(args.out_dir, "cnn.onnx"))
+    models = {"mlp": (mlp(), (784,)), "cnn": (cnn(), (1, 28, 28))}
+    for name, (model, sample) in models.items():
+        export(model, torch.zeros(2, *sample),
+               os.path.join(args.out_dir, name + ".onnx"))
+        if args.test_cases:
+            write_case(model, torch.randn(5, *sample),
+                       os.path.join(args.out_dir, name + "_case"))
 
 
 if __name__ == "__main__":

@@ -49,6 +49,57 @@ TEST(ParameterBuffers, Claim3_MastersInitialisedFromTheManifest) {
   EXPECT_EQ(again->master("dense0.weight"), w); // seeded
 }
 
+namespace {
+/// A compiled model that defines the initial values of one parameter.
+class ValuesBackend : public KernelBackend {
+public:
+  Status call(const std::string &, const std::vector<KernelValue> &) override {
+    return Status::error("no kernels");
+  }
+  const void *symbol(const std::string &name) override {
+    return name == "mlp_train_init_0" ? values.data() : nullptr;
+  }
+  std::vector<float> values = std::vector<float>(5000);
+};
+
+std::string withValues(const char *symbol) {
+  std::string json = kManifest;
+  std::string from = R"("element_type": "f32", "layout": "row_major", "init": "he_normal")";
+  std::string to = R"("element_type": "f32", "layout": "row_major", "init": "values", "values": ")" +
+                   std::string(symbol) + "\"";
+  json.replace(json.find(from), from.size(), to);
+  return json;
+}
+} // namespace
+
+TEST(ParameterBuffers, MastersCopiedFromTheModelsInitialValues) {
+  auto manifest = parseManifest(withValues("mlp_train_init_0"));
+  ASSERT_TRUE(manifest) << manifest.status().message();
+  ValuesBackend model;
+  for (size_t i = 0; i < model.values.size(); ++i)
+    model.values[i] = float(i) * 0.5f;
+  auto buffers = ParameterBuffers::create(*manifest, 1, &model);
+  ASSERT_TRUE(buffers) << buffers.status().message();
+  EXPECT_EQ(buffers->master("dense0.weight"), model.values);
+  // The next parameter keeps its own seeded initialiser.
+  for (float v : buffers->master("dense0.bias"))
+    EXPECT_EQ(v, 0.0f);
+}
+
+TEST(ParameterBuffers, MissingInitialValuesAreAClearError) {
+  auto manifest = parseManifest(withValues("mlp_train_init_7"));
+  ASSERT_TRUE(manifest) << manifest.status().message();
+  ValuesBackend model;
+  auto buffers = ParameterBuffers::create(*manifest, 1, &model);
+  ASSERT_FALSE(buffers);
+  EXPECT_NE(buffers.status().message().find(
+                "dense0.weight: its initial values ('mlp_train_init_7') are "
+                "not in the compiled model"),
+            std::string::npos)
+      << buffers.status().message();
+  EXPECT_FALSE(ParameterBuffers::create(*manifest, 1)); // no model at all
+}
+
 TEST(ParameterBuffers, Claim14_CopiesPerPrecisionAndTheirBytes) {
   auto manifest = parseManifest(kManifest);
   auto buffers = ParameterBuffers::create(*manifest, 1);

@@ -29,6 +29,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <array>
 #include <deque>
 
 using namespace mlir;
@@ -51,6 +52,30 @@ std::string joined(ArrayRef<int64_t> values) {
   for (int64_t v : values)
     text += (text.empty() ? "" : ", ") + std::to_string(v);
   return "[" + text + "]";
+}
+
+/// Whether `node` takes the dense-layer path of importGemm.
+static bool isDenseGemm(const ox::Node &node,
+                        const std::map<std::string, const ox::Tensor *> &constants) {
+  auto find = [&](size_t i) -> const ox::Tensor * {
+    if (i >= node.inputs.size())
+      return nullptr;
+    auto it = constants.find(node.inputs[i]);
+    return it == constants.end() ? nullptr : it->second;
+  };
+  auto intOr = [&](const char *name, int64_t fallback) {
+    const ox::Attribute *a = node.find(name);
+    return a && a->kind == ox::Attribute::Kind::Int ? a->i : fallback;
+  };
+  const ox::Attribute *alpha = node.find("alpha");
+  const ox::Attribute *beta = node.find("beta");
+  const ox::Tensor *weight = find(1), *bias = find(2);
+  bool hasC = node.inputs.size() > 2 && !node.inputs[2].empty();
+  return node.opType == "Gemm" && weight &&
+         weight->type == ox::DataType::Float && weight->dims.size() == 2 &&
+         !intOr("transA", 0) && (!alpha || alpha->f == 1.0f) &&
+         (!hasC || (bias && bias->type == ox::DataType::Float &&
+                    bias->dims.size() == 1 && (!beta || beta->f == 1.0f)));
 }
 
 /// One graph value: its ONNX-layout value and, for rank-4 activations, the
@@ -78,8 +103,8 @@ private:
   FailureOr<Value> input(const ox::Node &node, size_t index,
                          bool nhwc = false);
   const ox::Tensor *constant(const ox::Node &node, size_t index);
-  Value floatConstant(const ox::Tensor &tensor, ArrayRef<int64_t> shape,
-                      ArrayRef<float> values);
+  ElementsAttr blob(ArrayRef<int64_t> shape, ArrayRef<float> data);
+  Value floatConstant(ArrayRef<int64_t> shape, ArrayRef<float> values);
   /// An initializer as a dps.param argument (values already in `values`).
   Value parameter(const std::string &name, ArrayRef<int64_t> shape,
                   std::vector<float> values);
@@ -107,6 +132,11 @@ private:
   LogicalResult importReshape(const ox::Node &node);
   LogicalResult importSoftmax(const ox::Node &node);
   LogicalResult importConstant(const ox::Node &node);
+  /// Flatten of an NHWC-held image whose only reader is a dense-layer Gemm:
+  /// flattens the NHWC data and lets the Gemm permute its weight rows to
+  /// match, instead of transposing every batch back to NCHW. Fails (doing
+  /// nothing) where that does not apply.
+  LogicalResult importFlattenIntoDense(const ox::Node &node);
   /// Window attributes of a 2-D conv or pool: strides, [top, left, bottom,
   /// right] padding (auto_pad resolved), dilations.
   LogicalResult windowAttrs(const ox::Node &node, ArrayRef<int64_t> inputHW,
@@ -140,6 +170,8 @@ private:
   std::map<std::string, Value> initializerValues;
   llvm::StringSet<> poisoned;
   std::deque<ox::Tensor> ownedConstants;
+  /// Flatten outputs holding NHWC-ordered features: (C, H, W) of the image.
+  std::map<std::string, std::array<int64_t, 3>> nhwcFeatures;
   SmallVector<Attribute> paramAttrs;
   /// Graph inputs that are not initializers.
   std::vector<const ox::ValueInfo *> dataInputs;
@@ -193,23 +225,25 @@ Importer::intsAttr(const ox::Node &node, const char *name) {
 // Values
 //===----------------------------------------------------------------------===//
 
-Value Importer::floatConstant(const ox::Tensor &tensor,
-                              ArrayRef<int64_t> shape,
-                              ArrayRef<float> data) {
+ElementsAttr Importer::blob(ArrayRef<int64_t> shape, ArrayRef<float> data) {
   auto type = RankedTensorType::get(shape, b.getF32Type());
-  std::string blobName = "onnx_" + std::to_string(blobCounter++);
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(data);
-  auto attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
-  return arith::ConstantOp::create(b, fileLoc, attr);
+  auto bytes = HeapAsmResourceBlob::allocateAndCopyInferAlign(data);
+  return DenseResourceElementsAttr::get(
+      type, "onnx_" + std::to_string(blobCounter++), std::move(bytes));
 }
 
+Value Importer::floatConstant(ArrayRef<int64_t> shape, ArrayRef<float> data) {
+  return arith::ConstantOp::create(b, fileLoc, blob(shape, data));
+}
+
+/// In the inference form a constant: both forms share every rearrangement
+/// of the weights, so running the inference form checks it.
 Value Importer::parameter(const std::string &name, ArrayRef<int64_t> shape,
                           std::vector<float> data) {
-  auto type = RankedTensorType::get(shape, b.getF32Type());
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-      ArrayRef<float>(data));
-  auto attr = DenseResourceElementsAttr::get(
-      type, "onnx_" + std::to_string(blobCounter++), std::move(blob));
+  ElementsAttr attr = blob(shape, data);
+  if (options.inference)
+    return arith::ConstantOp::create(b, fileLoc, attr);
+  auto type = cast<RankedTensorType>(attr.getType());
   BlockArgument arg = body->addArgument(type, NameLoc::get(
                                                   StringAttr::get(ctx, name),
                                                   fileLoc));
@@ -217,14 +251,11 @@ Value Importer::parameter(const std::string &name, ArrayRef<int64_t> shape,
   return arg;
 }
 
-/// An initializer read as data (not rearranged as a weight): a parameter
-/// when training, a constant in the inference form.
+/// An initializer read as data (not rearranged as a weight).
 Value Importer::initializerValue(const ox::Tensor &tensor) {
   if (Value known = initializerValues[tensor.name])
     return known;
-  Value value = options.inference
-                    ? floatConstant(tensor, tensor.dims, tensor.floats)
-                    : parameter(tensor.name, tensor.dims, tensor.floats);
+  Value value = parameter(tensor.name, tensor.dims, tensor.floats);
   initializerValues[tensor.name] = value;
   return value;
 }
@@ -264,15 +295,33 @@ FailureOr<Value> Importer::input(const ox::Node &node, size_t index,
   return nhwc ? toNHWC(it->second) : toONNX(it->second);
 }
 
+/// `value` permuted by `permutation`; a reshape when only dimensions of
+/// size 1 move (one channel: NCHW and NHWC hold the same row-major data).
+static Value permute(OpBuilder &b, Value value, ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape, kept;
+  for (int64_t d : permutation) {
+    shape.push_back(type.getDimSize(d));
+    if (type.getDimSize(d) != 1)
+      kept.push_back(d);
+  }
+  if (llvm::is_sorted(kept) &&
+      llvm::count(type.getShape(), ShapedType::kDynamic) <= 1)
+    return ReshapeOp::create(
+        b, value.getLoc(), RankedTensorType::get(shape, type.getElementType()),
+        value);
+  return TransposeOp::create(b, value.getLoc(), value, permutation);
+}
+
 Value Importer::toNHWC(Held &held) {
   if (!held.nhwc)
-    held.nhwc = TransposeOp::create(b, held.onnx.getLoc(), held.onnx, kToNHWC);
+    held.nhwc = permute(b, held.onnx, kToNHWC);
   return held.nhwc;
 }
 
 Value Importer::toONNX(Held &held) {
   if (!held.onnx)
-    held.onnx = TransposeOp::create(b, held.nhwc.getLoc(), held.nhwc, kToNCHW);
+    held.onnx = permute(b, held.nhwc, kToNCHW);
   return held.onnx;
 }
 
@@ -370,16 +419,24 @@ LogicalResult Importer::importGemm(const ox::Node &node) {
   bool hasC = node.inputs.size() > 2 && !node.inputs[2].empty();
   // A dense layer: B a weight initializer (stored K x N), no transA, alpha 1,
   // C absent or a vector initializer of N.
-  if (!options.inference && bConst && bConst->type == ox::DataType::Float &&
-      bConst->dims.size() == 2 && !transA && alpha == 1.0f &&
-      (!hasC || (cConst && cConst->type == ox::DataType::Float &&
-                 cConst->dims.size() == 1 && beta == 1.0f))) {
+  if (isDenseGemm(node, constants)) {
     int64_t k = bConst->dims[transB ? 1 : 0], n = bConst->dims[transB ? 0 : 1];
     std::vector<float> weights(bConst->floats);
     if (transB)
       for (int64_t i = 0; i < k; ++i)
         for (int64_t j = 0; j < n; ++j)
           weights[i * n + j] = bConst->floats[j * k + i];
+    // Features flattened from NHWC: row (h * W + w) * C + c of the stored
+    // weight is row c * H * W + h * W + w of ONNX's.
+    if (auto it = nhwcFeatures.find(node.inputs[0]); it != nhwcFeatures.end()) {
+      auto [c, h, w] = it->second;
+      std::vector<float> onnxOrder = std::move(weights);
+      weights.assign(onnxOrder.size(), 0.0f);
+      for (int64_t ci = 0; ci < c; ++ci)
+        for (int64_t p = 0; p < h * w; ++p)
+          std::copy_n(onnxOrder.begin() + (ci * h * w + p) * n, n,
+                      weights.begin() + (p * c + ci) * n);
+    }
     if (hasC && cConst->dims[0] != n)
       return error(node) << "bias C has " << cConst->dims[0]
                          << " elements, the layer " << n << " outputs";
@@ -516,8 +573,7 @@ LogicalResult Importer::importConv(const ox::Node &node) {
   Value filter, bias;
   SmallVector<int64_t> kernel;
   const ox::Tensor *w = constant(node, 1);
-  if (w && w->type == ox::DataType::Float && w->dims.size() == 4 &&
-      !options.inference) {
+  if (w && w->type == ox::DataType::Float && w->dims.size() == 4) {
     // OIHW -> HWIO, once.
     int64_t o = w->dims[0], i = w->dims[1], h = w->dims[2], wd = w->dims[3];
     std::vector<float> hwio(w->floats.size());
@@ -694,7 +750,41 @@ LogicalResult Importer::importConstant(const ox::Node &node) {
   tensor.name = node.outputs[0];
   constants[tensor.name] = &tensor;
   if (tensor.type == ox::DataType::Float)
-    values[tensor.name].onnx = floatConstant(tensor, tensor.dims, tensor.floats);
+    values[tensor.name].onnx = floatConstant(tensor.dims, tensor.floats);
+  return success();
+}
+
+LogicalResult Importer::importFlattenIntoDense(const ox::Node &node) {
+  if (node.inputs.empty() || node.outputs.size() != 1)
+    return failure();
+  auto it = values.find(node.inputs[0]);
+  if (it == values.end() || !it->second.nhwc || it->second.onnx)
+    return failure();
+  auto type = cast<RankedTensorType>(it->second.nhwc.getType());
+  if (intAttr(node, "axis", 1) != 1 ||
+      llvm::is_contained(type.getShape().drop_front(), ShapedType::kDynamic))
+    return failure();
+  const std::string &output = node.outputs[0];
+  for (const ox::ValueInfo &info : model.outputs)
+    if (info.name == output)
+      return failure();
+  const ox::Node *reader = nullptr;
+  for (const ox::Node &other : model.nodes)
+    for (const std::string &in : other.inputs)
+      if (in == output) {
+        if (reader && reader != &other)
+          return failure();
+        reader = &other;
+      }
+  if (!reader || reader->inputs[0] != output || reader->inputs[1] == output ||
+      !isDenseGemm(*reader, constants))
+    return failure();
+  FailureOr<Value> flat = make<FlattenOp>(node, it->second.nhwc, int64_t(1));
+  if (failed(flat))
+    return failure();
+  nhwcFeatures[output] = {type.getDimSize(3), type.getDimSize(1),
+                          type.getDimSize(2)};
+  define(node, 0, *flat);
   return success();
 }
 
@@ -731,6 +821,8 @@ LogicalResult Importer::importNode(const ox::Node &node) {
     return success();
   }
   if (op == "Flatten") {
+    if (succeeded(importFlattenIntoDense(node)))
+      return success();
     FailureOr<Value> x = input(node, 0);
     if (failed(x))
       return failure();

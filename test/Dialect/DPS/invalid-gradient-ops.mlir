@@ -9,8 +9,17 @@ func.func @matmul_contraction(%a: tensor<?x4xf32>, %b: tensor<3x4xf32>) {
 // -----
 
 func.func @add_types(%a: tensor<4xf32>, %b: tensor<4xbf16>) {
-  // expected-error @+1 {{'dps.add' op requires the same type for all operands and results}}
+  // expected-error @+1 {{'dps.add' op failed to verify that all of {lhs, rhs, result} have same element type}}
   %x = "dps.add"(%a, %b) : (tensor<4xf32>, tensor<4xbf16>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @add_result_shape(%a: tensor<4x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+2 {{'dps.add' op inferred type(s) 'tensor<4x3xf32>' are incompatible with return type(s) of operation 'tensor<3xf32>'}}
+  // expected-error @+1 {{'dps.add' op failed to infer returned types}}
+  %x = "dps.add"(%a, %b) : (tensor<4x3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return
 }
 
