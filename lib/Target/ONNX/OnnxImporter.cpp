@@ -270,7 +270,7 @@ const ox::Tensor *Importer::constant(const ox::Node &node, size_t index) {
 FailureOr<Value> Importer::input(const ox::Node &node, size_t index,
                                  bool nhwc) {
   if (index >= node.inputs.size() || node.inputs[index].empty())
-    return failure();
+    return error(node) << "input " << index << " is missing";
   const std::string &name = node.inputs[index];
   auto it = values.find(name);
   if (it == values.end()) {
@@ -349,6 +349,8 @@ FailureOr<Value> Importer::make(const ox::Node &node, Args &&...args) {
 }
 
 FailureOr<Value> Importer::imageInput(const ox::Node &node, size_t index) {
+  if (index >= node.inputs.size())
+    return input(node, index); // reports the missing input
   auto it = values.find(node.inputs[index]);
   if (it != values.end() && it->second.nhwc)
     return it->second.nhwc;
@@ -533,6 +535,13 @@ LogicalResult Importer::windowAttrs(const ox::Node &node,
     return error(node) << "strides and dilations must have 2 values (2-D)";
   strides.assign(s->begin(), s->end());
   dilations.assign(d->begin(), d->end());
+  if (llvm::any_of(strides, [](int64_t v) { return v <= 0; }) ||
+      llvm::any_of(dilations, [](int64_t v) { return v <= 0; }) ||
+      llvm::any_of(kernel, [](int64_t v) { return v <= 0; }))
+    return error(node) << "strides, dilations and the kernel must be "
+                          "positive, got strides "
+                       << joined(strides) << ", dilations "
+                       << joined(dilations) << ", kernel " << joined(kernel);
   std::string autoPad = stringAttr(node, "auto_pad", "NOTSET");
   padding.assign({0, 0, 0, 0});
   if (autoPad == "NOTSET") {
@@ -703,8 +712,10 @@ LogicalResult Importer::importReshape(const ox::Node &node) {
   }
   auto resultType = RankedTensorType::get(shape, type.getElementType());
   auto reshape = ReshapeOp::create(b, loc, resultType, *x);
-  if (failed(mlir::verify(reshape)))
-    return ++errors, failure();
+  if (failed(mlir::verify(reshape))) {
+    reshape->erase();
+    return error(node) << "cannot reshape " << type << " to " << resultType;
+  }
   define(node, 0, reshape);
   return success();
 }
@@ -776,8 +787,8 @@ LogicalResult Importer::importFlattenIntoDense(const ox::Node &node) {
           return failure();
         reader = &other;
       }
-  if (!reader || reader->inputs[0] != output || reader->inputs[1] == output ||
-      !isDenseGemm(*reader, constants))
+  if (!reader || !isDenseGemm(*reader, constants) ||
+      reader->inputs[0] != output || reader->inputs[1] == output)
     return failure();
   FailureOr<Value> flat = make<FlattenOp>(node, it->second.nhwc, int64_t(1));
   if (failed(flat))
