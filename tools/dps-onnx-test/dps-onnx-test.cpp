@@ -1,4 +1,5 @@
-//===- dps-onnx-test.cpp - run ONNX test cases through dps ------------------===//
+//===- dps-onnx-test.cpp - run ONNX test cases through dps
+//------------------===//
 //
 // Runs the forward pass of ONNX models on given inputs and compares the
 // outputs with the expected ones. A case is a folder in ONNX's own test
@@ -49,12 +50,14 @@ namespace ox = ::dps::onnx;
 static llvm::cl::list<std::string> cases(llvm::cl::Positional,
                                          llvm::cl::desc("<case folder>..."),
                                          llvm::cl::OneOrMore);
-static llvm::cl::opt<double> relativeTolerance("rtol", llvm::cl::desc("Relative tolerance"),
-                                  llvm::cl::init(1e-4));
-static llvm::cl::opt<double> absoluteTolerance("atol",
-                                  llvm::cl::desc("Absolute tolerance (for "
-                                                 "expected values near 0)"),
-                                  llvm::cl::init(1e-6));
+static llvm::cl::opt<double>
+    relativeTolerance("rtol", llvm::cl::desc("Relative tolerance"),
+                      llvm::cl::init(1e-4));
+static llvm::cl::opt<double>
+    absoluteTolerance("atol",
+                      llvm::cl::desc("Absolute tolerance (for "
+                                     "expected values near 0)"),
+                      llvm::cl::init(1e-6));
 static llvm::cl::opt<bool> printOutputs("print",
                                         llvm::cl::desc("Print the outputs"));
 
@@ -137,17 +140,17 @@ Outcome runCase(MLIRContext &context, const std::string &folder) {
       dataInputs.push_back(i);
   }
   if (dataInputs.size() != sets[0].inputs.size())
-    return {Verdict::Fail, "the data set has " +
-                               std::to_string(sets[0].inputs.size()) +
-                               " inputs, the graph " +
-                               std::to_string(dataInputs.size())};
+    return {Verdict::Fail,
+            "the data set has " + std::to_string(sets[0].inputs.size()) +
+                " inputs, the graph " + std::to_string(dataInputs.size())};
   // Which inputs dps takes: float of rank <= 4 (and the shape from the
   // data); integers become constants of the first data set.
   std::vector<size_t> floatInputs;
   for (size_t k = 0; k < dataInputs.size(); ++k) {
     ox::ValueInfo &info = model.inputs[dataInputs[k]];
     const ox::Tensor &value = sets[0].inputs[k];
-    if (value.type == ox::DataType::Int64 || value.type == ox::DataType::Int32) {
+    if (value.type == ox::DataType::Int64 ||
+        value.type == ox::DataType::Int32) {
       ox::Tensor bound = value;
       bound.name = info.name;
       bound.type = ox::DataType::Int64;
@@ -183,7 +186,8 @@ Outcome runCase(MLIRContext &context, const std::string &folder) {
     });
     mlir::dps::OnnxImportOptions options;
     options.inference = true;
-    module = mlir::dps::importOnnxModel(model, folder + "/model.onnx", &context, options);
+    module = mlir::dps::importOnnxModel(model, folder + "/model.onnx", &context,
+                                        options);
   }
   if (!module)
     return {Verdict::Unsupported, diagnostics};
@@ -212,12 +216,11 @@ Outcome runCase(MLIRContext &context, const std::string &folder) {
   for (auto [index, set] : llvm::enumerate(sets)) {
     size_t numInputs = floatInputs.size();
     if (argTypes.size() != numInputs + set.outputs.size())
-      return {Verdict::Fail, "the function has " +
-                                 std::to_string(argTypes.size()) +
-                                 " arguments for " + std::to_string(numInputs) +
-                                 " inputs and " +
-                                 std::to_string(set.outputs.size()) +
-                                 " outputs"};
+      return {Verdict::Fail,
+              "the function has " + std::to_string(argTypes.size()) +
+                  " arguments for " + std::to_string(numInputs) +
+                  " inputs and " + std::to_string(set.outputs.size()) +
+                  " outputs"};
     std::vector<std::vector<float>> buffers;
     ::dps::KernelArguments args;
     for (size_t k : floatInputs)
@@ -227,12 +230,12 @@ Outcome runCase(MLIRContext &context, const std::string &folder) {
     for (auto [i, buffer] : llvm::enumerate(buffers)) {
       ArrayRef<int64_t> shape = argTypes[i].getShape();
       if (int64_t(buffer.size()) != argTypes[i].getNumElements())
-        return {Verdict::Fail, "argument " + std::to_string(i) + " has " +
-                                   std::to_string(buffer.size()) +
-                                   " values for type of " +
-                                   std::to_string(argTypes[i].getNumElements())};
-      args.memref(buffer.data(), std::vector<int64_t>(shape.begin(),
-                                                      shape.end()));
+        return {Verdict::Fail,
+                "argument " + std::to_string(i) + " has " +
+                    std::to_string(buffer.size()) + " values for type of " +
+                    std::to_string(argTypes[i].getNumElements())};
+      args.memref(buffer.data(),
+                  std::vector<int64_t>(shape.begin(), shape.end()));
     }
     if (llvm::Error error = (*jit)->call(name, args))
       return {Verdict::Fail, llvm::toString(std::move(error))};
@@ -249,11 +252,11 @@ Outcome runCase(MLIRContext &context, const std::string &folder) {
         double want = expected.floats[e], have = got[e];
         double diff = std::fabs(have - want);
         if (!(diff <= absoluteTolerance + relativeTolerance * std::fabs(want)))
-          return {Verdict::Fail,
-                  "data set " + std::to_string(index) + " output " +
-                      std::to_string(o) + " element " + std::to_string(e) +
-                      ": " + std::to_string(have) + ", expected " +
-                      std::to_string(want)};
+          return {Verdict::Fail, "data set " + std::to_string(index) +
+                                     " output " + std::to_string(o) +
+                                     " element " + std::to_string(e) + ": " +
+                                     std::to_string(have) + ", expected " +
+                                     std::to_string(want)};
         if (std::fabs(want) > absoluteTolerance)
           worst = std::max(worst, diff / std::fabs(want));
       }

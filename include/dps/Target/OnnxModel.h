@@ -1,4 +1,5 @@
-//===- OnnxModel.h - an ONNX model as plain C++ data -------------*- C++ -*-===//
+//===- OnnxModel.h - an ONNX model as plain C++ data -------------*- C++
+//-*-===//
 //
 // What the importer needs of an ONNX ModelProto, copied out of protobuf by
 // the reader (OnnxReader.cpp, the only code that sees ONNX's and protobuf's
@@ -19,9 +20,23 @@ namespace dps::onnx {
 
 /// ONNX's TensorProto.DataType values the importer distinguishes.
 enum class DataType : int32_t {
-  Undefined = 0, Float = 1, UInt8 = 2, Int8 = 3, UInt16 = 4, Int16 = 5,
-  Int32 = 6, Int64 = 7, String = 8, Bool = 9, Float16 = 10, Double = 11,
-  UInt32 = 12, UInt64 = 13, Complex64 = 14, Complex128 = 15, BFloat16 = 16
+  Undefined = 0,
+  Float = 1,
+  UInt8 = 2,
+  Int8 = 3,
+  UInt16 = 4,
+  Int16 = 5,
+  Int32 = 6,
+  Int64 = 7,
+  String = 8,
+  Bool = 9,
+  Float16 = 10,
+  Double = 11,
+  UInt32 = 12,
+  UInt64 = 13,
+  Complex64 = 14,
+  Complex128 = 15,
+  BFloat16 = 16
 };
 
 /// ONNX's name of a data type ("float", "int64", ...).

@@ -1,4 +1,5 @@
-//===- SoftmaxLowering.cpp - transpose, softmax, log_softmax and gradients -===//
+//===- SoftmaxLowering.cpp - transpose, softmax, log_softmax and gradients
+//-===//
 //
 // Softmaxes reduce along one axis in f32: the maximum first (so exp never
 // overflows), then the sum of exponentials, then one elementwise pass that
@@ -31,11 +32,11 @@ AffineMap dropAxisMap(OpBuilder &b, int64_t rank, int64_t axis) {
 /// Reduces `inputs` (all of `inputs.front()`'s shape) along `axis` into an
 /// f32 tensor without that axis: `acc = combine(acc, inputs...)` from
 /// `initial`; `extra` are already-reduced tensors read at the same position.
-Value reduceAlongAxis(OpBuilder &b, Location loc, ValueRange inputs,
-                      ValueRange extra, int64_t axis, double initial,
-                      function_ref<Value(OpBuilder &, Location, ValueRange,
-                                         ValueRange, Value)>
-                          combine) {
+Value reduceAlongAxis(
+    OpBuilder &b, Location loc, ValueRange inputs, ValueRange extra,
+    int64_t axis, double initial,
+    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange, Value)>
+        combine) {
   Type f32 = accumulatorType(b.getContext());
   int64_t rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
   SmallVector<OpFoldResult> sizes = tensorSizes(b, loc, inputs.front());
@@ -54,18 +55,17 @@ Value reduceAlongAxis(OpBuilder &b, Location loc, ValueRange inputs,
         SmallVector<Value> values;
         for (Value v : args.take_front(n))
           values.push_back(convertFloat(nb, nl, v, f32));
-        return {combine(nb, nl, values, args.slice(n, extra.size()),
-                        args.back())};
+        return {
+            combine(nb, nl, values, args.slice(n, extra.size()), args.back())};
       });
 }
 
 /// An elementwise pass over `inputs` (full shape) and `reduced` (without
 /// `axis`), all read as f32, into `type`.
-Value mapWithReduced(OpBuilder &b, Location loc, ValueRange inputs,
-                     ValueRange reduced, int64_t axis, RankedTensorType type,
-                     function_ref<Value(OpBuilder &, Location, ValueRange,
-                                        ValueRange)>
-                         body) {
+Value mapWithReduced(
+    OpBuilder &b, Location loc, ValueRange inputs, ValueRange reduced,
+    int64_t axis, RankedTensorType type,
+    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange)> body) {
   Type f32 = accumulatorType(b.getContext());
   int64_t rank = type.getRank();
   Value init = emptyTensor(b, loc, tensorSizes(b, loc, inputs.front()),
@@ -82,8 +82,7 @@ Value mapWithReduced(OpBuilder &b, Location loc, ValueRange inputs,
         SmallVector<Value> values;
         for (Value v : args.take_front(n))
           values.push_back(convertFloat(nb, nl, v, f32));
-        Value result =
-            body(nb, nl, values, args.slice(n, reduced.size()));
+        Value result = body(nb, nl, values, args.slice(n, reduced.size()));
         return {convertFloat(nb, nl, result, type.getElementType())};
       });
 }
@@ -150,7 +149,8 @@ struct SoftmaxLikeGradLowering : OpConversionPattern<OpTy> {
         rewriter, loc, operands, {}, axis, 0.0,
         [](OpBuilder &b, Location l, ValueRange x, ValueRange, Value acc) {
           Value term =
-              isLog ? x[0] : arith::MulFOp::create(b, l, x[0], x[1]).getResult();
+              isLog ? x[0]
+                    : arith::MulFOp::create(b, l, x[0], x[1]).getResult();
           return arith::AddFOp::create(b, l, acc, term).getResult();
         });
     rewriter.replaceOp(
@@ -164,7 +164,8 @@ struct SoftmaxLikeGradLowering : OpConversionPattern<OpTy> {
                                    b, l, math::ExpOp::create(b, l, x[1]), r[0]))
                         .getResult();
                   return arith::MulFOp::create(
-                             b, l, x[1], arith::SubFOp::create(b, l, x[0], r[0]))
+                             b, l, x[1],
+                             arith::SubFOp::create(b, l, x[0], r[0]))
                       .getResult();
                 }));
     return success();
@@ -182,11 +183,11 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
     SmallVector<OpFoldResult> sizes;
     for (int64_t d : op.getPermutation())
       sizes.push_back(inputSizes[d]);
-    Value init = emptyTensor(rewriter, loc, sizes,
-                             op.getType().getElementType());
-    rewriter.replaceOp(op, linalg::TransposeOp::create(
-                               rewriter, loc, adaptor.getInput(), init,
-                               op.getPermutation())
+    Value init =
+        emptyTensor(rewriter, loc, sizes, op.getType().getElementType());
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, loc,
+                                                       adaptor.getInput(), init,
+                                                       op.getPermutation())
                                ->getResult(0));
     return success();
   }
@@ -195,8 +196,9 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
 } // namespace
 
 void mlir::dps::populateSoftmaxLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxLikeLowering<SoftmaxOp>, SoftmaxLikeLowering<LogSoftmaxOp>,
-               SoftmaxLikeGradLowering<SoftmaxGradOp>,
-               SoftmaxLikeGradLowering<LogSoftmaxGradOp>, TransposeLowering>(
-      patterns.getContext());
+  patterns
+      .add<SoftmaxLikeLowering<SoftmaxOp>, SoftmaxLikeLowering<LogSoftmaxOp>,
+           SoftmaxLikeGradLowering<SoftmaxGradOp>,
+           SoftmaxLikeGradLowering<LogSoftmaxGradOp>, TransposeLowering>(
+          patterns.getContext());
 }

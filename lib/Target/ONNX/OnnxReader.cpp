@@ -1,4 +1,5 @@
-//===- OnnxReader.cpp - ModelProto and TensorProto to plain data -----------===//
+//===- OnnxReader.cpp - ModelProto and TensorProto to plain data
+//-----------===//
 //
 // The only file that includes ONNX's (protobuf's) headers. ONNX's checker
 // reports problems by throwing, protobuf may throw on allocation: this file
@@ -145,9 +146,8 @@ ValueInfo copyValueInfo(const pb::ValueInfoProto &proto) {
     return info;
   info.hasShape = true;
   for (const pb::TensorShapeProto::Dimension &dim : tensor.shape().dim())
-    info.dims.push_back(dim.has_dim_value() && dim.dim_value() >= 0
-                            ? dim.dim_value()
-                            : -1);
+    info.dims.push_back(
+        dim.has_dim_value() && dim.dim_value() >= 0 ? dim.dim_value() : -1);
   return info;
 }
 
@@ -176,8 +176,8 @@ Parsed<Model> copyModel(const pb::ModelProto &proto) {
     for (const pb::AttributeProto &attr : proto.attribute())
       if (std::string e = copyAttribute(attr, node.attributes[attr.name()]);
           !e.empty())
-        return {std::nullopt, node.describe() + ": attribute '" +
-                                  attr.name() + "': " + e};
+        return {std::nullopt,
+                node.describe() + ": attribute '" + attr.name() + "': " + e};
     model.nodes.push_back(std::move(node));
   }
   for (const pb::ValueInfoProto &input : graph.input())
@@ -191,23 +191,40 @@ Parsed<Model> copyModel(const pb::ModelProto &proto) {
 
 const char *dataTypeName(DataType type) {
   switch (type) {
-  case DataType::Float: return "float";
-  case DataType::UInt8: return "uint8";
-  case DataType::Int8: return "int8";
-  case DataType::UInt16: return "uint16";
-  case DataType::Int16: return "int16";
-  case DataType::Int32: return "int32";
-  case DataType::Int64: return "int64";
-  case DataType::String: return "string";
-  case DataType::Bool: return "bool";
-  case DataType::Float16: return "float16";
-  case DataType::Double: return "double";
-  case DataType::UInt32: return "uint32";
-  case DataType::UInt64: return "uint64";
-  case DataType::Complex64: return "complex64";
-  case DataType::Complex128: return "complex128";
-  case DataType::BFloat16: return "bfloat16";
-  default: return "an undefined type";
+  case DataType::Float:
+    return "float";
+  case DataType::UInt8:
+    return "uint8";
+  case DataType::Int8:
+    return "int8";
+  case DataType::UInt16:
+    return "uint16";
+  case DataType::Int16:
+    return "int16";
+  case DataType::Int32:
+    return "int32";
+  case DataType::Int64:
+    return "int64";
+  case DataType::String:
+    return "string";
+  case DataType::Bool:
+    return "bool";
+  case DataType::Float16:
+    return "float16";
+  case DataType::Double:
+    return "double";
+  case DataType::UInt32:
+    return "uint32";
+  case DataType::UInt64:
+    return "uint64";
+  case DataType::Complex64:
+    return "complex64";
+  case DataType::Complex128:
+    return "complex128";
+  case DataType::BFloat16:
+    return "bfloat16";
+  default:
+    return "an undefined type";
   }
 }
 
@@ -264,7 +281,8 @@ Parsed<Tensor> parseTensor(const std::string &bytes) {
       return {std::nullopt, e};
     return {std::move(tensor), ""};
   } catch (const std::exception &e) {
-    return {std::nullopt, std::string("reading the tensor failed: ") + e.what()};
+    return {std::nullopt,
+            std::string("reading the tensor failed: ") + e.what()};
   } catch (...) {
     return {std::nullopt, "reading the tensor failed"};
   }

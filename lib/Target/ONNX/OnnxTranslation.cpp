@@ -1,4 +1,5 @@
-//===- OnnxTranslation.cpp - dps-translate --import-onnx -------------------===//
+//===- OnnxTranslation.cpp - dps-translate --import-onnx
+//-------------------===//
 #include "dps/Target/OnnxImport.h"
 
 #include "mlir/Tools/mlir-translate/Translation.h"
@@ -13,11 +14,13 @@ static llvm::cl::opt<bool> onnxInference(
                    "argument, the outputs written into argument buffers, no "
                    "train step"));
 static llvm::cl::opt<std::string>
-    onnxLoss("onnx-loss", llvm::cl::desc("The train step's loss (#dps.loss<...>)"),
+    onnxLoss("onnx-loss",
+             llvm::cl::desc("The train step's loss (#dps.loss<...>)"),
              llvm::cl::init(mlir::dps::OnnxImportOptions().loss));
 static llvm::cl::opt<std::string> onnxOptimizer(
     "onnx-optimizer",
-    llvm::cl::desc("The train step's optimizer (#dps.sgd<...> or #dps.adam<...>)"),
+    llvm::cl::desc(
+        "The train step's optimizer (#dps.sgd<...> or #dps.adam<...>)"),
     llvm::cl::init(mlir::dps::OnnxImportOptions().optimizer));
 static llvm::cl::opt<std::string> onnxSchedule(
     "onnx-schedule",
@@ -46,8 +49,8 @@ void mlir::dps::registerOnnxImportTranslation() {
         options.ladder = onnxLadder;
         options.batch = onnxBatch;
         OwningOpRef<ModuleOp> module =
-            importOnnxModel(buffer->getBuffer(),
-                            buffer->getBufferIdentifier(), context, options);
+            importOnnxModel(buffer->getBuffer(), buffer->getBufferIdentifier(),
+                            context, options);
         if (!module)
           return nullptr;
         return OwningOpRef<Operation *>(module.release());

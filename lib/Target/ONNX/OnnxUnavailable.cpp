@@ -1,4 +1,5 @@
-//===- OnnxUnavailable.cpp - the importer of a build without libonnx -------===//
+//===- OnnxUnavailable.cpp - the importer of a build without libonnx
+//-------===//
 #include "dps/Target/OnnxImport.h"
 
 #include "mlir/IR/Diagnostics.h"

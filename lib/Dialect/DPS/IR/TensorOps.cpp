@@ -1,4 +1,5 @@
-//===- TensorOps.cpp - shapes of add, matmul, transpose, softmax, sum_to ---===//
+//===- TensorOps.cpp - shapes of add, matmul, transpose, softmax, sum_to
+//---===//
 //
 // The tensor-algebra ops that ONNX graphs need beyond the layer ops:
 // broadcasting, batched matrix products, permutations and softmaxes.
@@ -110,8 +111,8 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   int64_t m = lhs[rank - (tl ? 1 : 2)], kLhs = lhs[rank - (tl ? 2 : 1)];
   int64_t kRhs = rhs[rank - (tr ? 1 : 2)], n = rhs[rank - (tr ? 2 : 1)];
   if (!compatible(kLhs, kRhs))
-    return emitOptionalError(loc, "'dps.matmul' op contracts ",
-                             dimString(kLhs), " columns of the (transposed) "
+    return emitOptionalError(loc, "'dps.matmul' op contracts ", dimString(kLhs),
+                             " columns of the (transposed) "
                              "lhs with ",
                              dimString(kRhs), " rows of the (transposed) rhs");
   shape.append({m, n});
@@ -138,10 +139,9 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
       seen[d] = true;
   }
   if (!valid)
-    return emitOptionalError(loc, "'dps.transpose' op permutation [",
-                             llvm::interleaved(permutation), "]",
-                             " is not a permutation of the ", rank,
-                             " dimensions");
+    return emitOptionalError(
+        loc, "'dps.transpose' op permutation [", llvm::interleaved(permutation),
+        "]", " is not a permutation of the ", rank, " dimensions");
   SmallVector<int64_t> shape;
   for (int64_t d : permutation)
     shape.push_back(type.getDimSize(d));
@@ -173,8 +173,8 @@ template <typename OpTy> static LogicalResult verifyAxis(OpTy op) {
   int64_t rank = op.getInput().getType().getRank();
   auto axis = static_cast<int64_t>(op.getAxis());
   if (axis < -rank || axis >= rank)
-    return op.emitOpError() << "axis " << axis << " is outside ["
-                            << -rank << ", " << rank << ")";
+    return op.emitOpError() << "axis " << axis << " is outside [" << -rank
+                            << ", " << rank << ")";
   return success();
 }
 
