@@ -21,9 +21,11 @@ using namespace mlir::dps;
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr int64_t kUndilated[] = {1, 1};
 
 struct PoolWindow {
   ArrayRef<int64_t> kernel, strides, padding;
+  ArrayRef<int64_t> dilations = kUndilated;
 };
 
 /// A linalg pooling op of kind `PoolOp` over `input` into `init`.
@@ -34,7 +36,7 @@ Value pool(OpBuilder &b, Location loc, Value input, Value init,
   auto op = PoolOp::create(b, loc, TypeRange{init.getType()},
                            ValueRange{input, window}, ValueRange{init},
                            b.getI64TensorAttr(w.strides),
-                           b.getI64TensorAttr({1, 1}));
+                           b.getI64TensorAttr(w.dilations));
   return op->getResult(0);
 }
 
@@ -44,7 +46,8 @@ struct MaxPool2DLowering : OpConversionPattern<MaxPool2DOp> {
   matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    PoolWindow w{op.getKernel(), op.getStrides(), op.getPadding()};
+    PoolWindow w{op.getKernel(), op.getStrides(), op.getPadding(),
+                 op.getDilations()};
     Type elementType = op.getType().getElementType();
     Value padded =
         padImage(rewriter, loc, adaptor.getInput(), w.padding, -kInfinity);
@@ -179,7 +182,8 @@ struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
   matchAndRewrite(MaxPool2DGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    PoolWindow w{op.getKernel(), op.getStrides(), op.getPadding()};
+    PoolWindow w{op.getKernel(), op.getStrides(), op.getPadding(),
+                 op.getDilations()};
     Value input = adaptor.getInput(), grad = adaptor.getGrad();
     ArrayRef<int64_t> shape = op.getInput().getType().getShape();
     Type elementType = op.getType().getElementType();
@@ -198,7 +202,8 @@ struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
           Value bestY = m.c(0), bestX = m.c(0);
           for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
             for (int64_t kx = 0; kx < w.kernel[1]; ++kx) {
-              Value y = m.add(top, m.c(ky)), x = m.add(left, m.c(kx));
+              Value y = m.add(top, m.c(ky * w.dilations[0]));
+              Value x = m.add(left, m.c(kx * w.dilations[1]));
               Value inside = m.inImage(y, x, shape[1], shape[2]);
               Value cy = m.select(inside, y, m.c(0));
               Value cx = m.select(inside, x, m.c(0));

@@ -99,6 +99,7 @@ private:
   LogicalResult importMatMul(const ox::Node &node);
   LogicalResult importConv(const ox::Node &node);
   LogicalResult importPool(const ox::Node &node);
+  LogicalResult importPool1D(const ox::Node &node);
   LogicalResult importReshape(const ox::Node &node);
   LogicalResult importSoftmax(const ox::Node &node);
   LogicalResult importConstant(const ox::Node &node);

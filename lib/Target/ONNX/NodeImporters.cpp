@@ -299,14 +299,19 @@ LogicalResult Importer::importPool(const ox::Node &node) {
   bool isMax = node.opType == "MaxPool";
   if (node.outputs.size() > 1 && !node.outputs[1].empty())
     return error(node) << "its Indices output is not supported";
-  if (intAttr(node, "ceil_mode", 0) != 0)
-    return error(node) << "ceil_mode 1 is not supported";
   if (intAttr(node, "storage_order", 0) != 0)
     return error(node) << "storage_order 1 is not supported";
   std::optional<std::vector<int64_t>> kernel = intsAttr(node, "kernel_shape");
+  if (kernel && kernel->size() == 1)
+    return importPool1D(node);
   if (!kernel || kernel->size() != 2)
-    return error(node) << "only 2-D pools are supported (kernel_shape with 2 "
-                          "values)";
+    return error(node) << "only 1-D and 2-D pools are supported "
+                          "(kernel_shape with 1 or 2 values)";
+  bool ceilMode = intAttr(node, "ceil_mode", 0) != 0;
+  bool countPad = intAttr(node, "count_include_pad", 0) != 0;
+  if (ceilMode && !isMax && countPad)
+    return error(node) << "ceil_mode 1 with count_include_pad 1 is not "
+                          "supported";
   FailureOr<Value> nhwc = imageInput(node, 0);
   if (failed(nhwc))
     return failure();
@@ -315,16 +320,82 @@ LogicalResult Importer::importPool(const ox::Node &node) {
           node, cast<RankedTensorType>(nhwc->getType()).getShape().slice(1, 2),
           *kernel, strides, padding, dilations)))
     return failure();
-  if (dilations[0] != 1 || dilations[1] != 1)
+  if (!isMax && (dilations[0] != 1 || dilations[1] != 1))
     return error(node) << "dilations " << joined(dilations)
-                       << " are not supported (only 1)";
+                       << " are not supported for AveragePool (only 1)";
+  if (ceilMode) {
+    // Rounding the output size up is padding the end by what the last
+    // window needs (padding is never a maximum nor counted in an average);
+    // as in ONNX and PyTorch, a last window starting past the input and its
+    // leading padding is dropped.
+    ArrayRef<int64_t> hw =
+        cast<RankedTensorType>(nhwc->getType()).getShape().slice(1, 2);
+    for (int i = 0; i < 2; ++i) {
+      if (hw[i] == kDynamic)
+        return error(node) << "ceil_mode needs static spatial dimensions";
+      int64_t extent = hw[i] + padding[i] + padding[i + 2];
+      int64_t window = dilations[i] * ((*kernel)[i] - 1) + 1;
+      int64_t span = extent - window;
+      if (span < 0)
+        break; // the window is larger than the input: make<> reports it
+      int64_t out = (span + strides[i] - 1) / strides[i] + 1;
+      if ((out - 1) * strides[i] >= hw[i] + padding[i])
+        --out;
+      padding[i + 2] +=
+          std::max<int64_t>(0, (out - 1) * strides[i] + window - extent);
+    }
+  }
   FailureOr<Value> y =
-      isMax ? make<MaxPool2DOp>(node, *nhwc, *kernel, strides, padding)
+      isMax ? make<MaxPool2DOp>(node, *nhwc, *kernel, strides, padding,
+                                dilations)
             : make<AvgPool2DOp>(node, *nhwc, *kernel, strides, padding,
-                                intAttr(node, "count_include_pad", 0) != 0);
+                                countPad);
   if (failed(y))
     return failure();
   define(node, 0, Value(), *y);
+  return success();
+}
+
+/// N x C x L pooled as N x C x 1 x L by a 1 x K window.
+LogicalResult Importer::importPool1D(const ox::Node &node) {
+  FailureOr<Value> x = input(node, 0);
+  if (failed(x))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  if (type.getRank() != 3)
+    return error(node) << "a 1-D pool needs a rank-3 (N x C x L) input";
+  Location loc = locOf(node);
+  ox::Node planar = node;
+  auto widen = [&](const char *name, int64_t unit, bool pads) {
+    auto it = planar.attributes.find(name);
+    if (it == planar.attributes.end())
+      return;
+    std::vector<int64_t> &v = it->second.ints;
+    if (pads && v.size() == 2)
+      v = {0, v[0], 0, v[1]};
+    else if (!pads && v.size() == 1)
+      v = {unit, v[0]};
+  };
+  widen("kernel_shape", 1, false);
+  widen("strides", 1, false);
+  widen("dilations", 1, false);
+  widen("pads", 0, true);
+  planar.inputs[0] = node.inputs[0] + "#planar";
+  planar.outputs[0] = node.outputs[0] + "#planar";
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + 2, 1);
+  values[planar.inputs[0]].onnx = ReshapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), *x);
+  if (failed(importPool(planar)))
+    return failure();
+  Value pooled = toONNX(values[planar.outputs[0]]);
+  auto pooledType = cast<RankedTensorType>(pooled.getType());
+  SmallVector<int64_t> outShape(pooledType.getShape());
+  outShape.erase(outShape.begin() + 2);
+  define(node, 0,
+         ReshapeOp::create(
+             b, loc, RankedTensorType::get(outShape, type.getElementType()),
+             pooled));
   return success();
 }
 

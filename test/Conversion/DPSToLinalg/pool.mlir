@@ -81,3 +81,14 @@ func.func @avg_pool_grad(%dy: tensor<?x4x4x3xf32>) -> tensor<?x4x4x3xf32> {
   %d = dps.avg_pool2d_grad %dy kernel = [3, 3] padding = [1, 1, 1, 1] : tensor<?x4x4x3xf32> to tensor<?x4x4x3xf32>
   return %d : tensor<?x4x4x3xf32>
 }
+
+// -----
+
+// A dilated max pool: linalg's pooling op with the dilations, over the
+// padded input.
+// CHECK-LABEL: func.func @dilated_max_pool
+// CHECK: linalg.pooling_nhwc_max {dilations = dense<2> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %{{.*}} : tensor<?x9x9x3xf32>, tensor<2x2xf32>) outs(%{{.*}} : tensor<?x4x4x3xf32>)
+func.func @dilated_max_pool(%x: tensor<?x8x8x3xf32>) -> tensor<?x4x4x3xf32> {
+  %y = dps.max_pool2d %x kernel = [2, 2] strides = [2, 2] padding = [1, 1, 0, 0] dilations = [2, 2] : tensor<?x8x8x3xf32>
+  return %y : tensor<?x4x4x3xf32>
+}

@@ -37,3 +37,20 @@ func.func @strides(%x: tensor<?x8x8x1xf32>) {
   %y = dps.max_pool2d %x kernel = [2, 2] strides = [2, 0] : tensor<?x8x8x1xf32>
   return
 }
+
+// -----
+
+func.func @dilations(%x: tensor<?x8x8x1xf32>) {
+  // expected-error @+1 {{'dps.max_pool2d' op expects 2 positive dilations [h, w]}}
+  %y = dps.max_pool2d %x kernel = [2, 2] dilations = [0, 1] : tensor<?x8x8x1xf32>
+  return
+}
+
+// -----
+
+func.func @dilated_padding(%x: tensor<?x8x8x1xf32>) {
+  // A dilated 2x2 window spans 3 rows: padding 2 is allowed, 3 is not.
+  // expected-error @+1 {{'dps.max_pool2d' op padding must be smaller than the kernel, or a window could see only padding}}
+  %y = dps.max_pool2d %x kernel = [2, 2] padding = [3, 0, 0, 0] dilations = [2, 2] : tensor<?x8x8x1xf32>
+  return
+}

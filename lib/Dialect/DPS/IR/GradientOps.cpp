@@ -83,7 +83,7 @@ LogicalResult MaxPool2DGradOp::verify() {
   FailureOr<SmallVector<int64_t>> expected =
       inferPoolShape(getLoc(), getOperationName(),
                      getInput().getType().getShape(), getKernel(),
-                     getStrides(), getPadding());
+                     getStrides(), getPadding(), getDilations());
   if (failed(expected))
     return failure();
   return verifyGradShape(*this, "the result gradient", *expected,

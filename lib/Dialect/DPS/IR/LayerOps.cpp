@@ -107,7 +107,8 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
 template <typename Adaptor>
 static LogicalResult inferPoolType(std::optional<Location> loc,
                                    StringRef opName, Adaptor adaptor,
-                                   SmallVectorImpl<Type> &inferred) {
+                                   SmallVectorImpl<Type> &inferred,
+                                   ArrayRef<int64_t> dilations = kUnitPair) {
   auto input = shapeOfRank(adaptor.getInput(), 4);
   if (!input)
     return emitOptionalError(loc, "'", opName,
@@ -115,7 +116,7 @@ static LogicalResult inferPoolType(std::optional<Location> loc,
   FailureOr<SmallVector<int64_t>> shape = inferPoolShape(
       loc, opName, *input, valueOr(adaptor.getKernelAttr(), {}),
       valueOr(adaptor.getStridesAttr(), kUnitPair),
-      valueOr(adaptor.getPaddingAttr(), kNoPadding));
+      valueOr(adaptor.getPaddingAttr(), kNoPadding), dilations);
   if (failed(shape))
     return failure();
   inferred.push_back(
@@ -127,7 +128,13 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
-  return inferPoolType(loc, getOperationName(), adaptor, inferred);
+  ArrayRef<int64_t> dilations = valueOr(adaptor.getDilationsAttr(), kUnitPair);
+  if (failed(verifyWindowAttrs(loc, getOperationName(),
+                               valueOr(adaptor.getStridesAttr(), kUnitPair),
+                               valueOr(adaptor.getPaddingAttr(), kNoPadding),
+                               dilations)))
+    return failure();
+  return inferPoolType(loc, getOperationName(), adaptor, inferred, dilations);
 }
 
 LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,

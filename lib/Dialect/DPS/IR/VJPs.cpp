@@ -79,7 +79,7 @@ LogicalResult MaxPool2DOp::buildVJP(OpBuilder &b, Value dy,
   if (wanted[0])
     grads[0] = MaxPool2DGradOp::create(b, getLoc(), getInput().getType(), dy,
                                        getInput(), getKernel(), getStrides(),
-                                       getPadding());
+                                       getPadding(), getDilations());
   return success();
 }
 

@@ -115,17 +115,23 @@ FailureOr<SmallVector<int64_t>> inferPoolShape(std::optional<Location> loc,
                                                ArrayRef<int64_t> input,
                                                ArrayRef<int64_t> kernel,
                                                ArrayRef<int64_t> strides,
-                                               ArrayRef<int64_t> padding) {
+                                               ArrayRef<int64_t> padding,
+                                               ArrayRef<int64_t> dilations) {
+  // The window's extent: its taps `dilation` apart.
+  auto extent = [&](int i) {
+    return i < int64_t(dilations.size()) ? dilations[i] * (kernel[i] - 1) + 1
+                                         : kernel[i];
+  };
   if (kernel.size() == 2 && padding.size() == 4 &&
-      (padding[0] >= kernel[0] || padding[2] >= kernel[0] ||
-       padding[1] >= kernel[1] || padding[3] >= kernel[1])) {
+      (padding[0] >= extent(0) || padding[2] >= extent(0) ||
+       padding[1] >= extent(1) || padding[3] >= extent(1))) {
     (void)emitOptionalError(loc, "'", opName,
                             "' op padding must be smaller than the kernel, or "
                             "a window could see only padding");
     return failure();
   }
   auto extents = windowOutputExtents(loc, opName, input, kernel, strides,
-                                     padding, kUnitPair);
+                                     padding, dilations);
   if (failed(extents))
     return failure();
   return SmallVector<int64_t>{input[0], extents->first, extents->second,

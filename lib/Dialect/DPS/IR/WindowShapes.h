@@ -55,12 +55,11 @@ FailureOr<int64_t> windowOutputSize(std::optional<Location> loc,
                                     int64_t stride, int64_t dilation);
 
 /// N x OH x OW x C of a pool over an N x H x W x C input.
-FailureOr<SmallVector<int64_t>> inferPoolShape(std::optional<Location> loc,
-                                               StringRef opName,
-                                               ArrayRef<int64_t> input,
-                                               ArrayRef<int64_t> kernel,
-                                               ArrayRef<int64_t> strides,
-                                               ArrayRef<int64_t> padding);
+FailureOr<SmallVector<int64_t>>
+inferPoolShape(std::optional<Location> loc, StringRef opName,
+               ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
+               ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
+               ArrayRef<int64_t> dilations = kUnitPair);
 
 /// (N*OH*OW) x (KH*KW*C) of the windows of an N x H x W x C input.
 FailureOr<SmallVector<int64_t>>

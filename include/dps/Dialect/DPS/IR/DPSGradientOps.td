@@ -221,11 +221,13 @@ def DPS_MaxPool2DGradOp : DPS_Op<"max_pool2d_grad", [
   let arguments = (ins DPS_Float4DTensor:$grad, DPS_Float4DTensor:$input,
       DenseI64ArrayAttr:$kernel,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
-      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding);
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations);
   let results = (outs DPS_Float4DTensor:$result);
   let assemblyFormat = [{
     $grad `,` $input `kernel` `=` $kernel (`strides` `=` $strides^)?
-    (`padding` `=` $padding^)? attr-dict `:` type($grad) `,` type($input)
+    (`padding` `=` $padding^)? (`dilations` `=` $dilations^)? attr-dict
+    `:` type($grad) `,` type($input)
   }];
   let hasVerifier = 1;
 }

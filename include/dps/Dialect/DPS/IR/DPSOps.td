@@ -83,9 +83,25 @@ class DPS_Pool2DOp<string mnemonic, string what> : DPS_InferredOp<mnemonic, [
 }
 
 def DPS_MaxPool2DOp : DPS_Pool2DOp<"max_pool2d", "max"> {
+  let description = [{
+    The maximum of each `kernel` window of an `N x H x W x C` input, padded
+    by `[top, left, bottom, right]` (padding is never a maximum), moving by
+    `strides`; `dilations` spread the window's taps apart (ONNX's MaxPool
+    dilations), so a window spans `dilation * (kernel - 1) + 1` rows.
+
+    ```mlir
+    %y = dps.max_pool2d %x kernel = [2, 2] strides = [2, 2] : tensor<?x28x28x16xf32>
+    ```
+  }];
   let arguments = (ins DPS_Float4DTensor:$input, DenseI64ArrayAttr:$kernel,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
-      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding);
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations);
+  let assemblyFormat = [{
+    $input `kernel` `=` $kernel (`strides` `=` $strides^)?
+    (`padding` `=` $padding^)? (`dilations` `=` $dilations^)? attr-dict
+    `:` type($input)
+  }];
 }
 
 def DPS_AvgPool2DOp : DPS_Pool2DOp<"avg_pool2d", "average"> {
