@@ -2,6 +2,7 @@
 """Exports the MLP and the small CNN of examples/ from PyTorch to ONNX.
 
     python3 examples/onnx/export_torch.py OUT_DIR [--seed N] [--test-cases]
+                                          [--evaluate FASHION_MNIST_DIR]
 
 writes OUT_DIR/mlp.onnx and OUT_DIR/cnn.onnx: the same architectures as
 examples/mlp.mlir and examples/cnn.mlir, with PyTorch's default initial
@@ -13,9 +14,14 @@ python3-onnx, which torch.onnx uses) from Debian.
 With --test-cases it also writes OUT_DIR/{mlp,cnn}_case/: the model and a
 batch of 5 random inputs with PyTorch's outputs in ONNX's test layout
 (test_data_set_0/input_0.pb, output_0.pb), which `dps-onnx-test` runs.
+With --evaluate it prints each exported model's accuracy and mean
+cross-entropy on the test images (t10k-*) of that folder, as PyTorch
+computes them: what `dps-train MODEL.onnx --eval-only` must print.
 """
 import argparse
+import gzip
 import os
+import struct
 
 import torch
 from torch import nn
@@ -58,11 +64,38 @@ def write_case(model, inputs, folder):
             f.write(proto.SerializeToString())
 
 
+def test_split(folder):
+    """Fashion-MNIST's test images (scaled to [0, 1], as dps loads them)."""
+    import numpy as np
+
+    def read(stem):
+        path = os.path.join(folder, stem)
+        opener = open if os.path.exists(path) else gzip.open
+        with opener(path if opener is open else path + ".gz", "rb") as f:
+            return f.read()
+    images, labels = read("t10k-images-idx3-ubyte"), read("t10k-labels-idx1-ubyte")
+    count = struct.unpack(">I", images[4:8])[0]
+    x = np.frombuffer(images[16:], dtype=np.uint8).astype(np.float32) / 255.0
+    y = np.frombuffer(labels[8:], dtype=np.uint8).astype(np.int64)
+    return torch.from_numpy(x.reshape(count, 784).copy()), torch.from_numpy(y.copy())
+
+
+def evaluate(name, model, sample, folder):
+    x, y = test_split(folder)
+    model.eval()
+    with torch.no_grad():
+        logits = model(x.reshape(-1, *sample))
+        loss = nn.functional.cross_entropy(logits, y).item()
+        accuracy = (logits.argmax(1) == y).float().mean().item()
+    print(f"{name}: torch test accuracy {accuracy:.4f}, mean test loss {loss:.4f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--test-cases", action="store_true")
+    parser.add_argument("--evaluate", metavar="FASHION_MNIST_DIR")
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
     torch.manual_seed(args.seed)
@@ -73,6 +106,8 @@ def main():
         if args.test_cases:
             write_case(model, torch.randn(5, *sample),
                        os.path.join(args.out_dir, name + "_case"))
+        if args.evaluate:
+            evaluate(name, model, sample, args.evaluate)
 
 
 if __name__ == "__main__":

@@ -480,6 +480,17 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
   return trainer;
 }
 
+Result<Trainer::Evaluation> Trainer::evaluate() {
+  auto test = impl->evaluate(impl->data.test, nullptr);
+  if (!test)
+    return test.status();
+  Evaluation evaluation;
+  evaluation.testLoss = test->first;
+  evaluation.testAccuracy = 1.0 - test->second;
+  evaluation.paramsSha256 = impl->fingerprint();
+  return evaluation;
+}
+
 Result<RunReport> Trainer::run(TrainerObserver &observer) {
   Impl &t = *impl;
   Clock::time_point start = Clock::now();

@@ -154,6 +154,17 @@ Status dps::rt::runTrainingSession(const Manifest &manifest,
                 manifest.trainStep.c_str(), (long long)manifest.batch,
                 rungs.c_str(), data.train.size(), output.source.c_str());
   }
+  if (output.evalOnly) {
+    auto evaluation = (*trainer)->evaluate();
+    if (!evaluation)
+      return evaluation.status();
+    std::printf("test accuracy %.4f, mean test loss %.4f on %zu samples "
+                "(not trained); params sha256 %s\n",
+                evaluation->testAccuracy, evaluation->testLoss,
+                data.test.size(), evaluation->paramsSha256.c_str());
+    std::fflush(stdout);
+    return Status::success();
+  }
   console.header();
   auto report = (*trainer)->run(console);
   if (!report)

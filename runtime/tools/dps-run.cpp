@@ -7,7 +7,7 @@
 //
 //   dps-run model.so [--device cpu|cuda] [--dataset NAME] [--epochs N]
 //           [--limit N] [--val-split N] [--seed N] [--metrics FILE]
-//           [--plot FILE] [--manifest FILE] [--quiet]
+//           [--plot FILE] [--manifest FILE] [--quiet] [--eval-only]
 //
 //===----------------------------------------------------------------------===//
 #include "dps/runtime/CudaBackend.h"
@@ -49,11 +49,13 @@ int main(int argc, char **argv) {
       {"metrics", ""},     {"plot", ""},
       {"manifest", ""}};
   std::string model;
-  bool quiet = false;
+  bool quiet = false, evalOnly = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--quiet") {
       quiet = true;
+    } else if (arg == "--eval-only") {
+      evalOnly = true;
     } else if (arg.rfind("--", 0) == 0) {
       std::string name = arg.substr(2), value;
       if (size_t eq = name.find('='); eq != std::string::npos) {
@@ -76,7 +78,8 @@ int main(int argc, char **argv) {
   if (model.size() < 4 || model.substr(model.size() - 3) != ".so")
     return fail("usage: dps-run model.so [--device cpu|cuda] [--dataset "
                 "NAME] [--epochs N] [--limit N] [--val-split N] [--seed N] "
-                "[--metrics FILE] [--plot FILE] [--manifest FILE] [--quiet]");
+                "[--metrics FILE] [--plot FILE] [--manifest FILE] [--quiet] "
+                "[--eval-only]");
   auto epochs = integer(flags["epochs"], 1, 100000);
   auto limit = integer(flags["limit"], 0, 1LL << 40);
   auto validation = integer(flags["val-split"], 0, 1LL << 40);
@@ -121,6 +124,7 @@ int main(int argc, char **argv) {
   output.datasetName = flags["dataset"];
   output.source = "compiled model on the " + device;
   output.quiet = quiet;
+  output.evalOnly = evalOnly;
   output.metricsPath = flags["metrics"];
   output.plotPath = flags["plot"];
   if (Status s = runTrainingSession(*manifest, *backend, *data, options,

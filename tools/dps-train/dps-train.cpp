@@ -45,6 +45,10 @@ cl::opt<std::string> datasetName(
     cl::cat(trainOptions), cl::desc("fashion-mnist (Debian's dataset-fashion-mnist), synthetic, "
              "tiny, or idx:DIR (an MNIST-layout IDX folder)"),
     cl::init("fashion-mnist"));
+cl::opt<bool> evalOnly("eval-only", cl::cat(trainOptions),
+                       cl::desc("Evaluate the model's initial parameters (an "
+                                "imported model's own weights) on the test "
+                                "split; no training"));
 cl::opt<int> epochs("epochs", cl::cat(trainOptions), cl::desc("Epochs to train"), cl::init(15));
 cl::opt<int64_t> batch("batch", cl::cat(trainOptions), cl::desc("Batch size (overrides the model's)"),
                        cl::init(0));
@@ -289,6 +293,7 @@ int main(int argc, char **argv) {
                           compiled->compileSeconds)
                 .str();
   output.quiet = quiet;
+  output.evalOnly = evalOnly;
   output.metricsPath = metricsPath;
   output.plotPath = plotPath;
   if (rt::Status s = rt::runTrainingSession(manifest, *compiled->backend,

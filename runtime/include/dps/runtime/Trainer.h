@@ -88,6 +88,14 @@ public:
 
   Result<RunReport> run(TrainerObserver &observer);
 
+  /// Evaluates the current parameters (before run: the model's initial
+  /// values) on the test split, without training.
+  struct Evaluation {
+    double testLoss = 0, testAccuracy = 0;
+    std::string paramsSha256;
+  };
+  Result<Evaluation> evaluate();
+
 private:
   Trainer();
   struct Impl;

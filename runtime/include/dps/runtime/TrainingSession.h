@@ -32,6 +32,9 @@ struct SessionOutput {
   std::string datasetName;        // for the metrics and the plot
   std::string source;             // "compiled model", "compiled in 1.2 s"...
   bool quiet = false;
+  /// Evaluate the model's initial parameters on the test split instead of
+  /// training (e.g. a pretrained model imported from ONNX).
+  bool evalOnly = false;
   std::string metricsPath, plotPath; // empty: not written
 };
 
