@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static std::unique_ptr<MLIRContext> context = [] {
     DialectRegistry registry;
     registerAllDialects(registry);
-    dps::registerAllDialects(registry);
+    mlir::dps::registerAllDialects(registry);
     auto ctx = std::make_unique<MLIRContext>(registry);
     ctx->getDiagEngine().registerHandler([](Diagnostic &) {});
     ctx->disableMultithreading();
@@ -31,10 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }();
   llvm::StringRef bytes(reinterpret_cast<const char *>(data), size);
   for (bool inference : {false, true}) {
-    dps::OnnxImportOptions options;
+    mlir::dps::OnnxImportOptions options;
     options.inference = inference;
     OwningOpRef<ModuleOp> module =
-        dps::importOnnxModel(bytes, "fuzz.onnx", context.get(), options);
+        mlir::dps::importOnnxModel(bytes, "fuzz.onnx", context.get(), options);
     if (module)
       (void)verify(*module);
   }
