@@ -45,3 +45,13 @@ save("bad_gemm", [helper.make_node("Gemm", ["x", "w"], ["y"], name="fc")],
 save("int_input", [helper.make_node("Reshape", ["x", "s"], ["y"], name="r")],
      [tensor("x", [2, 4]), tensor("s", [2], TensorProto.INT64)],
      [tensor("y", [2, 4])])
+# Found by reading the importer before fuzzing it: zero strides under
+# auto_pad (a division by zero), and a node without its inputs (ONNX's
+# checker catches it first).
+save("zero_strides",
+     [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
+                       kernel_shape=[2, 2], strides=[0, 0],
+                       auto_pad="SAME_UPPER")],
+     [tensor("x", [1, 1, 4, 4])], [tensor("y", [1, 1, 4, 4])])
+save("missing_input", [helper.make_node("Relu", [], ["y"], name="bare")],
+     [tensor("x", [2, 4])], [tensor("y", [2, 4])])
