@@ -1,6 +1,8 @@
 //===- TrainingState.cpp - everything a resumed run needs ------------------===//
 #include "dps/runtime/TrainingState.h"
 
+#include <cmath>
+
 #include <sstream>
 
 using namespace dps::rt;
@@ -123,9 +125,12 @@ Result<TrainingState> dps::rt::load(const Checkpoint &c) {
       return flat.status();
     std::vector<std::deque<float>> history;
     for (size_t i = 0; i < flat->size();) {
-      size_t n = size_t((*flat)[i++]);
-      if (i + n > flat->size())
+      // Each history is its length, then its values.
+      float count = (*flat)[i++];
+      if (!(count >= 0 && count <= float(flat->size() - i)) ||
+          count != std::floor(count))
         return Status::error("checkpoint has a corrupt amax history");
+      size_t n = size_t(count);
       history.emplace_back(flat->begin() + i, flat->begin() + i + n);
       i += n;
     }

@@ -157,6 +157,27 @@ TEST(Checkpoint, TrainingStateRoundTripsEverythingAResumeNeeds) {
   EXPECT_EQ(back->metricsJson, state.metricsJson);
 }
 
+// Found by dps-fuzz-checkpoint: an amax history whose stored length is huge
+// (or negative, NaN, fractional) was converted to size_t (undefined) and
+// overran the array. Now: a clear error.
+TEST(Checkpoint, CorruptAmaxHistoryLengthsAreErrors) {
+  TrainingState state;
+  state.shuffleRng.seed(1);
+  state.roundingRng.seed(2);
+  state.amaxHistories["f8E4M3FN"] = {{1.0f}};
+  for (float length : {2.95868e29f, -1.0f, NAN, 0.5f, 2.0f}) {
+    Checkpoint c;
+    store(c, state);
+    std::vector<float> flat = {length, 1.0f};
+    c.putVector("amax/f8E4M3FN", flat);
+    auto back = load(c);
+    ASSERT_FALSE(back) << length;
+    EXPECT_NE(back.status().message().find("corrupt amax history"),
+              std::string::npos)
+        << back.status().message();
+  }
+}
+
 #include "dps/runtime/Sha256.h"
 
 TEST(Sha256, KnownDigests) {

@@ -85,3 +85,14 @@ func.func @log_softmax_axis(%x: tensor<2x3xf32>) {
   %y = dps.log_softmax %x axis = -3 : tensor<2x3xf32>
   return
 }
+
+// -----
+
+// Found by dps-fuzz-ir: a scalar operand type reached the broadcast shape
+// inference, which runs while parsing, before operand types are verified.
+func.func @add_scalar(%x: tensor<3xf32>, %y: f32) {
+  // expected-error @+1 {{'dps.add' op expects ranked tensors}}
+  %z = dps.add %x, %y : tensor<3xf32>, f32
+  return
+}
+

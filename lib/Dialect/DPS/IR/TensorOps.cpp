@@ -47,8 +47,11 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
-  auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
-  auto rhs = cast<RankedTensorType>(adaptor.getRhs().getType());
+  // Inference runs while parsing, before the operand types are verified.
+  auto lhs = dyn_cast<RankedTensorType>(adaptor.getLhs().getType());
+  auto rhs = dyn_cast<RankedTensorType>(adaptor.getRhs().getType());
+  if (!lhs || !rhs)
+    return emitOptionalError(loc, "'dps.add' op expects ranked tensors");
   if (lhs == rhs) {
     inferred.push_back(lhs);
     return success();
@@ -92,10 +95,10 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
-  auto lhsType = cast<RankedTensorType>(adaptor.getLhs().getType());
-  auto rhsType = cast<RankedTensorType>(adaptor.getRhs().getType());
-  int64_t rank = lhsType.getRank();
-  if (rank < 2 || rhsType.getRank() != rank)
+  auto lhsType = dyn_cast<RankedTensorType>(adaptor.getLhs().getType());
+  auto rhsType = dyn_cast<RankedTensorType>(adaptor.getRhs().getType());
+  int64_t rank = lhsType ? lhsType.getRank() : 0;
+  if (rank < 2 || !rhsType || rhsType.getRank() != rank)
     return emitOptionalError(loc, "'dps.matmul' op expects operands of one "
                                   "rank, at least 2");
   ArrayRef<int64_t> lhs = lhsType.getShape(), rhs = rhsType.getShape();
@@ -128,7 +131,9 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
-  auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+  auto type = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  if (!type)
+    return emitOptionalError(loc, "'dps.transpose' op expects a ranked tensor");
   ArrayRef<int64_t> permutation = adaptor.getPermutation();
   int64_t rank = type.getRank();
   SmallVector<bool> seen(rank, false);
