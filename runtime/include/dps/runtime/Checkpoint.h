@@ -46,7 +46,8 @@ public:
     if (it == sections.end() || it->second.size() % sizeof(T))
       return Status::error("checkpoint has no valid section '" + key + "'");
     std::vector<T> values(it->second.size() / sizeof(T));
-    std::memcpy(values.data(), it->second.data(), it->second.size());
+    if (!values.empty()) // an empty section: no buffers to copy between
+      std::memcpy(values.data(), it->second.data(), it->second.size());
     return values;
   }
   template <typename T> Result<T> getValue(const std::string &key) const {
