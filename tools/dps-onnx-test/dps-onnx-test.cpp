@@ -1,5 +1,4 @@
-//===- dps-onnx-test.cpp - run ONNX test cases through dps
-//------------------===//
+//===- dps-onnx-test.cpp - run ONNX test cases through dps ----------------===//
 //
 // Runs the forward pass of ONNX models on given inputs and compares the
 // outputs with the expected ones. A case is a folder in ONNX's own test
@@ -111,6 +110,23 @@ std::optional<std::string> readDataSets(const std::string &folder,
   return std::nullopt;
 }
 
+/// Collects the context's error diagnostics while alive, as one line: a
+/// case's reason to fail or be unsupported.
+class ErrorCollector {
+public:
+  explicit ErrorCollector(MLIRContext &context)
+      : handler(&context, [this](Diagnostic &diag) {
+          if (diag.getSeverity() == DiagnosticSeverity::Error)
+            text += (text.empty() ? "" : "; ") + diag.str();
+          return success();
+        }) {}
+  const std::string &str() const { return text; }
+
+private:
+  std::string text;
+  ScopedDiagnosticHandler handler;
+};
+
 std::string shapeText(const std::vector<int64_t> &dims) {
   std::string text;
   for (int64_t d : dims)
@@ -175,22 +191,13 @@ Outcome runCase(MLIRContext &context, const std::string &folder) {
                                    ox::dataTypeName(output.type) +
                                    ", not float"};
 
-  // Import, capturing the diagnostics as the reason.
-  std::string diagnostics;
-  OwningOpRef<ModuleOp> module;
-  {
-    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-      if (diag.getSeverity() == DiagnosticSeverity::Error)
-        diagnostics += (diagnostics.empty() ? "" : "; ") + diag.str();
-      return success();
-    });
-    mlir::dps::OnnxImportOptions options;
-    options.inference = true;
-    module = mlir::dps::importOnnxModel(model, folder + "/model.onnx", &context,
-                                        options);
-  }
+  ErrorCollector errors(context);
+  mlir::dps::OnnxImportOptions options;
+  options.inference = true;
+  OwningOpRef<ModuleOp> module = mlir::dps::importOnnxModel(
+      model, folder + "/model.onnx", &context, options);
   if (!module)
-    return {Verdict::Unsupported, diagnostics};
+    return {Verdict::Unsupported, errors.str()};
   auto func = *module->getOps<func::FuncOp>().begin();
   std::string name = func.getSymName().str();
   SmallVector<RankedTensorType> argTypes;
@@ -199,15 +206,8 @@ Outcome runCase(MLIRContext &context, const std::string &folder) {
 
   PassManager pm(&context);
   mlir::dps::buildLowerToLLVMPipeline(pm, mlir::dps::LowerToLLVMOptions());
-  std::string lowering;
-  {
-    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-      lowering += (lowering.empty() ? "" : "; ") + diag.str();
-      return success();
-    });
-    if (failed(pm.run(*module)))
-      return {Verdict::Fail, "compilation failed: " + lowering};
-  }
+  if (failed(pm.run(*module)))
+    return {Verdict::Fail, "compilation failed: " + errors.str()};
   auto jit = ::dps::JitModule::compile(*module);
   if (!jit)
     return {Verdict::Fail, "JIT: " + llvm::toString(jit.takeError())};

@@ -1,5 +1,4 @@
-//===- FuzzOnnx.cpp - libFuzzer target: the ONNX importer
-//-------------------===//
+//===- FuzzOnnx.cpp - libFuzzer target: the ONNX importer -----------------===//
 //
 // Bytes -> libonnx's parser and checker -> the importer, in the training
 // form and the inference form, then the verifier on what imports. Every

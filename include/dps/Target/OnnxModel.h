@@ -1,5 +1,4 @@
-//===- OnnxModel.h - an ONNX model as plain C++ data -------------*- C++
-//-*-===//
+//===- OnnxModel.h - an ONNX model as plain C++ data ------------*- C++ -*-===//
 //
 // What the importer needs of an ONNX ModelProto, copied out of protobuf by
 // the reader (OnnxReader.cpp, the only code that sees ONNX's and protobuf's
@@ -14,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dps::onnx {
@@ -85,10 +85,9 @@ struct ValueInfo {
 };
 
 struct Model {
-  int64_t irVersion = 0;
   /// The default domain's opset version.
   int64_t opset = 0;
-  std::string producer, graphName;
+  std::string graphName;
   std::vector<Node> nodes;
   std::vector<Tensor> initializers;
   std::vector<ValueInfo> inputs, outputs;
@@ -101,9 +100,9 @@ template <typename T> struct Parsed {
 };
 
 /// Parses a serialized ModelProto (ONNX's own checker runs on it first).
-Parsed<Model> parseModel(const std::string &bytes);
+Parsed<Model> parseModel(std::string_view bytes);
 /// Parses a serialized TensorProto (the test data of ONNX's node tests).
-Parsed<Tensor> parseTensor(const std::string &bytes);
+Parsed<Tensor> parseTensor(std::string_view bytes);
 
 } // namespace dps::onnx
 

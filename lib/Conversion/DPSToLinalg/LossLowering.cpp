@@ -33,34 +33,6 @@ SmallVector<utils::IteratorType> rowReduction() {
   return {utils::IteratorType::parallel, utils::IteratorType::reduction};
 }
 
-/// Row maxima and sums of exp(x - max) of N x C logits, both N-vectors in f32.
-std::pair<Value, Value> logSumExpParts(OpBuilder &b, Location loc,
-                                       Value logits) {
-  Type f32 = b.getF32Type();
-  RowMaps maps = rowMaps(b.getContext());
-  SmallVector<OpFoldResult> rows = {tensorSizes(b, loc, logits)[0]};
-  Value maxInit = filledTensor(b, loc, rows, f32,
-                               -std::numeric_limits<double>::infinity());
-  Value rowMax = buildGeneric(
-      b, loc, logits, maxInit, {maps.element, maps.row}, rowReduction(),
-      [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
-        return {arith::MaximumFOp::create(
-            nb, l, convertFloat(nb, l, args[0], f32), args[1])};
-      });
-  Value sumInit = filledTensor(b, loc, rows, f32, 0.0);
-  Value sumExp = buildGeneric(
-      b, loc, {logits, rowMax}, sumInit, {maps.element, maps.row, maps.row},
-      rowReduction(),
-      [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
-        Value shifted = arith::SubFOp::create(
-            nb, l, convertFloat(nb, l, args[0], f32), args[1]);
-        return {arith::AddFOp::create(nb, l, args[2],
-                                      math::ExpOp::create(nb, l, shifted))};
-      });
-  return {rowMax, sumExp};
-}
-
-/// The label as an index, and whether it lies in [0, classes).
 std::pair<Value, Value> labelIndex(OpBuilder &b, Location loc, Value label,
                                    int64_t classes) {
   Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), label);
@@ -84,7 +56,7 @@ struct SoftmaxCrossEntropyLowering
     Value logits = adaptor.getLogits();
     int64_t classes = op.getLogits().getType().getDimSize(1);
     Type f32 = rewriter.getF32Type();
-    auto [rowMax, sumExp] = logSumExpParts(rewriter, loc, logits);
+    auto [rowMax, sumExp] = logSumExpParts(rewriter, loc, logits, /*axis=*/1);
     AffineMap identity = rewriter.getMultiDimIdentityMap(1);
     Value init = emptyTensor(rewriter, loc, tensorSizes(rewriter, loc, rowMax),
                              f32);
@@ -125,7 +97,7 @@ struct SoftmaxCrossEntropyGradLowering
     int64_t classes = op.getLogits().getType().getDimSize(1);
     Type f32 = rewriter.getF32Type();
     Type resultType = op.getType().getElementType();
-    auto [rowMax, sumExp] = logSumExpParts(rewriter, loc, logits);
+    auto [rowMax, sumExp] = logSumExpParts(rewriter, loc, logits, /*axis=*/1);
     RowMaps maps = rowMaps(getContext());
     Value init = emptyTensor(rewriter, loc, tensorSizes(rewriter, loc, logits),
                              resultType);

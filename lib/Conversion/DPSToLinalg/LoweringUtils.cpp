@@ -4,8 +4,11 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::dps;
@@ -219,4 +222,57 @@ Value mlir::dps::padImage(OpBuilder &b, Location loc, Value image,
   return tensor::PadOp::create(
       b, loc, RankedTensorType::get(shape, type.getElementType()), image, low,
       high, floatConstant(b, loc, type.getElementType(), value));
+}
+
+AffineMap mlir::dps::dropAxisMap(OpBuilder &b, int64_t rank, int64_t axis) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      exprs.push_back(b.getAffineDimExpr(d));
+  return AffineMap::get(rank, 0, exprs, b.getContext());
+}
+
+Value mlir::dps::reduceAlongAxis(
+    OpBuilder &b, Location loc, ValueRange inputs, ValueRange extra,
+    int64_t axis, double initial,
+    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange, Value)>
+        combine) {
+  Type f32 = accumulatorType(b.getContext());
+  int64_t rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
+  SmallVector<OpFoldResult> sizes = tensorSizes(b, loc, inputs.front());
+  sizes.erase(sizes.begin() + axis);
+  Value init = filledTensor(b, loc, sizes, f32, initial);
+  SmallVector<AffineMap> maps(inputs.size(), b.getMultiDimIdentityMap(rank));
+  maps.append(extra.size() + 1, dropAxisMap(b, rank, axis));
+  SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
+  iterators[axis] = utils::IteratorType::reduction;
+  SmallVector<Value> operands(inputs.begin(), inputs.end());
+  operands.append(extra.begin(), extra.end());
+  size_t n = inputs.size();
+  return buildGeneric(
+      b, loc, operands, init, maps, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
+        SmallVector<Value> values;
+        for (Value v : args.take_front(n))
+          values.push_back(convertFloat(nb, nl, v, f32));
+        return {
+            combine(nb, nl, values, args.slice(n, extra.size()), args.back())};
+      });
+}
+
+std::pair<Value, Value> mlir::dps::logSumExpParts(OpBuilder &b, Location loc,
+                                                  Value input, int64_t axis) {
+  Value max = reduceAlongAxis(
+      b, loc, input, {}, axis, -std::numeric_limits<double>::infinity(),
+      [](OpBuilder &nb, Location nl, ValueRange x, ValueRange, Value acc) {
+        return arith::MaximumFOp::create(nb, nl, x[0], acc).getResult();
+      });
+  Value sum = reduceAlongAxis(
+      b, loc, input, max, axis, 0.0,
+      [](OpBuilder &nb, Location nl, ValueRange x, ValueRange m, Value acc) {
+        Value e = math::ExpOp::create(
+            nb, nl, arith::SubFOp::create(nb, nl, x[0], m[0]));
+        return arith::AddFOp::create(nb, nl, acc, e).getResult();
+      });
+  return {max, sum};
 }

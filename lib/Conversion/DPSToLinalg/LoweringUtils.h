@@ -64,6 +64,24 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value,
 Value padImage(OpBuilder &b, Location loc, Value image,
                ArrayRef<int64_t> padding, double value);
 
+/// Indexing `rank` loops without loop `axis`.
+AffineMap dropAxisMap(OpBuilder &b, int64_t rank, int64_t axis);
+
+/// Reduces `inputs` (all of `inputs.front()`'s shape) along `axis` into an
+/// f32 tensor without that axis: `acc = combine(inputs..., extra..., acc)`
+/// from `initial`, inputs read as f32; `extra` are already-reduced tensors
+/// read at the same position.
+Value reduceAlongAxis(
+    OpBuilder &b, Location loc, ValueRange inputs, ValueRange extra,
+    int64_t axis, double initial,
+    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange, Value)>
+        combine);
+
+/// The maximum of `input` along `axis` and the sum of exp(x - max), both f32
+/// without that axis: the stable parts of softmax and log-sum-exp.
+std::pair<Value, Value> logSumExpParts(OpBuilder &b, Location loc, Value input,
+                                       int64_t axis);
+
 } // namespace mlir::dps
 
 #endif // DPS_LIB_CONVERSION_DPSTOLINALG_LOWERINGUTILS_H

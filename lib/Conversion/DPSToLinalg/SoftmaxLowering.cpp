@@ -1,5 +1,4 @@
-//===- SoftmaxLowering.cpp - transpose, softmax, log_softmax and gradients
-//-===//
+//===- SoftmaxLowering.cpp - transpose, softmaxes, gradients --------------===//
 //
 // Softmaxes reduce along one axis in f32: the maximum first (so exp never
 // overflows), then the sum of exponentials, then one elementwise pass that
@@ -13,52 +12,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
-#include <limits>
-
 using namespace mlir;
 using namespace mlir::dps;
 
 namespace {
-
-/// Indexing `rank` loops without loop `axis`.
-AffineMap dropAxisMap(OpBuilder &b, int64_t rank, int64_t axis) {
-  SmallVector<AffineExpr> exprs;
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != axis)
-      exprs.push_back(b.getAffineDimExpr(d));
-  return AffineMap::get(rank, 0, exprs, b.getContext());
-}
-
-/// Reduces `inputs` (all of `inputs.front()`'s shape) along `axis` into an
-/// f32 tensor without that axis: `acc = combine(acc, inputs...)` from
-/// `initial`; `extra` are already-reduced tensors read at the same position.
-Value reduceAlongAxis(
-    OpBuilder &b, Location loc, ValueRange inputs, ValueRange extra,
-    int64_t axis, double initial,
-    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange, Value)>
-        combine) {
-  Type f32 = accumulatorType(b.getContext());
-  int64_t rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
-  SmallVector<OpFoldResult> sizes = tensorSizes(b, loc, inputs.front());
-  sizes.erase(sizes.begin() + axis);
-  Value init = filledTensor(b, loc, sizes, f32, initial);
-  SmallVector<AffineMap> maps(inputs.size(), b.getMultiDimIdentityMap(rank));
-  maps.append(extra.size() + 1, dropAxisMap(b, rank, axis));
-  SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
-  iterators[axis] = utils::IteratorType::reduction;
-  SmallVector<Value> operands(inputs.begin(), inputs.end());
-  operands.append(extra.begin(), extra.end());
-  size_t n = inputs.size();
-  return buildGeneric(
-      b, loc, operands, init, maps, iterators,
-      [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
-        SmallVector<Value> values;
-        for (Value v : args.take_front(n))
-          values.push_back(convertFloat(nb, nl, v, f32));
-        return {
-            combine(nb, nl, values, args.slice(n, extra.size()), args.back())};
-      });
-}
 
 /// An elementwise pass over `inputs` (full shape) and `reduced` (without
 /// `axis`), all read as f32, into `type`.
@@ -87,24 +44,6 @@ Value mapWithReduced(
       });
 }
 
-/// max and sum(exp(x - max)) of `input` along `axis`.
-std::pair<Value, Value> maxAndExpSum(OpBuilder &b, Location loc, Value input,
-                                     int64_t axis) {
-  Value max = reduceAlongAxis(
-      b, loc, input, {}, axis, -std::numeric_limits<double>::infinity(),
-      [](OpBuilder &nb, Location nl, ValueRange x, ValueRange, Value acc) {
-        return arith::MaximumFOp::create(nb, nl, acc, x[0]).getResult();
-      });
-  Value sum = reduceAlongAxis(
-      b, loc, input, max, axis, 0.0,
-      [](OpBuilder &nb, Location nl, ValueRange x, ValueRange m, Value acc) {
-        Value e = math::ExpOp::create(
-            nb, nl, arith::SubFOp::create(nb, nl, x[0], m[0]));
-        return arith::AddFOp::create(nb, nl, acc, e).getResult();
-      });
-  return {max, sum};
-}
-
 template <typename OpTy>
 struct SoftmaxLikeLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -114,7 +53,7 @@ struct SoftmaxLikeLowering : OpConversionPattern<OpTy> {
     Location loc = op.getLoc();
     int64_t axis = op.getNormalizedAxis();
     Value input = adaptor.getInput();
-    auto [max, sum] = maxAndExpSum(rewriter, loc, input, axis);
+    auto [max, sum] = logSumExpParts(rewriter, loc, input, axis);
     constexpr bool isLog = std::is_same_v<OpTy, LogSoftmaxOp>;
     rewriter.replaceOp(
         op, mapWithReduced(

@@ -1,5 +1,4 @@
-//===- Importer.cpp - an ONNX graph as a dps module
-//-------------------------===//
+//===- Importer.cpp - an ONNX graph as a dps module -----------------------===//
 //
 // Walks the graph's nodes in order (ONNX requires topological order) and
 // builds the module: the forward function (or the inference form), its
@@ -99,15 +98,6 @@ Value Importer::parameter(const std::string &name, ArrayRef<int64_t> shape,
   return arg;
 }
 
-/// An initializer read as data (not rearranged as a weight).
-Value Importer::initializerValue(const ox::Tensor &tensor) {
-  if (Value known = initializerValues[tensor.name])
-    return known;
-  Value value = parameter(tensor.name, tensor.dims, tensor.floats);
-  initializerValues[tensor.name] = value;
-  return value;
-}
-
 const ox::Tensor *Importer::constant(const ox::Node &node, size_t index) {
   if (index >= node.inputs.size())
     return nullptr;
@@ -129,7 +119,8 @@ FailureOr<Value> Importer::input(const ox::Node &node, size_t index,
                     << "; dps computes on float tensors";
         return failure();
       }
-      values[name].onnx = initializerValue(*tensor);
+      // An initializer read as data (not rearranged as a weight).
+      values[name].onnx = parameter(tensor->name, tensor->dims, tensor->floats);
       it = values.find(name);
     } else {
       if (!poisoned.contains(name))
@@ -215,6 +206,7 @@ LogicalResult Importer::buildSignature() {
     initializerNames.insert(tensor.name);
     constants[tensor.name] = &tensor;
   }
+  std::vector<const ox::ValueInfo *> dataInputs;
   for (const ox::ValueInfo &info : model.inputs)
     if (!initializerNames.contains(info.name))
       dataInputs.push_back(&info);
@@ -282,10 +274,6 @@ LogicalResult Importer::finish() {
   for (char &c : name)
     if (!isalnum(static_cast<unsigned char>(c)) && c != '_')
       c = '_';
-  SmallVector<Type> resultTypes;
-  for (Value v : results)
-    resultTypes.push_back(v.getType());
-
   if (options.inference) {
     // Outputs written into buffers passed after the inputs.
     SmallVector<Value> written;
@@ -318,14 +306,14 @@ LogicalResult Importer::finish() {
   func.getBody().push_back(body);
   body = nullptr;
   module->push_back(func);
-  unsigned firstParam = options.inference ? 0 : 1;
   if (options.inference) {
     func->setAttr(DPSDialect::kKernelAttrName,
                   KernelKindAttr::get(ctx, KernelKind::forward));
     return success();
   }
+  // Parameters follow the batch input.
   for (auto [i, attr] : llvm::enumerate(paramAttrs))
-    func.setArgAttr(firstParam + i, DPSDialect::kParamAttrName, attr);
+    func.setArgAttr(1 + i, DPSDialect::kParamAttrName, attr);
 
   auto parse = [&](const std::string &text, const char *what) -> Attribute {
     Attribute attr = parseAttribute(text, ctx);
@@ -384,9 +372,7 @@ OwningOpRef<ModuleOp>
 mlir::dps::importOnnxModel(llvm::StringRef bytes, llvm::StringRef origin,
                            MLIRContext *context,
                            const OnnxImportOptions &options) {
-  context->loadDialect<DPSDialect, arith::ArithDialect, func::FuncDialect,
-                       bufferization::BufferizationDialect>();
-  ox::Parsed<ox::Model> parsed = ox::parseModel(bytes.str());
+  ox::Parsed<ox::Model> parsed = ox::parseModel(bytes);
   Location loc = FileLineColLoc::get(context, origin, 0, 0);
   if (!parsed.value) {
     emitError(loc) << parsed.error;

@@ -1,5 +1,4 @@
-//===- Importer.h - the ONNX importer's state, shared by its files -*- C++
-//-*-===//
+//===- Importer.h - the ONNX importer's state -------------------*- C++ -*-===//
 //
 // One Importer walks one graph: Importer.cpp holds the values, layouts and
 // the module it builds; NodeImporters.cpp turns each supported op into dps
@@ -16,6 +15,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/InterleavedRange.h"
 
 #include <array>
 #include <deque>
@@ -33,19 +33,6 @@ inline constexpr const char *kSupportedOps =
     "Add, AveragePool, Constant, Conv, Dropout, Flatten, Gemm, Identity, "
     "LogSoftmax, MatMul, MaxPool, Relu, Reshape, Sigmoid, Softmax, Tanh, "
     "Transpose";
-
-inline std::string joined(ArrayRef<int64_t> values) {
-  std::string text;
-  for (int64_t v : values)
-    text += (text.empty() ? "" : ", ") + std::to_string(v);
-  return "[" + text + "]";
-}
-
-/// Whether `node` takes the dense-layer path of importGemm: B a weight
-/// initializer (stored K x N), no transA, alpha 1, C absent or a vector
-/// initializer with beta 1.
-bool isDenseGemm(const ox::Node &node,
-                 const std::map<std::string, const ox::Tensor *> &constants);
 
 /// One graph value: its ONNX-layout value and, for rank-4 activations, the
 /// NHWC one once made.
@@ -79,7 +66,6 @@ private:
   /// An initializer as a dps.param argument (values already in `values`).
   Value parameter(const std::string &name, ArrayRef<int64_t> shape,
                   std::vector<float> values);
-  Value initializerValue(const ox::Tensor &tensor);
   void define(const ox::Node &node, size_t index, Value onnx, Value nhwc = {});
   Value toNHWC(Held &held);
   Value toONNX(Held &held);
@@ -108,6 +94,10 @@ private:
   /// match, instead of transposing every batch back to NCHW. Fails (doing
   /// nothing) where that does not apply.
   LogicalResult importFlattenIntoDense(const ox::Node &node);
+  /// Whether `node` takes the dense-layer path of importGemm: B a weight
+  /// initializer (stored K x N), no transA, alpha 1, C absent or a vector
+  /// initializer with beta 1.
+  bool isDenseGemm(const ox::Node &node);
   /// Window attributes of a 2-D conv or pool: strides, [top, left, bottom,
   /// right] padding (auto_pad resolved), dilations.
   LogicalResult windowAttrs(const ox::Node &node, ArrayRef<int64_t> inputHW,
@@ -138,14 +128,11 @@ private:
   Block *body = nullptr;
   std::map<std::string, Held> values;
   std::map<std::string, const ox::Tensor *> constants;
-  std::map<std::string, Value> initializerValues;
   llvm::StringSet<> poisoned;
   std::deque<ox::Tensor> ownedConstants;
   /// Flatten outputs holding NHWC-ordered features: (C, H, W) of the image.
   std::map<std::string, std::array<int64_t, 3>> nhwcFeatures;
   SmallVector<Attribute> paramAttrs;
-  /// Graph inputs that are not initializers.
-  std::vector<const ox::ValueInfo *> dataInputs;
   unsigned blobCounter = 0;
 };
 

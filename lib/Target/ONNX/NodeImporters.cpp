@@ -1,5 +1,4 @@
-//===- NodeImporters.cpp - each supported ONNX op as dps ops
-//---------------===//
+//===- NodeImporters.cpp - each supported ONNX op as dps ops --------------===//
 //
 // One function per op (or family): attributes checked and turned into dps's
 // (auto_pad resolved to paddings, opset-dependent defaults), initializers
@@ -18,35 +17,15 @@ using namespace mlir;
 using namespace mlir::dps;
 using namespace mlir::dps::onnx_import;
 
-bool mlir::dps::onnx_import::isDenseGemm(
-    const ox::Node &node,
-    const std::map<std::string, const ox::Tensor *> &constants) {
-  auto find = [&](size_t i) -> const ox::Tensor * {
-    if (i >= node.inputs.size())
-      return nullptr;
-    auto it = constants.find(node.inputs[i]);
-    return it == constants.end() ? nullptr : it->second;
-  };
-  auto intOr = [&](const char *name, int64_t fallback) {
-    const ox::Attribute *a = node.find(name);
-    return a && a->kind == ox::Attribute::Kind::Int ? a->i : fallback;
-  };
-  const ox::Attribute *alpha = node.find("alpha");
-  const ox::Attribute *beta = node.find("beta");
-  const ox::Tensor *weight = find(1), *bias = find(2);
-  bool hasC = node.inputs.size() > 2 && !node.inputs[2].empty();
-  return node.opType == "Gemm" && weight &&
-         weight->type == ox::DataType::Float && weight->dims.size() == 2 &&
-         !intOr("transA", 0) && (!alpha || alpha->f == 1.0f) &&
-         (!hasC || (bias && bias->type == ox::DataType::Float &&
-                    bias->dims.size() == 1 && (!beta || beta->f == 1.0f)));
-}
-
 //===----------------------------------------------------------------------===//
 // Nodes
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::importActivation(const ox::Node &node) {
+  if (node.opType == "Dropout" && node.outputs.size() > 1 &&
+      !node.outputs[1].empty())
+    return error(node) << "its mask output is not supported (dps trains "
+                          "without dropout; only the data output may be used)";
   Location loc = locOf(node);
   const std::string &name = node.inputs.empty() ? "" : node.inputs[0];
   // Keep the input's layout: an NHWC activation stays NHWC.
@@ -64,10 +43,6 @@ LogicalResult Importer::importActivation(const ox::Node &node) {
     y = TanhOp::create(b, loc, *x);
   else
     y = *x; // Identity, Dropout (inference: the identity)
-  if (node.opType == "Dropout" && node.outputs.size() > 1 &&
-      !node.outputs[1].empty())
-    return error(node) << "its mask output is not supported (dps trains "
-                          "without dropout; only the data output may be used)";
   if (nhwc)
     define(node, 0, Value(), y);
   else
@@ -90,7 +65,7 @@ LogicalResult Importer::importGemm(const ox::Node &node) {
   bool hasC = node.inputs.size() > 2 && !node.inputs[2].empty();
   // A dense layer: B a weight initializer (stored K x N), no transA, alpha 1,
   // C absent or a vector initializer of N.
-  if (isDenseGemm(node, constants)) {
+  if (isDenseGemm(node)) {
     int64_t k = bConst->dims[transB ? 1 : 0], n = bConst->dims[transB ? 0 : 1];
     std::vector<float> weights(bConst->floats);
     if (transB)
@@ -209,8 +184,9 @@ LogicalResult Importer::windowAttrs(const ox::Node &node,
       llvm::any_of(kernel, [](int64_t v) { return v <= 0; }))
     return error(node) << "strides, dilations and the kernel must be "
                           "positive, got strides "
-                       << joined(strides) << ", dilations " << joined(dilations)
-                       << ", kernel " << joined(kernel);
+                       << llvm::interleaved_array(strides) << ", dilations "
+                       << llvm::interleaved_array(dilations) << ", kernel "
+                       << llvm::interleaved_array(kernel);
   std::string autoPad = stringAttr(node, "auto_pad", "NOTSET");
   padding.assign({0, 0, 0, 0});
   if (autoPad == "NOTSET") {
@@ -282,7 +258,7 @@ LogicalResult Importer::importConv(const ox::Node &node) {
   if (auto shape = intsAttr(node, "kernel_shape");
       shape && (shape->size() != 2 || (*shape)[0] != kernel[0] ||
                 (*shape)[1] != kernel[1]))
-    return error(node) << "kernel_shape " << joined(*shape)
+    return error(node) << "kernel_shape " << llvm::interleaved_array(*shape)
                        << " disagrees with the filter";
   SmallVector<int64_t> strides, padding, dilations;
   if (failed(windowAttrs(node, imageHW, kernel, strides, padding, dilations)))
@@ -321,7 +297,7 @@ LogicalResult Importer::importPool(const ox::Node &node) {
           *kernel, strides, padding, dilations)))
     return failure();
   if (!isMax && (dilations[0] != 1 || dilations[1] != 1))
-    return error(node) << "dilations " << joined(dilations)
+    return error(node) << "dilations " << llvm::interleaved_array(dilations)
                        << " are not supported for AveragePool (only 1)";
   if (ceilMode) {
     // Rounding the output size up is padding the end by what the last
@@ -346,10 +322,9 @@ LogicalResult Importer::importPool(const ox::Node &node) {
     }
   }
   FailureOr<Value> y =
-      isMax ? make<MaxPool2DOp>(node, *nhwc, *kernel, strides, padding,
-                                dilations)
-            : make<AvgPool2DOp>(node, *nhwc, *kernel, strides, padding,
-                                countPad);
+      isMax
+          ? make<MaxPool2DOp>(node, *nhwc, *kernel, strides, padding, dilations)
+          : make<AvgPool2DOp>(node, *nhwc, *kernel, strides, padding, countPad);
   if (failed(y))
     return failure();
   define(node, 0, Value(), *y);
@@ -446,7 +421,8 @@ LogicalResult Importer::importReshape(const ox::Node &node) {
       shape[inferred] = kDynamic;
     else if (known == 0 || total % known)
       return error(node) << "cannot infer the -1 of target shape "
-                         << joined(shapeTensor->ints) << " from " << type;
+                         << llvm::interleaved_array(shapeTensor->ints)
+                         << " from " << type;
     else
       shape[inferred] = total / known;
   }
@@ -505,6 +481,18 @@ LogicalResult Importer::importConstant(const ox::Node &node) {
   return success();
 }
 
+bool Importer::isDenseGemm(const ox::Node &node) {
+  const ox::Tensor *weight = constant(node, 1), *bias = constant(node, 2);
+  bool hasC = node.inputs.size() > 2 && !node.inputs[2].empty();
+  return node.opType == "Gemm" && weight &&
+         weight->type == ox::DataType::Float && weight->dims.size() == 2 &&
+         !intAttr(node, "transA", 0) &&
+         floatAttr(node, "alpha", 1.0f) == 1.0f &&
+         (!hasC ||
+          (bias && bias->type == ox::DataType::Float &&
+           bias->dims.size() == 1 && floatAttr(node, "beta", 1.0f) == 1.0f));
+}
+
 LogicalResult Importer::importFlattenIntoDense(const ox::Node &node) {
   if (node.inputs.empty() || node.outputs.size() != 1)
     return failure();
@@ -527,8 +515,8 @@ LogicalResult Importer::importFlattenIntoDense(const ox::Node &node) {
           return failure();
         reader = &other;
       }
-  if (!reader || !isDenseGemm(*reader, constants) ||
-      reader->inputs[0] != output || reader->inputs[1] == output)
+  if (!reader || !isDenseGemm(*reader) || reader->inputs[0] != output ||
+      reader->inputs[1] == output)
     return failure();
   FailureOr<Value> flat = make<FlattenOp>(node, it->second.nhwc, int64_t(1));
   if (failed(flat))

@@ -1,5 +1,4 @@
-//===- OnnxReader.cpp - ModelProto and TensorProto to plain data
-//-----------===//
+//===- OnnxReader.cpp - ModelProto and TensorProto to plain data ----------===//
 //
 // The only file that includes ONNX's (protobuf's) headers. ONNX's checker
 // reports problems by throwing, protobuf may throw on allocation: this file
@@ -11,6 +10,7 @@
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
+#include <climits>
 #include <cstring>
 #include <exception>
 
@@ -22,6 +22,34 @@ namespace pb = ::ONNX_NAMESPACE;
 std::string tensorLabel(const pb::TensorProto &proto) {
   return proto.name().empty() ? std::string("a tensor")
                               : "tensor \"" + proto.name() + "\"";
+}
+
+/// `count` values of `proto` (stored as `Stored`: in its raw bytes, little
+/// endian, or in `field`) into `out`; empty on success.
+template <typename Stored, typename Out>
+std::string copyValues(const pb::TensorProto &proto, int64_t count,
+                       const google::protobuf::RepeatedField<Stored> &field,
+                       std::vector<Out> &out) {
+  const std::string &raw = proto.raw_data();
+  if (raw.size() % sizeof(Stored))
+    return tensorLabel(proto) + " has a raw buffer of " +
+           std::to_string(raw.size()) + " bytes, not a multiple of " +
+           std::to_string(sizeof(Stored));
+  int64_t have =
+      raw.empty() ? field.size() : int64_t(raw.size() / sizeof(Stored));
+  if (have != count)
+    return tensorLabel(proto) + " has " + std::to_string(have) +
+           " values for its " + std::to_string(count) + " elements";
+  out.resize(size_t(count));
+  for (size_t i = 0; i < out.size(); ++i) {
+    Stored value;
+    if (raw.empty())
+      value = field.Get(int(i));
+    else
+      std::memcpy(&value, raw.data() + i * sizeof(Stored), sizeof(Stored));
+    out[i] = Out(value);
+  }
+  return "";
 }
 
 /// Copies `proto`'s shape and (float or integer) values; empty on success.
@@ -39,60 +67,13 @@ std::string copyTensor(const pb::TensorProto &proto, Tensor &tensor) {
   int64_t count = tensor.elements();
   if (count < 0)
     return tensorLabel(proto) + " has more elements than dps can hold";
-  const std::string &raw = proto.raw_data();
-  auto checkCount = [&](int64_t have) -> std::string {
-    if (have == count)
-      return "";
-    return tensorLabel(proto) + " has " + std::to_string(have) +
-           " values for its " + std::to_string(count) + " elements";
-  };
   switch (tensor.type) {
   case DataType::Float:
-    if (!raw.empty()) {
-      if (raw.size() % 4)
-        return tensorLabel(proto) + " has a raw float buffer of " +
-               std::to_string(raw.size()) + " bytes, not a multiple of 4";
-      if (std::string e = checkCount(int64_t(raw.size() / 4)); !e.empty())
-        return e;
-      tensor.floats.resize(size_t(count));
-      std::memcpy(tensor.floats.data(), raw.data(), raw.size());
-    } else {
-      if (std::string e = checkCount(proto.float_data_size()); !e.empty())
-        return e;
-      tensor.floats.assign(proto.float_data().begin(),
-                           proto.float_data().end());
-    }
-    return "";
+    return copyValues(proto, count, proto.float_data(), tensor.floats);
   case DataType::Int64:
-  case DataType::Int32: {
-    size_t width = tensor.type == DataType::Int64 ? 8 : 4;
-    if (!raw.empty()) {
-      if (raw.size() % width)
-        return tensorLabel(proto) + " has a raw integer buffer of " +
-               std::to_string(raw.size()) + " bytes";
-      if (std::string e = checkCount(int64_t(raw.size() / width)); !e.empty())
-        return e;
-      tensor.ints.resize(size_t(count));
-      for (int64_t i = 0; i < count; ++i) {
-        if (width == 8) {
-          std::memcpy(&tensor.ints[size_t(i)], raw.data() + 8 * i, 8);
-        } else {
-          int32_t value;
-          std::memcpy(&value, raw.data() + 4 * i, 4);
-          tensor.ints[size_t(i)] = value;
-        }
-      }
-    } else if (tensor.type == DataType::Int64) {
-      if (std::string e = checkCount(proto.int64_data_size()); !e.empty())
-        return e;
-      tensor.ints.assign(proto.int64_data().begin(), proto.int64_data().end());
-    } else {
-      if (std::string e = checkCount(proto.int32_data_size()); !e.empty())
-        return e;
-      tensor.ints.assign(proto.int32_data().begin(), proto.int32_data().end());
-    }
-    return "";
-  }
+    return copyValues(proto, count, proto.int64_data(), tensor.ints);
+  case DataType::Int32:
+    return copyValues(proto, count, proto.int32_data(), tensor.ints);
   default:
     return ""; // the importer names the unsupported type where it matters
   }
@@ -153,8 +134,6 @@ ValueInfo copyValueInfo(const pb::ValueInfoProto &proto) {
 
 Parsed<Model> copyModel(const pb::ModelProto &proto) {
   Model model;
-  model.irVersion = proto.ir_version();
-  model.producer = proto.producer_name();
   for (const pb::OperatorSetIdProto &opset : proto.opset_import())
     if (opset.domain().empty() || opset.domain() == "ai.onnx")
       model.opset = opset.version();
@@ -252,10 +231,11 @@ std::string Node::describe() const {
   return label;
 }
 
-Parsed<Model> parseModel(const std::string &bytes) {
+Parsed<Model> parseModel(std::string_view bytes) {
   try {
     pb::ModelProto proto;
-    if (!proto.ParseFromString(bytes))
+    if (bytes.size() > size_t(INT_MAX) ||
+        !proto.ParseFromArray(bytes.data(), int(bytes.size())))
       return {std::nullopt, "not an ONNX model (the protobuf does not parse)"};
     try {
       pb::checker::check_model(proto);
@@ -271,10 +251,11 @@ Parsed<Model> parseModel(const std::string &bytes) {
   }
 }
 
-Parsed<Tensor> parseTensor(const std::string &bytes) {
+Parsed<Tensor> parseTensor(std::string_view bytes) {
   try {
     pb::TensorProto proto;
-    if (!proto.ParseFromString(bytes))
+    if (bytes.size() > size_t(INT_MAX) ||
+        !proto.ParseFromArray(bytes.data(), int(bytes.size())))
       return {std::nullopt, "not an ONNX tensor (the protobuf does not parse)"};
     Tensor tensor;
     if (std::string e = copyTensor(proto, tensor); !e.empty())

@@ -1,5 +1,4 @@
-//===- OnnxTranslation.cpp - dps-translate --import-onnx
-//-------------------===//
+//===- OnnxTranslation.cpp - dps-translate --import-onnx ------------------===//
 #include "dps/Target/OnnxImport.h"
 
 #include "mlir/Tools/mlir-translate/Translation.h"

@@ -1,5 +1,4 @@
-//===- OnnxUnavailable.cpp - the importer of a build without libonnx
-//-------===//
+//===- OnnxUnavailable.cpp - the importer without libonnx -----------------===//
 #include "dps/Target/OnnxImport.h"
 
 #include "mlir/IR/Diagnostics.h"

@@ -1,5 +1,4 @@
-//===- TensorOps.cpp - shapes of add, matmul, transpose, softmax, sum_to
-//---===//
+//===- TensorOps.cpp - add, matmul, transpose, softmax, sum_to ------------===//
 //
 // The tensor-algebra ops that ONNX graphs need beyond the layer ops:
 // broadcasting, batched matrix products, permutations and softmaxes.
