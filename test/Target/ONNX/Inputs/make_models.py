@@ -55,3 +55,19 @@ save("zero_strides",
      [tensor("x", [1, 1, 4, 4])], [tensor("y", [1, 1, 4, 4])])
 save("missing_input", [helper.make_node("Relu", [], ["y"], name="bare")],
      [tensor("x", [2, 4])], [tensor("y", [2, 4])])
+# An opset outside 6-21, a double initializer and input, and a weight whose
+# data sits in an external file (which exists, so ONNX's checker passes it).
+save("old_opset", [helper.make_node("Relu", ["x"], ["y"])],
+     [tensor("x", [2, 4])], [tensor("y", [2, 4])], opset=5)
+save("double_data", [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+     [tensor("x", [2, 4], TensorProto.DOUBLE)],
+     [tensor("y", [2, 4], TensorProto.DOUBLE)],
+     [helper.make_tensor("w", TensorProto.DOUBLE, [4], [0.0] * 4)])
+external = helper.make_tensor("w", TensorProto.FLOAT, [4], [0.0] * 4)
+external.ClearField("float_data")
+external.data_location = TensorProto.EXTERNAL
+entry = external.external_data.add()
+entry.key, entry.value = "location", "w.bin"
+open(f"{out}/w.bin", "wb").write(bytes(16))
+save("external", [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+     [tensor("x", [2, 4])], [tensor("y", [2, 4])], [external])
