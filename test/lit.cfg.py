@@ -31,11 +31,15 @@ tools = ["dps-opt", "dps-translate", "dps-gradcheck", "dps-replay", "dps-rungche
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.dps_tools_dir, append_path=True)
 
-# The CPU's AVX512-BF16, for the tests that run vdpbf16ps kernels.
+# The CPU's AVX512-BF16 and AMX-BF16, for the tests that run vdpbf16ps and
+# AMX tile kernels.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
-        if " avx512_bf16" in cpuinfo.read():
+        flags = cpuinfo.read()
+        if " avx512_bf16" in flags:
             config.available_features.add("avx512bf16")
+        if " amx_bf16" in flags and " amx_tile" in flags:
+            config.available_features.add("amx")
 except OSError:
     pass
 

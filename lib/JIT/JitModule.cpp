@@ -1,5 +1,6 @@
 //===- JitModule.cpp - run compiled dps kernels in process -----------------===//
 #include "dps/JIT/JitModule.h"
+#include "dps/runtime/CpuFeatures.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -28,6 +29,8 @@ llvm::Error initializeNativeTarget() {
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    // Kernels compiled for this host may use its AMX tiles.
+    dps::rt::requestAMXPermission();
     llvm::sys::DynamicLibrary::LoadLibraryPermanently(DPS_LIBOMP_PATH,
                                                       &openmpError);
   });

@@ -2,6 +2,7 @@
 #include "dps/Conversion/Passes.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 #include "dps/Pipelines/Pipelines.h"
+#include "dps/runtime/CpuFeatures.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -37,6 +38,17 @@ bool mlir::dps::hostPrefersBF16Dot() {
            llvm::sys::getHostCPUName().starts_with("znver");
   }();
   return prefers;
+}
+
+bool mlir::dps::hostSupportsAMX() {
+  static const bool supports = [] {
+    if (const char *force = std::getenv("DPS_AMX"))
+      return llvm::StringRef(force) == "1" && ::dps::rt::requestAMXPermission();
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    return features.lookup("amx-bf16") && features.lookup("amx-tile") &&
+           ::dps::rt::requestAMXPermission();
+  }();
+  return supports;
 }
 
 void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
@@ -79,6 +91,7 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   if (options.vectorize) {
     DPSVectorizeContractionsOptions contractions;
     contractions.bf16Dot = options.bf16Dot;
+    contractions.amx = options.amx;
     pm.addNestedPass<func::FuncOp>(
         createDPSVectorizeContractions(contractions));
   }
@@ -86,6 +99,8 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   // Tensors to buffers: kernels write their outputs into the buffers the
   // runtime passes, and return nothing.
   addKernelBufferizationPasses(pm, options.emitCInterface);
+  if (options.vectorize && options.amx)
+    pm.addNestedPass<func::FuncOp>(createDPSLowerAMX());
 
   // Loops, then LLVM.
   if (options.vectorize) {
@@ -94,10 +109,12 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
         vector::createLowerVectorMultiReductionPass());
   }
   pm.addNestedPass<func::FuncOp>(createDPSLowerStridedCopies());
-  buildLoopsToLLVMPipeline(pm, options.vectorize && options.openmp);
+  buildLoopsToLLVMPipeline(pm, options.vectorize && options.openmp,
+                           options.vectorize && options.amx);
 }
 
-void mlir::dps::buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp) {
+void mlir::dps::buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp,
+                                         bool amx) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(math::createMathExpandOpsPass());
   // Vector contractions become outer products (broadcast x row FMAs);
@@ -113,6 +130,7 @@ void mlir::dps::buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp) {
   vectorToLLVM.vectorContractLowering =
       vector::VectorContractLowering::OuterProduct;
   vectorToLLVM.x86Vector = true; // x86vector.avx512.dot -> vdpbf16ps
+  vectorToLLVM.amx = amx;          // amx.tile_* -> the AMX intrinsics
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   // Memrefs before control flow: an OpenMP loop body is a region of its
   // own (memref.alloca_scope) that scf-to-cf must not see unconverted.

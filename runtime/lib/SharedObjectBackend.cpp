@@ -1,6 +1,7 @@
 //===- SharedObjectBackend.cpp - kernels from a compiled model ------------===//
 #include "dps/runtime/SharedObjectBackend.h"
 
+#include "dps/runtime/CpuFeatures.h"
 #include "dps/runtime/PackedArguments.h"
 
 #include <dlfcn.h>
@@ -18,6 +19,8 @@ SharedObjectBackend::open(const std::string &path, const Manifest &manifest,
   // dlopen searches the library path for a name without a slash.
   std::string where = path.find('/') == std::string::npos ? "./" + path : path;
   std::unique_ptr<SharedObjectBackend> backend(new SharedObjectBackend());
+  // A model compiled on an AMX host tiles its bf16 contractions.
+  requestAMXPermission();
   backend->handle = dlopen(where.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!backend->handle)
     return Status::error(path + ": cannot load the compiled model: " +

@@ -2,13 +2,19 @@
 // tile's inner loop is vdpbf16ps on interleaved (k, k+1) pairs of B and
 // broadcast pairs of A; without it (the default on Intel cores, or a target
 // without the feature) the same kernel falls back to f32 FMAs on widened
-// bf16 values, and no AVX512-BF16 instruction is emitted.
+// bf16 values, and no AVX512-BF16 instruction is emitted. With amx (the
+// default where the host has AMX-BF16) the kernel runs on AMX tiles: B's
+// rows interleaved in pairs once (vpermt2w/vpunpck), then per 32 x 32 block
+// of C four tdpbf16ps per step of 32 in k, the tiles configured once.
 // RUN: dps-opt %s --convert-dps-to-linalg --dps-finalize-kernels --canonicalize --cse \
-// RUN:   --dps-kernels-to-llvm="bf16-dot=true" | mlir-translate --mlir-to-llvmir \
+// RUN:   --dps-kernels-to-llvm="bf16-dot=true amx=false" | mlir-translate --mlir-to-llvmir \
 // RUN:   | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver4 | FileCheck %s --check-prefix=DOT
 // RUN: dps-opt %s --convert-dps-to-linalg --dps-finalize-kernels --canonicalize --cse \
-// RUN:   --dps-kernels-to-llvm="bf16-dot=false" | mlir-translate --mlir-to-llvmir \
+// RUN:   --dps-kernels-to-llvm="bf16-dot=false amx=false" | mlir-translate --mlir-to-llvmir \
 // RUN:   | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=skylake-avx512 | FileCheck %s --check-prefix=FMA
+// RUN: dps-opt %s --convert-dps-to-linalg --dps-finalize-kernels --canonicalize --cse \
+// RUN:   --dps-kernels-to-llvm="amx=true openmp=false" | mlir-translate --mlir-to-llvmir \
+// RUN:   | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=sapphirerapids | FileCheck %s --check-prefix=AMX
 
 // DOT-LABEL: bench:
 // DOT: vpermt2w
@@ -17,6 +23,11 @@
 // FMA-NOT: vdpbf16ps
 // FMA: vfmadd231ps
 // FMA-NOT: vdpbf16ps
+// AMX-LABEL: bench:
+// AMX: ldtilecfg
+// AMX-COUNT-4: tdpbf16ps
+// AMX: tilestored
+// AMX: tilerelease
 func.func @bench(%a: tensor<64x96xbf16>, %b: tensor<96x64xbf16>,
                  %c: tensor<64x64xbf16>) -> tensor<64x64xbf16>
     attributes {dps.kernel = #dps.kernel<grad>} {

@@ -14,6 +14,13 @@ namespace dps {
 /// The environment variable DPS_BF16_DOT=1|0 overrides it.
 bool hostPrefersBF16Dot();
 
+/// Whether bf16 contractions should use AMX tiles on the CPU this runs on:
+/// it has AMX-BF16 and the operating system grants this process the tile
+/// registers (asked here: kernels compiled with AMX need that permission in
+/// the process that runs them, see dps::rt::requestAMXPermission). The
+/// environment variable DPS_AMX=1|0 overrides it.
+bool hostSupportsAMX();
+
 /// Options of `dps-lower-to-llvm`.
 struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
   PassOptions::Option<bool> emitCInterface{
@@ -35,6 +42,12 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       llvm::cl::desc("bf16 contractions use AVX512-BF16 vdpbf16ps (default: "
                      "where this host has it and it beats f32 FMAs)"),
       llvm::cl::init(hostPrefersBF16Dot())};
+  PassOptions::Option<bool> amx{
+      *this, "amx",
+      llvm::cl::desc("bf16 contractions with 16-column multiples run on AMX "
+                     "tiles (tdpbf16ps) (default: where this host has "
+                     "AMX-BF16 and may use it)"),
+      llvm::cl::init(hostSupportsAMX())};
 };
 
 /// dps (a forward model and its dps.train_step) down to the LLVM dialect:
@@ -61,7 +74,9 @@ void buildKernelCodegenPipeline(OpPassManager &pm,
 
 /// The CPU path's tail: linalg (on buffers) to loops, then the LLVM
 /// dialect; scf.parallel loops become OpenMP ones with `openmp`.
-void buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp);
+/// `amx` lowers AMX tile ops (dps-lower-amx) as well.
+void buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp,
+                              bool amx = false);
 
 /// Options of `dps-lower-to-nvvm`.
 struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {

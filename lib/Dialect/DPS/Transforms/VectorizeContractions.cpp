@@ -268,6 +268,163 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op) {
   return success();
 }
 
+/// bf16 x bf16 -> f32 with a static column count that AMX's 16 x 16 f32
+/// result tiles cover.
+bool fitsAMX(linalg::GenericOp op) { return fitsBF16Dot(op); }
+
+/// A tensor of `sizes` whose leading `used` entries along `dim` are what
+/// `produce` writes into the slice it is given and whose others are zeros:
+/// a padded operand built without tensor.pad (whose copy would lower to
+/// scalar loops), as one producer writing in place and a fill of the tail.
+Value zeroPadded(RewriterBase &rewriter, Location loc, Type element,
+                 ArrayRef<OpFoldResult> sizes, unsigned dim, OpFoldResult used,
+                 function_ref<Value(Value)> produce) {
+  AffineExpr d0, d1;
+  bindDims(rewriter.getContext(), d0, d1);
+  Value full = tensor::EmptyOp::create(rewriter, loc, sizes, element);
+  SmallVector<OpFoldResult> offsets(sizes.size(), rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(sizes.size(), rewriter.getIndexAttr(1));
+  SmallVector<OpFoldResult> head(sizes);
+  head[dim] = used;
+  Value body =
+      tensor::ExtractSliceOp::create(rewriter, loc, full, offsets, head, strides);
+  full = tensor::InsertSliceOp::create(rewriter, loc, produce(body), full,
+                                       offsets, head, strides);
+  SmallVector<OpFoldResult> tailOffsets(offsets), tail(sizes);
+  tailOffsets[dim] = used;
+  tail[dim] = affine::makeComposedFoldedAffineApply(rewriter, loc, d0 - d1,
+                                                    {sizes[dim], used});
+  Value zero = arith::ConstantOp::create(rewriter, loc,
+                                         rewriter.getZeroAttr(element));
+  Value tailSlice = tensor::ExtractSliceOp::create(rewriter, loc, full,
+                                                   tailOffsets, tail, strides);
+  Value zeros =
+      linalg::FillOp::create(rewriter, loc, zero, tailSlice).getResult(0);
+  return tensor::InsertSliceOp::create(rewriter, loc, zeros, full, tailOffsets,
+                                       tail, strides);
+}
+
+/// init = value, as a linalg.generic (vectorized after bufferization).
+Value copyInto(RewriterBase &rewriter, Location loc, Value value, Value init) {
+  unsigned rank = cast<RankedTensorType>(value.getType()).getRank();
+  AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+  return linalg::GenericOp::create(
+             rewriter, loc, init.getType(), value, init,
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [](OpBuilder &b, Location l, ValueRange args) {
+               linalg::YieldOp::create(b, l, args[0]);
+             })
+      .getResult(0);
+}
+
+/// P[k2, n, v] = B[2 k2 + v, n] into `init` ([k / 2, n, 2]): tagged for
+/// dps-lower-amx, which interleaves pairs of rows of B.
+Value packPairsInto(RewriterBase &rewriter, Location loc, Value b, Value init) {
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr k2, n, v;
+  bindDims(ctx, k2, n, v);
+  auto pack = linalg::GenericOp::create(
+      rewriter, loc, init.getType(), b, init,
+      ArrayRef<AffineMap>{AffineMap::get(3, 0, {k2 * 2 + v, n}, ctx),
+                          AffineMap::getMultiDimIdentityMap(3, ctx)},
+      SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l, args[0]);
+      });
+  pack->setAttr(DPSDialect::kVNNIPackAttrName, rewriter.getUnitAttr());
+  return pack.getResult(0);
+}
+
+/// Rewrites a bf16 contraction C[m, n] += A[m, k] * B[k, n] for AMX tiles
+/// (tdpbf16ps: a 16 x 32 tile of A times a 16 x 32 tile of B in pairs of k
+/// rows, into a 16 x 16 tile of f32):
+///   A' = A untransposed, B' = B untransposed; where k is dynamic or odd,
+///        both padded with zeros to a multiple of 32 in k,
+///   P = B' packed in pairs of rows (VNNI: P[k2, n, v] = B'[2 k2 + v, n]),
+///   C[m, n] += A'[m, k2, v] * P[k2, n, v]   (tagged dps.amx).
+/// The zeros add nothing to the sums; the products are the original op's
+/// (f32 products of bf16 values, f32 sums). dps-lower-amx takes rows left
+/// over from 16-row tiles and a static even k's last partial step of 32.
+void rewriteForAMX(RewriterBase &rewriter, linalg::GenericOp op) {
+  untranspose(rewriter, op, 0);
+  untranspose(rewriter, op, 1);
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  Value a = op.getDpsInputOperand(0)->get();
+  Value b = op.getDpsInputOperand(1)->get();
+  Value c = op.getDpsInitOperand(0)->get();
+  Type bf16 = rewriter.getBF16Type(), f32 = rewriter.getF32Type();
+  AffineExpr d0 = rewriter.getAffineDimExpr(0);
+
+  OpFoldResult m = tensor::getMixedSize(rewriter, loc, a, 0);
+  OpFoldResult k = tensor::getMixedSize(rewriter, loc, a, 1);
+  OpFoldResult n = tensor::getMixedSize(rewriter, loc, b, 1);
+  OpFoldResult two = rewriter.getIndexAttr(2);
+  auto half = [&](OpFoldResult size) {
+    return affine::makeComposedFoldedAffineApply(rewriter, loc,
+                                                 d0.floorDiv(2), {size});
+  };
+  // AMX steps through k in 32s: pad k with zeros (one tile shape per tile
+  // register; mixing shapes in a kernel exhausts LLVM's tile allocation).
+  OpFoldResult kPadded = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, d0.ceilDiv(32) * 32, {k});
+  std::optional<int64_t> staticK = getConstantIntValue(k);
+  bool padded = !staticK || *staticK % 32;
+  if (padded)
+    a = zeroPadded(rewriter, loc, bf16, {m, kPadded}, 1, k,
+                   [&](Value init) { return copyInto(rewriter, loc, a, init); });
+  Value packed;
+  SmallVector<OpFoldResult> packedShape = {half(kPadded), n, two};
+  if (padded && staticK && *staticK % 2 == 0) {
+    // Pack the rows there are; the pairs after them are zeros.
+    packed = zeroPadded(rewriter, loc, bf16, packedShape, 0, half(k),
+                        [&](Value init) {
+                          return packPairsInto(rewriter, loc, b, init);
+                        });
+  } else {
+    if (padded)
+      b = zeroPadded(rewriter, loc, bf16, {kPadded, n}, 0, k, [&](Value init) {
+        return copyInto(rewriter, loc, b, init);
+      });
+    packed = packPairsInto(
+        rewriter, loc, b,
+        tensor::EmptyOp::create(rewriter, loc, packedShape, bf16));
+  }
+  auto shapeOf = [](ArrayRef<OpFoldResult> sizes) {
+    return llvm::map_to_vector(sizes, [](OpFoldResult size) {
+      return getConstantIntValue(size).value_or(ShapedType::kDynamic);
+    });
+  };
+  // A' as [m, k2, v]: a reshape.
+  SmallVector<OpFoldResult> aShape = {m, half(kPadded), two};
+  Value aPairs = tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(shapeOf(aShape), bf16), a,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}}, aShape);
+
+  AffineExpr mm, nn, kk, vv;
+  bindDims(ctx, mm, nn, kk, vv);
+  auto amx = linalg::GenericOp::create(
+      rewriter, loc, c.getType(), ValueRange{aPairs, packed}, c,
+      ArrayRef<AffineMap>{AffineMap::get(4, 0, {mm, kk, vv}, ctx),
+                          AffineMap::get(4, 0, {kk, nn, vv}, ctx),
+                          AffineMap::get(4, 0, {mm, nn}, ctx)},
+      ArrayRef<utils::IteratorType>{
+          utils::IteratorType::parallel, utils::IteratorType::parallel,
+          utils::IteratorType::reduction, utils::IteratorType::reduction},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(
+            nb, l, arith::ExtFOp::create(nb, l, f32, args[0]),
+            arith::ExtFOp::create(nb, l, f32, args[1]));
+        linalg::YieldOp::create(
+            nb, l, arith::AddFOp::create(nb, l, args[2], product).getResult());
+      });
+  amx->setAttr(DPSDialect::kAMXContractionAttrName, rewriter.getUnitAttr());
+  rewriter.replaceOp(op, amx.getResults());
+}
+
 struct DPSVectorizeContractionsPass
     : public dps::impl::DPSVectorizeContractionsBase<
           DPSVectorizeContractionsPass> {
@@ -279,6 +436,10 @@ struct DPSVectorizeContractionsPass
 
     // Register tiles over (m, n); peel so that full tiles have static sizes.
     for (linalg::GenericOp op : collectContractions(root)) {
+      if (amx && fitsAMX(op)) {
+        rewriteForAMX(rewriter, op);
+        continue;
+      }
       untranspose(rewriter, op, 1);
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       int64_t tileN = tileCols;

@@ -39,6 +39,13 @@ def DPS_Dialect : Dialect {
     /// Unit attribute on an scf.for whose iterations are independent (the
     /// row tiles of a contraction): dps-parallelize-tiles runs it in parallel.
     static constexpr ::llvm::StringLiteral kParallelAttrName = "dps.parallel";
+    /// Unit attributes of the AMX path (dps-vectorize-contractions with
+    /// `amx`): a bf16 contraction over VNNI-packed operands,
+    /// C[m, n] += A[m, k2, v] * B[k2, n, v], and the copy that packs B's
+    /// rows in pairs, P[k2, n, v] = B[2 * k2 + v, n]. dps-lower-amx turns
+    /// them into AMX tile loops and interleaving vector loops.
+    static constexpr ::llvm::StringLiteral kAMXContractionAttrName = "dps.amx";
+    static constexpr ::llvm::StringLiteral kVNNIPackAttrName = "dps.vnni_pack";
     /// The symbol holding the initial values of parameter `index` of a train
     /// step whose `dps.param` is a value (dps-finalize-kernels makes it).
     static std::string initialValuesSymbol(::llvm::StringRef trainStep,

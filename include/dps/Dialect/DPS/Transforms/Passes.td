@@ -150,6 +150,13 @@ def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
     (`vdpbf16ps`, twice the multiply-adds of an f32 FMA per instruction):
     A is untransposed and k padded to even, B's two rows interleaved into
     (k, k+1) pairs in registers, A's pair broadcast.
+
+    With `amx`, bf16 contractions whose column count is a multiple of 16
+    take the AMX path instead: A untransposed and padded (rows to 16, k to
+    32), B untransposed, padded and packed in pairs of rows (VNNI), C padded
+    to whole 16-row tiles; the contraction over the packed operands is
+    tagged `dps.amx` (and the packing copy `dps.vnni_pack`) for
+    `dps-lower-amx`, which runs after bufferization.
   }];
   let options = [
     Option<"tileRows", "tile-rows", "int64_t", /*default=*/"8",
@@ -160,12 +167,40 @@ def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
            "bf16 contractions with 16-column multiples use AVX512-BF16 "
            "vdpbf16ps (x86vector.avx512.dot) on pairs of k; the target "
            "must have avx512bf16">,
+    Option<"amx", "amx", "bool", /*default=*/"false",
+           "bf16 contractions with 16-column multiples take the AMX path "
+           "(packed operands tagged for dps-lower-amx); the target must "
+           "have amx-bf16">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect",
     "::mlir::x86vector::X86VectorDialect",
+  ];
+}
+
+def DPSLowerAMX : Pass<"dps-lower-amx"> {
+  let summary = "AMX tile loops for the contractions prepared for AMX";
+  let description = [{
+    Runs on buffers, after bufferization (AMX tiles load from and store to
+    memory). Each linalg.generic tagged `dps.amx` by
+    `dps-vectorize-contractions` (C[m, n] += A[m, k2, v] * B[k2, n, v] in
+    bf16 with f32 sums; m a multiple of 16, k2 of 16, n of 16) becomes
+    loops over 32 x 32 blocks of C (16-row and 16-column blocks at the
+    edges): per block, 2 x 2 f32 tiles stay in tile registers across a loop
+    over k in steps of 32 that loads two 16 x 32 tiles of A and two of the
+    packed B and issues four `amx.tile_mulf` (tdpbf16ps). The row-block
+    loop is marked `dps.parallel`. Each `dps.vnni_pack` copy becomes a loop
+    over pairs of rows that interleaves 16-element slices of the two rows
+    (`vector.interleave`). Ops whose buffers are not contiguous in their
+    last dimension stay as they are (correct, scalar).
+  }];
+  let dependentDialects = [
+    "::mlir::amx::AMXDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

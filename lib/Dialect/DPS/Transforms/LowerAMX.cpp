@@ -1,0 +1,295 @@
+//===- LowerAMX.cpp - AMX tile loops for the packed contractions ----------===//
+//
+// dps-vectorize-contractions (with `amx`) leaves each bf16 contraction as
+//
+//   P = vnni_pack(B)                  P[k2, n, v] = B[2 * k2 + v, n]
+//   C[m, n] += A[m, k2, v] * P[k2, n, v]
+//
+// with m, 2 * k2 and n multiples of 16, 32 and 16. On buffers, A is then a
+// [m, k] matrix and P a [k / 2, 2 n] one, exactly the layouts of AMX's
+// tdpbf16ps: a 16 x 32 bf16 tile of A times a 16 x 32 tile of P (16 pairs of
+// rows of B, 16 columns) accumulates into a 16 x 16 f32 tile of C. This pass
+// emits
+//
+//   for m0 in 0..M step 32 (dps.parallel), then a last 16-row band:
+//     for n0 in 0..N step 32, then a last 16-column block:
+//       c[i][j] = tile_load C[m0 + 16 i, n0 + 16 j]      (2 x 2 tiles)
+//       for k0 in 0..K step 32:
+//         a[i] = tile_load A[m0 + 16 i, k0]
+//         p[j] = tile_load P[k0 / 2, 2 (n0 + 16 j)]
+//         c[i][j] = tile_mulf a[i], p[j], c[i][j]
+//       tile_store c[i][j]
+//
+// eight tile registers: four accumulators, two of A, two of P. LLVM's x86
+// backend configures the tiles (ldtilecfg) from the static tile shapes.
+//
+//===----------------------------------------------------------------------===//
+#include "dps/Dialect/DPS/IR/DPSDialect.h"
+#include "dps/Dialect/DPS/Transforms/Passes.h"
+
+#include "mlir/Dialect/AMX/AMXDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace mlir::dps {
+#define GEN_PASS_DEF_DPSLOWERAMX
+#include "dps/Dialect/DPS/Transforms/Passes.h.inc"
+} // namespace mlir::dps
+
+using namespace mlir;
+using namespace mlir::dps;
+
+namespace {
+
+constexpr int64_t kTile = 16;     // rows of every tile; f32 columns of C
+constexpr int64_t kTileK = 32;    // bf16 columns of an A tile (k per step)
+
+/// `value` ([d0, d1, d2], contiguous in d1 and d2) as [d0, d1 * d2].
+FailureOr<Value> collapseInner(RewriterBase &rewriter, Location loc,
+                               Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  SmallVector<ReassociationIndices> groups = {{0}, {1, 2}};
+  if (!memref::CollapseShapeOp::isGuaranteedCollapsible(type, groups))
+    return failure();
+  return memref::CollapseShapeOp::create(rewriter, loc, value, groups)
+      .getResult();
+}
+
+bool lastDimContiguous(Value value) {
+  return cast<MemRefType>(value.getType()).isLastDimUnitStride();
+}
+
+Value index(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// P[k2, n, v] = B[2 k2 + v, n] as a loop over k2 and 16-column slices:
+/// the slices of rows 2 k2 and 2 k2 + 1, interleaved, are 32 contiguous
+/// elements of P.
+LogicalResult lowerPack(RewriterBase &rewriter, linalg::GenericOp op) {
+  Value source = op.getDpsInputOperand(0)->get();
+  Value packed = op.getDpsInitOperand(0)->get();
+  auto sourceType = cast<MemRefType>(source.getType());
+  int64_t columns = sourceType.getDimSize(1);
+  if (ShapedType::isDynamic(columns) || columns % kTile != 0 ||
+      !lastDimContiguous(source))
+    return failure();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  FailureOr<Value> flat = collapseInner(rewriter, loc, packed);
+  if (failed(flat))
+    return failure();
+  Type bf16 = sourceType.getElementType();
+  auto slice = VectorType::get({kTile}, bf16);
+  auto slice16 = VectorType::get({kTile}, rewriter.getI16Type());
+  auto pairType = VectorType::get({2 * kTile}, bf16);
+  Value c0 = index(rewriter, loc, 0), c1 = index(rewriter, loc, 1);
+  Value pairs = memref::DimOp::create(rewriter, loc, packed, 0);
+  scf::ForOp::create(
+      rewriter, loc, c0, pairs, c1, ValueRange{},
+      [&](OpBuilder &b, Location l, Value k2, ValueRange) {
+        Value even = arith::MulIOp::create(b, l, k2, index(b, l, 2));
+        Value odd = arith::AddIOp::create(b, l, even, index(b, l, 1));
+        for (int64_t n = 0; n < columns; n += kTile) {
+          Value column = index(b, l, n);
+          // On i16: bf16 shuffles would go through the stack.
+          auto bits = [&](Value row) {
+            Value loaded = vector::LoadOp::create(b, l, slice, source,
+                                                  ValueRange{row, column});
+            return vector::BitCastOp::create(b, l, slice16, loaded);
+          };
+          Value pair = vector::InterleaveOp::create(b, l, bits(even), bits(odd));
+          vector::StoreOp::create(
+              b, l, vector::BitCastOp::create(b, l, pairType, pair), *flat,
+              ValueRange{k2, index(b, l, 2 * n)});
+        }
+        scf::YieldOp::create(b, l);
+      });
+  rewriter.eraseOp(op);
+  return success();
+}
+
+/// The operands of one `dps.amx` contraction as AMX sees them.
+struct TileOperands {
+  Value a;      // [m, k] bf16
+  Value packed; // [k / 2, 2 n] bf16
+  Value c;      // [m, n] f32
+  int64_t columns;
+};
+
+/// One block of rowTiles x colTiles f32 tiles of C at (row, column): its
+/// tiles stay in registers across the loop over k.
+void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
+               int64_t column, int64_t rowTiles, int64_t colTiles) {
+  Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+  auto accType = amx::TileType::get({kTile, kTile}, f32);
+  SmallVector<Value> rows, columns, packedColumns;
+  for (int64_t i = 0; i < rowTiles; ++i)
+    rows.push_back(
+        arith::AddIOp::create(b, loc, row, index(b, loc, i * kTile)));
+  for (int64_t j = 0; j < colTiles; ++j) {
+    columns.push_back(index(b, loc, column + j * kTile));
+    packedColumns.push_back(index(b, loc, 2 * (column + j * kTile)));
+  }
+  auto inType = amx::TileType::get({kTile, kTileK}, bf16);
+  SmallVector<Value> accumulators;
+  for (Value r : rows)
+    for (Value c : columns)
+      accumulators.push_back(
+          amx::TileLoadOp::create(b, loc, accType, ops.c, ValueRange{r, c}));
+  Value k = memref::DimOp::create(b, loc, ops.a, 1);
+  auto loop = scf::ForOp::create(
+      b, loc, index(b, loc, 0), k, index(b, loc, kTileK), accumulators,
+      [&](OpBuilder &nb, Location l, Value k0, ValueRange acc) {
+        Value pairRow = arith::DivUIOp::create(nb, l, k0, index(nb, l, 2));
+        SmallVector<Value> as, ps, updated;
+        for (Value r : rows)
+          as.push_back(
+              amx::TileLoadOp::create(nb, l, inType, ops.a, ValueRange{r, k0}));
+        for (Value c : packedColumns)
+          ps.push_back(amx::TileLoadOp::create(nb, l, inType, ops.packed,
+                                               ValueRange{pairRow, c}));
+        for (int64_t i = 0; i < rowTiles; ++i)
+          for (int64_t j = 0; j < colTiles; ++j)
+            updated.push_back(amx::TileMulFOp::create(
+                nb, l, accType, as[i], ps[j], acc[i * colTiles + j]));
+        scf::YieldOp::create(nb, l, updated);
+      });
+  for (int64_t i = 0; i < rowTiles; ++i)
+    for (int64_t j = 0; j < colTiles; ++j)
+      amx::TileStoreOp::create(b, loc, ops.c, ValueRange{rows[i], columns[j]},
+                               loop.getResult(i * colTiles + j));
+}
+
+/// A band of rowTiles x 16 rows of C: 32-column blocks, then a 16-column
+/// one where 32 does not divide the columns.
+void emitBand(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
+              int64_t rowTiles) {
+  for (int64_t n = 0; n + 2 * kTile <= ops.columns; n += 2 * kTile)
+    emitBlock(b, loc, ops, row, n, rowTiles, 2);
+  if (ops.columns % (2 * kTile))
+    emitBlock(b, loc, ops, row, ops.columns - kTile, rowTiles, 1);
+}
+
+/// dst = src, as a linalg.generic (dps-vectorize-elementwise vectorizes it).
+void copy(OpBuilder &b, Location loc, Value src, Value dst) {
+  unsigned rank = cast<MemRefType>(src.getType()).getRank();
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  linalg::GenericOp::create(
+      b, loc, src, dst, ArrayRef<AffineMap>{id, id},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l, args[0]);
+      });
+}
+
+/// The rows [first, m) of C, fewer than 16, through one 16-row tile band
+/// over zero-padded copies of those rows of A and C on the stack.
+void emitPartialBand(OpBuilder &b, Location loc, const TileOperands &ops,
+                     Value first, Value m) {
+  Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+  Value c0 = index(b, loc, 0), c1 = index(b, loc, 1);
+  Value count = arith::SubIOp::create(b, loc, m, first);
+  Value k = memref::DimOp::create(b, loc, ops.a, 1);
+  auto aType = cast<MemRefType>(ops.a.getType());
+  auto scratchA = memref::AllocaOp::create(
+      b, loc, MemRefType::get({kTile, aType.getDimSize(1)}, bf16),
+      aType.isDynamicDim(1) ? ValueRange{k} : ValueRange{});
+  auto scratchC = memref::AllocaOp::create(
+      b, loc, MemRefType::get({kTile, ops.columns}, f32));
+  linalg::FillOp::create(
+      b, loc, ValueRange{arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16))},
+      ValueRange{scratchA});
+  auto rowsOf = [&](Value buffer, Value from, Value width) {
+    return memref::SubViewOp::create(
+        b, loc, buffer, ArrayRef<OpFoldResult>{from, c0},
+        ArrayRef<OpFoldResult>{count, width}, ArrayRef<OpFoldResult>{c1, c1});
+  };
+  Value n = index(b, loc, ops.columns);
+  copy(b, loc, rowsOf(ops.a, first, k), rowsOf(scratchA, c0, k));
+  copy(b, loc, rowsOf(ops.c, first, n), rowsOf(scratchC, c0, n));
+  TileOperands scratch = ops;
+  scratch.a = scratchA;
+  scratch.c = scratchC;
+  emitBand(b, loc, scratch, c0, 1);
+  copy(b, loc, rowsOf(scratchC, c0, n), rowsOf(ops.c, first, n));
+}
+
+LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
+  Location loc = op.getLoc();
+  Value a = op.getDpsInputOperand(0)->get();
+  Value packed = op.getDpsInputOperand(1)->get();
+  Value c = op.getDpsInitOperand(0)->get();
+  int64_t columns = cast<MemRefType>(c.getType()).getDimSize(1);
+  if (ShapedType::isDynamic(columns) || columns % kTile != 0 ||
+      !lastDimContiguous(a) || !lastDimContiguous(packed) ||
+      !lastDimContiguous(c))
+    return failure();
+  rewriter.setInsertionPoint(op);
+  FailureOr<Value> aFlat = collapseInner(rewriter, loc, a);
+  FailureOr<Value> packedFlat = collapseInner(rewriter, loc, packed);
+  if (failed(aFlat) || failed(packedFlat))
+    return failure();
+  TileOperands ops{*aFlat, *packedFlat, c, columns};
+
+  // Pairs of 16-row bands share the threads; then a single band and the
+  // rows left over.
+  Value m = memref::DimOp::create(rewriter, loc, c, 0);
+  auto roundDown = [&](Value value, int64_t multiple) {
+    Value factor = index(rewriter, loc, multiple);
+    return arith::MulIOp::create(
+        rewriter, loc, arith::DivUIOp::create(rewriter, loc, value, factor),
+        factor);
+  };
+  Value pairedRows = roundDown(m, 2 * kTile);
+  Value bandRows = roundDown(m, kTile);
+  auto bands = scf::ForOp::create(
+      rewriter, loc, index(rewriter, loc, 0), pairedRows,
+      index(rewriter, loc, 2 * kTile), ValueRange{},
+      [&](OpBuilder &b, Location l, Value row, ValueRange) {
+        emitBand(b, l, ops, row, 2);
+        scf::YieldOp::create(b, l);
+      });
+  bands->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
+  auto ifLess = [&](Value lhs, Value rhs,
+                    function_ref<void(OpBuilder &, Location)> then) {
+    Value less = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                       lhs, rhs);
+    scf::IfOp::create(rewriter, loc, less, [&](OpBuilder &b, Location l) {
+      then(b, l);
+      scf::YieldOp::create(b, l);
+    });
+  };
+  ifLess(pairedRows, bandRows, [&](OpBuilder &b, Location l) {
+    emitBand(b, l, ops, pairedRows, 1);
+  });
+  ifLess(bandRows, m, [&](OpBuilder &b, Location l) {
+    emitPartialBand(b, l, ops, bandRows, m);
+  });
+  rewriter.eraseOp(op);
+  return success();
+}
+
+struct DPSLowerAMXPass : public dps::impl::DPSLowerAMXBase<DPSLowerAMXPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> packs, contractions;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (!op.hasPureBufferSemantics())
+        return;
+      if (op->hasAttr(DPSDialect::kVNNIPackAttrName))
+        packs.push_back(op);
+      else if (op->hasAttr(DPSDialect::kAMXContractionAttrName))
+        contractions.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    // An op left as it is stays correct: its loops compute the same values.
+    for (linalg::GenericOp op : packs)
+      (void)lowerPack(rewriter, op);
+    for (linalg::GenericOp op : contractions)
+      (void)lowerContraction(rewriter, op);
+  }
+};
+
+} // namespace
