@@ -1,6 +1,10 @@
 //===- CpuFeatures.cpp - what the CPU lets kernels use --------------------===//
 #include "dps/runtime/CpuFeatures.h"
 
+#include <cstdlib> // defines __GLIBC__ where it is glibc
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #if defined(__linux__) && defined(__x86_64__)
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,5 +26,14 @@ bool dps::rt::requestAMXPermission() {
   return granted;
 #else
   return false;
+#endif
+}
+
+void dps::rt::keepFreedMemory() {
+#if defined(__GLIBC__)
+  // Blocks up to 256 MiB from the heap (a kernel's largest temporaries are a
+  // few MiB); the heap top is never given back while training runs.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, -1);
 #endif
 }

@@ -2,6 +2,7 @@
 #include "dps/runtime/Trainer.h"
 #include "dps/runtime/Bucketer.h"
 #include "dps/runtime/Checkpoint.h"
+#include "dps/runtime/CpuFeatures.h"
 #include "dps/runtime/ParameterBuffers.h"
 #include "dps/runtime/SampleStore.h"
 #include "dps/runtime/Scalers.h"
@@ -417,6 +418,7 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
                 const DatasetSplits &data, TrainerOptions options) {
   if (Status s = options.schedule.validate(); !s)
     return s;
+  keepFreedMemory();
   if (data.train.sampleShape != data.test.sampleShape)
     return Status::error("training and test samples differ in shape");
   // A label past the model's outputs would only show up as a NaN loss.

@@ -12,6 +12,13 @@ namespace dps::rt {
 /// False where the CPU or the kernel has no AMX, and off Linux.
 bool requestAMXPermission();
 
+/// Keeps the memory that kernels free in the process (glibc: no mmap for
+/// large blocks, no trimming of the heap top). Kernels allocate their
+/// temporaries per call (padded and packed operands, activations); returned
+/// to the system after each call, every call pays fresh page faults and
+/// zeroed pages for them again. Set once, before training starts.
+void keepFreedMemory();
+
 } // namespace dps::rt
 
 #endif // DPS_RUNTIME_CPUFEATURES_H
