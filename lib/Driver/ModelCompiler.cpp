@@ -110,7 +110,8 @@ std::string cacheKey(ModuleOp model) {
   llvm::raw_string_ostream os(text);
   model.print(os, OpPrintingFlags().enableDebugInfo(false));
   os << "\n" << llvm::sys::getProcessTriple() << " "
-     << llvm::sys::getHostCPUName() << " bf16-dot=" << hostPrefersBF16Dot();
+     << llvm::sys::getHostCPUName() << " bf16-dot=" << hostPrefersBF16Dot()
+     << " amx=" << hostSupportsAMX();
   std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
   llvm::sys::fs::file_status status;
   if (!llvm::sys::fs::status(self, status))

@@ -25,8 +25,9 @@
 // FMA-NOT: vdpbf16ps
 // AMX-LABEL: bench:
 // AMX: ldtilecfg
-// AMX-COUNT-4: tdpbf16ps
 // AMX: tilestored
+// AMX: tileloadd
+// AMX-COUNT-4: tdpbf16ps
 // AMX: tilerelease
 func.func @bench(%a: tensor<64x96xbf16>, %b: tensor<96x64xbf16>,
                  %c: tensor<64x64xbf16>) -> tensor<64x64xbf16>

@@ -11,7 +11,8 @@
 // rows of B, 16 columns) accumulates into a 16 x 16 f32 tile of C. This pass
 // emits
 //
-//   for m0 in 0..M step 32 (dps.parallel), then a last 16-row band:
+//   for m0 in 0..M step 32 (dps.parallel), then a 16-row band, then the
+//   rows left over through zero-padded 16-row copies on the stack:
 //     for n0 in 0..N step 32, then a last 16-column block:
 //       c[i][j] = tile_load C[m0 + 16 i, n0 + 16 j]      (2 x 2 tiles)
 //       for k0 in 0..K step 32:
@@ -122,7 +123,7 @@ struct TileOperands {
 /// One block of rowTiles x colTiles f32 tiles of C at (row, column): its
 /// tiles stay in registers across the loop over k.
 void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
-               int64_t column, int64_t rowTiles, int64_t colTiles) {
+               Value column, int64_t rowTiles, int64_t colTiles) {
   Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
   auto accType = amx::TileType::get({kTile, kTile}, f32);
   SmallVector<Value> rows, columns, packedColumns;
@@ -130,8 +131,9 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
     rows.push_back(
         arith::AddIOp::create(b, loc, row, index(b, loc, i * kTile)));
   for (int64_t j = 0; j < colTiles; ++j) {
-    columns.push_back(index(b, loc, column + j * kTile));
-    packedColumns.push_back(index(b, loc, 2 * (column + j * kTile)));
+    Value c = arith::AddIOp::create(b, loc, column, index(b, loc, j * kTile));
+    columns.push_back(c);
+    packedColumns.push_back(arith::MulIOp::create(b, loc, c, index(b, loc, 2)));
   }
   auto inType = amx::TileType::get({kTile, kTileK}, bf16);
   SmallVector<Value> accumulators;
@@ -163,14 +165,22 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
                                loop.getResult(i * colTiles + j));
 }
 
-/// A band of rowTiles x 16 rows of C: 32-column blocks, then a 16-column
-/// one where 32 does not divide the columns.
+/// A band of rowTiles x 16 rows of C: a loop over 32-column blocks, then a
+/// 16-column one where 32 does not divide the columns. (A loop, not
+/// unrolled: the code of one block is a few hundred instructions.)
 void emitBand(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
               int64_t rowTiles) {
-  for (int64_t n = 0; n + 2 * kTile <= ops.columns; n += 2 * kTile)
-    emitBlock(b, loc, ops, row, n, rowTiles, 2);
-  if (ops.columns % (2 * kTile))
-    emitBlock(b, loc, ops, row, ops.columns - kTile, rowTiles, 1);
+  int64_t paired = ops.columns / (2 * kTile) * (2 * kTile);
+  if (paired)
+    scf::ForOp::create(
+        b, loc, index(b, loc, 0), index(b, loc, paired),
+        index(b, loc, 2 * kTile), ValueRange{},
+        [&](OpBuilder &nb, Location l, Value column, ValueRange) {
+          emitBlock(nb, l, ops, row, column, rowTiles, 2);
+          scf::YieldOp::create(nb, l);
+        });
+  if (paired != ops.columns)
+    emitBlock(b, loc, ops, row, index(b, loc, paired), rowTiles, 1);
 }
 
 /// dst = src, as a linalg.generic (dps-vectorize-elementwise vectorizes it).

@@ -1,0 +1,87 @@
+// RUN: dps-opt %s --split-input-file --dps-vectorize-contractions=amx | FileCheck %s --check-prefix=PREP
+// RUN: dps-opt %s --split-input-file --dps-vectorize-contractions=amx \
+// RUN:   --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" \
+// RUN:   --dps-lower-amx | FileCheck %s
+
+// A bf16 contraction with a dynamic batch of rows and k = 40 (not a
+// multiple of 32): dps-vectorize-contractions{amx} pads A's k to 64 with a
+// copy (folded into an insert_slice) and a fill of the new columns, packs B's 20 pairs of rows into the
+// first 20 of 32 (the rest zeros), and leaves a contraction over the
+// packed operands tagged dps.amx.
+// PREP-LABEL: func.func @dense
+// PREP: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0] [%{{.*}}, 40] [1, 1] : tensor<?x40xbf16> into tensor<?x64xbf16>
+// PREP: linalg.fill {{.*}} -> tensor<?x24xbf16>
+// PREP: linalg.generic {{.*}} ins(%{{.*}} : tensor<40x48xbf16>) outs(%{{.*}} : tensor<20x48x2xbf16>) attrs = {{.*}}dps.vnni_pack
+// PREP: linalg.fill {{.*}} -> tensor<12x48x2xbf16>
+// PREP: tensor.expand_shape {{.*}} : tensor<?x64xbf16> into tensor<?x32x2xbf16>
+// PREP: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// PREP-SAME: ins(%{{.*}}, %{{.*}} : tensor<?x32x2xbf16>, tensor<32x48x2xbf16>) outs(%{{.*}} : tensor<?x48xf32>) attrs = {{.*}}dps.amx
+// PREP-NOT: dps.contraction
+
+// dps-lower-amx on the buffers: B's pairs of rows interleaved on i16,
+// 16 columns at a time; then bands of 32 rows (the threads' loop) of
+// 2 x 2 tiles for columns 0-31 and 2 x 1 tiles for 32-47, a single 16-row
+// band, and the rows left over through 16-row copies on the stack.
+// CHECK-LABEL: func.func @dense
+// CHECK: scf.for
+// CHECK-COUNT-3: vector.interleave {{.*}} : vector<16xi16> -> vector<32xi16>
+// CHECK: scf.for {{.*}} step %c32
+// CHECK-COUNT-4: amx.tile_load {{.*}} into !amx.tile<16x16xf32>
+// CHECK: scf.for {{.*}} iter_args
+// CHECK-COUNT-4: amx.tile_load {{.*}} into !amx.tile<16x32xbf16>
+// CHECK-COUNT-4: amx.tile_mulf
+// CHECK: scf.yield
+// CHECK-COUNT-4: amx.tile_store
+// CHECK: } {dps.parallel}
+// CHECK: scf.if
+// CHECK: amx.tile_mulf
+// CHECK: scf.if
+// CHECK: memref.alloca() : memref<16x64xbf16>
+// CHECK: memref.alloca() : memref<16x48xf32>
+// CHECK: amx.tile_mulf
+// CHECK-NOT: dps.amx
+// CHECK-NOT: dps.vnni_pack
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @dense(%x: tensor<?x40xbf16>, %w: tensor<40x48xbf16>,
+                 %acc: tensor<?x48xf32>) -> tensor<?x48xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<?x40xbf16>, tensor<40x48xbf16>)
+      outs(%acc : tensor<?x48xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x48xf32>
+  return %r : tensor<?x48xf32>
+}
+
+// -----
+
+// f32 and narrow contractions with a column count that is not a multiple of
+// 16 keep the FMA path.
+// PREP-LABEL: func.func @not_amx
+// PREP-NOT: dps.amx
+// PREP: vector.contract
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @not_amx(%x: tensor<16x32xbf16>, %w: tensor<32x10xbf16>,
+                   %acc: tensor<16x10xf32>) -> tensor<16x10xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<16x32xbf16>, tensor<32x10xbf16>)
+      outs(%acc : tensor<16x10xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x10xf32>
+  return %r : tensor<16x10xf32>
+}
