@@ -85,3 +85,45 @@ func.func @not_amx(%x: tensor<16x32xbf16>, %w: tensor<32x10xbf16>,
   } -> tensor<16x10xf32>
   return %r : tensor<16x10xf32>
 }
+
+// -----
+
+// Operands read transposed (A as [k, m], as in X^T G; B as [n, k], as in
+// G W^T): A is untransposed by a tagged copy into the padded buffer, and
+// B^T's pairs of k are packed straight from its rows. dps-lower-amx moves
+// both as 16 x 16 blocks transposed in registers (one shuffle each; units
+// of i16 for A, of i32 pairs for B), the edges element by element.
+// PREP-LABEL: func.func @transposed
+// PREP: linalg.generic {{.*}} ins(%{{.*}} : tensor<40x?xbf16>) outs(%{{.*}} : tensor<?x40xbf16>) attrs = {{.*}}dps.amx_transpose
+// PREP: linalg.generic {{.*}} ins(%{{.*}} : tensor<48x40xbf16>) outs(%{{.*}} : tensor<20x48x2xbf16>) attrs = {{.*}}dps.vnni_pack
+// PREP: dps.amx
+// CHECK-LABEL: func.func @transposed
+// CHECK: vector.bitcast {{.*}} : vector<16xbf16> to vector<16xi16>
+// CHECK: vector.shuffle
+// CHECK: vector.bitcast {{.*}} : vector<16xi16> to vector<16xbf16>
+// CHECK: memref.load
+// CHECK: vector.bitcast {{.*}} : vector<32xbf16> to vector<16xi32>
+// CHECK: vector.shuffle
+// CHECK: vector.bitcast {{.*}} : vector<16xi32> to vector<32xbf16>
+// CHECK: memref.load
+// CHECK: amx.tile_mulf
+// CHECK-NOT: vector.transpose
+// CHECK-NOT: dps.amx_transpose
+#at = affine_map<(m, n, k) -> (k, m)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @transposed(%x: tensor<40x?xbf16>, %w: tensor<48x40xbf16>,
+                      %acc: tensor<?x48xf32>) -> tensor<?x48xf32> {
+  %r = linalg.generic {indexing_maps = [#at, #bt, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<40x?xbf16>, tensor<48x40xbf16>)
+      outs(%acc : tensor<?x48xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x48xf32>
+  return %r : tensor<?x48xf32>
+}

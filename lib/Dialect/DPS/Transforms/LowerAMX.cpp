@@ -33,6 +33,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::dps {
 #define GEN_PASS_DEF_DPSLOWERAMX
@@ -69,11 +71,136 @@ Value index(OpBuilder &b, Location loc, int64_t v) {
 /// P[k2, n, v] = B[2 k2 + v, n] as a loop over k2 and 16-column slices:
 /// the slices of rows 2 k2 and 2 k2 + 1, interleaved, are 32 contiguous
 /// elements of P.
-LogicalResult lowerPack(RewriterBase &rewriter, linalg::GenericOp op) {
+void emitInterleave(OpBuilder &b, Location loc, Value source, Value flat,
+                    Value pairs, int64_t columns) {
+  Type bf16 = b.getBF16Type();
+  auto slice = VectorType::get({kTile}, bf16);
+  auto slice16 = VectorType::get({kTile}, b.getI16Type());
+  auto pairType = VectorType::get({2 * kTile}, bf16);
+  scf::ForOp::create(
+      b, loc, index(b, loc, 0), pairs, index(b, loc, 1), ValueRange{},
+      [&](OpBuilder &nb, Location l, Value k2, ValueRange) {
+        Value even = arith::MulIOp::create(nb, l, k2, index(nb, l, 2));
+        Value odd = arith::AddIOp::create(nb, l, even, index(nb, l, 1));
+        for (int64_t n = 0; n < columns; n += kTile) {
+          Value column = index(nb, l, n);
+          // On i16: bf16 shuffles would go through the stack.
+          auto bits = [&](Value row) {
+            Value loaded = vector::LoadOp::create(nb, l, slice, source,
+                                                  ValueRange{row, column});
+            return vector::BitCastOp::create(nb, l, slice16, loaded);
+          };
+          Value pair =
+              vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
+          vector::StoreOp::create(
+              nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
+              ValueRange{k2, index(nb, l, 2 * n)});
+        }
+        scf::YieldOp::create(nb, l);
+      });
+}
+
+/// dst[r, u c + v] = src[c, u r + v] for r < rows, c < cols, v < u (u = 1:
+/// a transpose of bf16 elements; u = 2: of pairs of them): 16 x 16 blocks
+/// of u-element units are loaded as 16 rows, transposed in registers
+/// (vector.transpose, returned in `transposes` for lowering) and stored as
+/// 16 rows; units past the last whole block are copied one element at a
+/// time.
+void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
+                       Value rows, Value cols, int64_t unit,
+                       SmallVectorImpl<Operation *> &transposes) {
+  Type bf16 = b.getBF16Type();
+  Type bits = b.getIntegerType(16 * unit);
+  auto slice = VectorType::get({kTile * unit}, bf16);
+  auto units = VectorType::get({kTile}, bits);
+  auto block = VectorType::get({kTile, kTile}, bits);
+  Value c0 = index(b, loc, 0), c1 = index(b, loc, 1);
+  Value c16 = index(b, loc, kTile), u = index(b, loc, unit);
+  auto roundDown = [&](Value v) {
+    return arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, v, c16), c16);
+  };
+  Value rowsFull = roundDown(rows), colsFull = roundDown(cols);
+  scf::ForOp::create(
+      b, loc, c0, rowsFull, c16, ValueRange{},
+      [&](OpBuilder &rb, Location l, Value r0, ValueRange) {
+        scf::ForOp::create(
+            rb, l, c0, colsFull, c16, ValueRange{},
+            [&](OpBuilder &nb, Location ll, Value cc0, ValueRange) {
+              Value srcColumn = arith::MulIOp::create(nb, ll, r0, u);
+              Value dstColumn = arith::MulIOp::create(nb, ll, cc0, u);
+              Value tile = arith::ConstantOp::create(
+                  nb, ll, block, nb.getZeroAttr(block));
+              for (int64_t k = 0; k < kTile; ++k) {
+                Value row = arith::AddIOp::create(nb, ll, cc0,
+                                                  index(nb, ll, k));
+                Value loaded = vector::LoadOp::create(
+                    nb, ll, slice, src, ValueRange{row, srcColumn});
+                tile = vector::InsertOp::create(
+                    nb, ll, vector::BitCastOp::create(nb, ll, units, loaded),
+                    tile, k);
+              }
+              auto transposed = vector::TransposeOp::create(
+                  nb, ll, tile, ArrayRef<int64_t>{1, 0});
+              transposes.push_back(transposed);
+              for (int64_t k = 0; k < kTile; ++k) {
+                Value row = arith::AddIOp::create(nb, ll, r0,
+                                                  index(nb, ll, k));
+                Value out = vector::BitCastOp::create(
+                    nb, ll, slice,
+                    vector::ExtractOp::create(nb, ll, transposed, k));
+                vector::StoreOp::create(nb, ll, out, dst,
+                                        ValueRange{row, dstColumn});
+              }
+              scf::YieldOp::create(nb, ll);
+            });
+        scf::YieldOp::create(rb, l);
+      });
+  // The edges: rows past the whole blocks (every column), then the columns
+  // past them in the other rows.
+  auto elementwise = [&](Value rowFrom, Value rowTo, Value colFrom) {
+    scf::ForOp::create(
+        b, loc, rowFrom, rowTo, c1, ValueRange{},
+        [&](OpBuilder &rb, Location l, Value r, ValueRange) {
+          scf::ForOp::create(
+              rb, l, colFrom, cols, c1, ValueRange{},
+              [&](OpBuilder &nb, Location ll, Value c, ValueRange) {
+                for (int64_t v = 0; v < unit; ++v) {
+                  Value vv = index(nb, ll, v);
+                  Value srcColumn = arith::AddIOp::create(
+                      nb, ll, arith::MulIOp::create(nb, ll, r, u), vv);
+                  Value dstColumn = arith::AddIOp::create(
+                      nb, ll, arith::MulIOp::create(nb, ll, c, u), vv);
+                  Value value = memref::LoadOp::create(
+                      nb, ll, src, ValueRange{c, srcColumn});
+                  memref::StoreOp::create(nb, ll, value, dst,
+                                          ValueRange{r, dstColumn});
+                }
+                scf::YieldOp::create(nb, ll);
+              });
+          scf::YieldOp::create(rb, l);
+        });
+  };
+  elementwise(rowsFull, rows, c0);
+  elementwise(c0, rowsFull, colsFull);
+}
+
+/// Whether a tagged copy reads its source transposed (the source's first
+/// index is not the copy's first loop).
+bool readsTransposed(linalg::GenericOp op) {
+  AffineMap read = op.getIndexingMapsArray()[0];
+  return read.getResult(0) != getAffineDimExpr(0, op.getContext()) &&
+         !isa<AffineBinaryOpExpr>(read.getResult(0));
+}
+
+/// A `dps.vnni_pack` copy: interleaved rows of B, or transposed pairs of
+/// B^T's rows.
+LogicalResult lowerPack(RewriterBase &rewriter, linalg::GenericOp op,
+                        SmallVectorImpl<Operation *> &transposes) {
   Value source = op.getDpsInputOperand(0)->get();
   Value packed = op.getDpsInitOperand(0)->get();
-  auto sourceType = cast<MemRefType>(source.getType());
-  int64_t columns = sourceType.getDimSize(1);
+  auto packedType = cast<MemRefType>(packed.getType());
+  int64_t columns = packedType.getDimSize(1);
   if (ShapedType::isDynamic(columns) || columns % kTile != 0 ||
       !lastDimContiguous(source))
     return failure();
@@ -82,32 +209,29 @@ LogicalResult lowerPack(RewriterBase &rewriter, linalg::GenericOp op) {
   FailureOr<Value> flat = collapseInner(rewriter, loc, packed);
   if (failed(flat))
     return failure();
-  Type bf16 = sourceType.getElementType();
-  auto slice = VectorType::get({kTile}, bf16);
-  auto slice16 = VectorType::get({kTile}, rewriter.getI16Type());
-  auto pairType = VectorType::get({2 * kTile}, bf16);
-  Value c0 = index(rewriter, loc, 0), c1 = index(rewriter, loc, 1);
   Value pairs = memref::DimOp::create(rewriter, loc, packed, 0);
-  scf::ForOp::create(
-      rewriter, loc, c0, pairs, c1, ValueRange{},
-      [&](OpBuilder &b, Location l, Value k2, ValueRange) {
-        Value even = arith::MulIOp::create(b, l, k2, index(b, l, 2));
-        Value odd = arith::AddIOp::create(b, l, even, index(b, l, 1));
-        for (int64_t n = 0; n < columns; n += kTile) {
-          Value column = index(b, l, n);
-          // On i16: bf16 shuffles would go through the stack.
-          auto bits = [&](Value row) {
-            Value loaded = vector::LoadOp::create(b, l, slice, source,
-                                                  ValueRange{row, column});
-            return vector::BitCastOp::create(b, l, slice16, loaded);
-          };
-          Value pair = vector::InterleaveOp::create(b, l, bits(even), bits(odd));
-          vector::StoreOp::create(
-              b, l, vector::BitCastOp::create(b, l, pairType, pair), *flat,
-              ValueRange{k2, index(b, l, 2 * n)});
-        }
-        scf::YieldOp::create(b, l);
-      });
+  if (readsTransposed(op))
+    emitTransposeCopy(rewriter, loc, source, *flat, pairs,
+                      index(rewriter, loc, columns), 2, transposes);
+  else
+    emitInterleave(rewriter, loc, source, *flat, pairs, columns);
+  rewriter.eraseOp(op);
+  return success();
+}
+
+/// A `dps.amx_transpose` copy, T[i, j] = A[j, i].
+LogicalResult lowerTranspose(RewriterBase &rewriter, linalg::GenericOp op,
+                             SmallVectorImpl<Operation *> &transposes) {
+  Value source = op.getDpsInputOperand(0)->get();
+  Value dst = op.getDpsInitOperand(0)->get();
+  if (!lastDimContiguous(source) || !lastDimContiguous(dst))
+    return failure();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  emitTransposeCopy(rewriter, loc, source, dst,
+                    memref::DimOp::create(rewriter, loc, dst, 0),
+                    memref::DimOp::create(rewriter, loc, dst, 1), 1,
+                    transposes);
   rewriter.eraseOp(op);
   return success();
 }
@@ -284,21 +408,33 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
 
 struct DPSLowerAMXPass : public dps::impl::DPSLowerAMXBase<DPSLowerAMXPass> {
   void runOnOperation() override {
-    SmallVector<linalg::GenericOp> packs, contractions;
+    SmallVector<linalg::GenericOp> packs, copies, contractions;
     getOperation()->walk([&](linalg::GenericOp op) {
       if (!op.hasPureBufferSemantics())
         return;
       if (op->hasAttr(DPSDialect::kVNNIPackAttrName))
         packs.push_back(op);
+      else if (op->hasAttr(DPSDialect::kAMXTransposeAttrName))
+        copies.push_back(op);
       else if (op->hasAttr(DPSDialect::kAMXContractionAttrName))
         contractions.push_back(op);
     });
     IRRewriter rewriter(&getContext());
     // An op left as it is stays correct: its loops compute the same values.
+    SmallVector<Operation *> transposes;
     for (linalg::GenericOp op : packs)
-      (void)lowerPack(rewriter, op);
+      (void)lowerPack(rewriter, op, transposes);
+    for (linalg::GenericOp op : copies)
+      (void)lowerTranspose(rewriter, op, transposes);
     for (linalg::GenericOp op : contractions)
       (void)lowerContraction(rewriter, op);
+    // The 16 x 16 register transposes as one shuffle each (x86: vpermt2w /
+    // vpermt2d), not element by element.
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransposeLoweringPatterns(
+        patterns, vector::VectorTransposeLowering::Shuffle1D);
+    if (failed(applyOpPatternsGreedily(transposes, std::move(patterns))))
+      return signalPassFailure();
   }
 };
 

@@ -56,6 +56,19 @@ SmallVector<linalg::GenericOp> collectContractions(Operation *root) {
   return ops;
 }
 
+/// `value` [r, c] as a fresh [c, r] tensor (a linalg.transpose).
+Value untransposed(RewriterBase &rewriter, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> sizes = {
+      tensor::getMixedSize(rewriter, loc, value, 1),
+      tensor::getMixedSize(rewriter, loc, value, 0)};
+  Value init =
+      tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, value, init,
+                                     ArrayRef<int64_t>{1, 0})
+      ->getResult(0);
+}
+
 /// Materialises operand `index` (0: A, 1: B) in the standard layout (A as
 /// [m, k], B as [k, n]) when the op reads it transposed, so that the inner
 /// loop reads contiguous rows. Costs one copy of the operand per call.
@@ -70,17 +83,8 @@ void untranspose(RewriterBase &rewriter, linalg::GenericOp op, unsigned index) {
   if (op.getIndexingMapsArray()[index] != transposed)
     return;
   rewriter.setInsertionPoint(op);
-  Location loc = op.getLoc();
-  Value operand = op.getDpsInputOperand(index)->get();
-  auto type = cast<RankedTensorType>(operand.getType());
-  SmallVector<OpFoldResult> sizes = {
-      tensor::getMixedSize(rewriter, loc, operand, 1),
-      tensor::getMixedSize(rewriter, loc, operand, 0)};
-  Value init =
-      tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
-  Value copy = linalg::TransposeOp::create(rewriter, loc, operand, init,
-                                           ArrayRef<int64_t>{1, 0})
-                   ->getResult(0);
+  Value copy = untransposed(rewriter, op.getLoc(),
+                            op.getDpsInputOperand(index)->get());
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   maps[index] = standard;
   rewriter.modifyOpInPlace(op, [&] {
@@ -270,7 +274,9 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op) {
 
 /// bf16 x bf16 -> f32 with a static column count that AMX's 16 x 16 f32
 /// result tiles cover.
-bool fitsAMX(linalg::GenericOp op) { return fitsBF16Dot(op); }
+bool fitsAMX(linalg::GenericOp op) {
+  return op.getNumLoops() == 3 && fitsBF16Dot(op);
+}
 
 /// A tensor of `sizes` whose leading `used` entries along `dim` are what
 /// `produce` writes into the slice it is given and whose others are zeros:
@@ -319,22 +325,43 @@ Value copyInto(RewriterBase &rewriter, Location loc, Value value, Value init) {
       .getResult(0);
 }
 
-/// P[k2, n, v] = B[2 k2 + v, n] into `init` ([k / 2, n, 2]): tagged for
-/// dps-lower-amx, which interleaves pairs of rows of B.
-Value packPairsInto(RewriterBase &rewriter, Location loc, Value b, Value init) {
+/// Whether contraction operand `index` (0: A, 1: B) is read transposed
+/// (A as [k, m], B as [n, k]).
+bool readsTransposed(linalg::GenericOp op, unsigned index) {
+  AffineMap map = op.getIndexingMapsArray()[index];
+  return map.getResult(0) == getAffineDimExpr(index == 0 ? 2 : 1,
+                                               op.getContext());
+}
+
+/// A copy tagged for dps-lower-amx: init[i, j] = value[j, i] (a transposed
+/// A), or P[k2, n, v] = value[2 k2 + v, n] (B packed in pairs of rows), or
+/// with `transposed`, P[k2, n, v] = value[n, 2 k2 + v] (B^T packed).
+Value amxCopyInto(RewriterBase &rewriter, Location loc, Value value,
+                  Value init, bool pack, bool transposed) {
   MLIRContext *ctx = rewriter.getContext();
-  AffineExpr k2, n, v;
-  bindDims(ctx, k2, n, v);
-  auto pack = linalg::GenericOp::create(
-      rewriter, loc, init.getType(), b, init,
-      ArrayRef<AffineMap>{AffineMap::get(3, 0, {k2 * 2 + v, n}, ctx),
-                          AffineMap::getMultiDimIdentityMap(3, ctx)},
-      SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+  AffineMap read;
+  if (pack) {
+    AffineExpr k2, n, v;
+    bindDims(ctx, k2, n, v);
+    read = transposed ? AffineMap::get(3, 0, {n, k2 * 2 + v}, ctx)
+                      : AffineMap::get(3, 0, {k2 * 2 + v, n}, ctx);
+  } else {
+    AffineExpr i, j;
+    bindDims(ctx, i, j);
+    read = AffineMap::get(2, 0, {j, i}, ctx);
+  }
+  unsigned rank = pack ? 3 : 2;
+  auto copy = linalg::GenericOp::create(
+      rewriter, loc, init.getType(), value, init,
+      ArrayRef<AffineMap>{read, AffineMap::getMultiDimIdentityMap(rank, ctx)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
       [](OpBuilder &nb, Location l, ValueRange args) {
         linalg::YieldOp::create(nb, l, args[0]);
       });
-  pack->setAttr(DPSDialect::kVNNIPackAttrName, rewriter.getUnitAttr());
-  return pack.getResult(0);
+  copy->setAttr(pack ? DPSDialect::kVNNIPackAttrName
+                     : DPSDialect::kAMXTransposeAttrName,
+                rewriter.getUnitAttr());
+  return copy.getResult(0);
 }
 
 /// Rewrites a bf16 contraction C[m, n] += A[m, k] * B[k, n] for AMX tiles
@@ -348,8 +375,8 @@ Value packPairsInto(RewriterBase &rewriter, Location loc, Value b, Value init) {
 /// (f32 products of bf16 values, f32 sums). dps-lower-amx takes rows left
 /// over from 16-row tiles and a static even k's last partial step of 32.
 void rewriteForAMX(RewriterBase &rewriter, linalg::GenericOp op) {
-  untranspose(rewriter, op, 0);
-  untranspose(rewriter, op, 1);
+  bool aTransposed = readsTransposed(op, 0);
+  bool bTransposed = readsTransposed(op, 1);
   rewriter.setInsertionPoint(op);
   Location loc = op.getLoc();
   MLIRContext *ctx = op.getContext();
@@ -359,9 +386,9 @@ void rewriteForAMX(RewriterBase &rewriter, linalg::GenericOp op) {
   Type bf16 = rewriter.getBF16Type(), f32 = rewriter.getF32Type();
   AffineExpr d0 = rewriter.getAffineDimExpr(0);
 
-  OpFoldResult m = tensor::getMixedSize(rewriter, loc, a, 0);
-  OpFoldResult k = tensor::getMixedSize(rewriter, loc, a, 1);
-  OpFoldResult n = tensor::getMixedSize(rewriter, loc, b, 1);
+  OpFoldResult m = tensor::getMixedSize(rewriter, loc, a, aTransposed);
+  OpFoldResult k = tensor::getMixedSize(rewriter, loc, a, !aTransposed);
+  OpFoldResult n = tensor::getMixedSize(rewriter, loc, b, !bTransposed);
   OpFoldResult two = rewriter.getIndexAttr(2);
   auto half = [&](OpFoldResult size) {
     return affine::makeComposedFoldedAffineApply(rewriter, loc,
@@ -373,25 +400,38 @@ void rewriteForAMX(RewriterBase &rewriter, linalg::GenericOp op) {
       rewriter, loc, d0.ceilDiv(32) * 32, {k});
   std::optional<int64_t> staticK = getConstantIntValue(k);
   bool padded = !staticK || *staticK % 32;
+  // A as [m, k] (transposed by a tagged copy), its k padded.
+  auto aInto = [&](Value init) {
+    return aTransposed ? amxCopyInto(rewriter, loc, a, init, false, true)
+                       : copyInto(rewriter, loc, a, init);
+  };
   if (padded)
-    a = zeroPadded(rewriter, loc, bf16, {m, kPadded}, 1, k,
-                   [&](Value init) { return copyInto(rewriter, loc, a, init); });
+    a = zeroPadded(rewriter, loc, bf16, {m, kPadded}, 1, k, aInto);
+  else if (aTransposed)
+    a = aInto(tensor::EmptyOp::create(rewriter, loc, {m, k}, bf16));
+  // B packed in pairs of rows of k: straight from B (or B^T) where k is
+  // static and even, the pairs past k zeros; otherwise from a copy of B
+  // padded to 32 in k.
   Value packed;
   SmallVector<OpFoldResult> packedShape = {half(kPadded), n, two};
-  if (padded && staticK && *staticK % 2 == 0) {
-    // Pack the rows there are; the pairs after them are zeros.
-    packed = zeroPadded(rewriter, loc, bf16, packedShape, 0, half(k),
-                        [&](Value init) {
-                          return packPairsInto(rewriter, loc, b, init);
-                        });
+  auto packInto = [&](Value init) {
+    return amxCopyInto(rewriter, loc, b, init, true, bTransposed);
+  };
+  if (!padded) {
+    packed =
+        packInto(tensor::EmptyOp::create(rewriter, loc, packedShape, bf16));
+  } else if (staticK && *staticK % 2 == 0) {
+    packed =
+        zeroPadded(rewriter, loc, bf16, packedShape, 0, half(k), packInto);
   } else {
-    if (padded)
-      b = zeroPadded(rewriter, loc, bf16, {kPadded, n}, 0, k, [&](Value init) {
-        return copyInto(rewriter, loc, b, init);
-      });
-    packed = packPairsInto(
-        rewriter, loc, b,
-        tensor::EmptyOp::create(rewriter, loc, packedShape, bf16));
+    if (bTransposed)
+      b = untransposed(rewriter, loc, b);
+    bTransposed = false;
+    b = zeroPadded(rewriter, loc, bf16, {kPadded, n}, 0, k, [&](Value init) {
+      return copyInto(rewriter, loc, b, init);
+    });
+    packed =
+        packInto(tensor::EmptyOp::create(rewriter, loc, packedShape, bf16));
   }
   auto shapeOf = [](ArrayRef<OpFoldResult> sizes) {
     return llvm::map_to_vector(sizes, [](OpFoldResult size) {

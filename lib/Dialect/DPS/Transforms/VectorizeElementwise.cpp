@@ -38,6 +38,19 @@ bool isElementwise(linalg::GenericOp op) {
          op.hasPureBufferSemantics() && op.getNumLoops() > 0;
 }
 
+/// Ops over at least this many elements (static shapes: the optimizer's
+/// and the refreshes' passes over the weights) are worth a parallel loop;
+/// below it, starting the threads costs more than they save.
+constexpr int64_t kParallelElements = 1 << 16;
+
+/// A static op of at least kParallelElements whose outermost loop is a
+/// parallel dimension of it.
+bool isLargeOverParallelRows(linalg::GenericOp op, ArrayRef<int64_t> ranges) {
+  return ranges.size() > 1 && !llvm::any_of(ranges, ShapedType::isDynamic) &&
+         computeProduct(ranges) >= kParallelElements &&
+         op.getIteratorTypesArray().front() == utils::IteratorType::parallel;
+}
+
 struct DPSVectorizeElementwisePass
     : public dps::impl::DPSVectorizeElementwiseBase<
           DPSVectorizeElementwisePass> {
@@ -63,12 +76,18 @@ struct DPSVectorizeElementwisePass
       sizes.back() = ShapedType::isDynamic(ranges.back())
                          ? width
                          : std::min<int64_t>(width, ranges.back());
+      bool shareRows = isLargeOverParallelRows(op, ranges);
       FailureOr<scf::SCFTilingResult> tiled =
           tileWithLoops(rewriter, op, sizes);
       if (failed(tiled))
         return signalPassFailure();
-      if (!tiled->loops.empty())
-        peelPartialIteration(rewriter, tiled->loops.back());
+      if (tiled->loops.empty())
+        continue;
+      // Rows write disjoint slices: the threads share a large op's rows.
+      if (shareRows && tiled->loops.size() > 1)
+        tiled->loops.front()->setAttr(DPSDialect::kParallelAttrName,
+                                      rewriter.getUnitAttr());
+      peelPartialIteration(rewriter, tiled->loops.back());
     }
     if (failed(simplifyVectorized(root)))
       return signalPassFailure();

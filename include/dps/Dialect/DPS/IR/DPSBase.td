@@ -42,10 +42,13 @@ def DPS_Dialect : Dialect {
     /// Unit attributes of the AMX path (dps-vectorize-contractions with
     /// `amx`): a bf16 contraction over VNNI-packed operands,
     /// C[m, n] += A[m, k2, v] * B[k2, n, v], and the copy that packs B's
-    /// rows in pairs, P[k2, n, v] = B[2 * k2 + v, n]. dps-lower-amx turns
-    /// them into AMX tile loops and interleaving vector loops.
+    /// rows in pairs, P[k2, n, v] = B[2 * k2 + v, n] (or B^T's,
+    /// P[k2, n, v] = B[n, 2 * k2 + v]). dps-lower-amx turns them into AMX
+    /// tile loops and interleaving or transposing vector loops.
     static constexpr ::llvm::StringLiteral kAMXContractionAttrName = "dps.amx";
     static constexpr ::llvm::StringLiteral kVNNIPackAttrName = "dps.vnni_pack";
+    /// ... and the copy that untransposes A, T[i, j] = A[j, i].
+    static constexpr ::llvm::StringLiteral kAMXTransposeAttrName = "dps.amx_transpose";
     /// The symbol holding the initial values of parameter `index` of a train
     /// step whose `dps.param` is a value (dps-finalize-kernels makes it).
     static std::string initialValuesSymbol(::llvm::StringRef trainStep,
