@@ -88,6 +88,7 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   // Outputs built in fresh tensors go straight into their argument buffers;
   // done before tiling, on the smaller IR (it is one of the slowest passes).
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  pm.addNestedPass<func::FuncOp>(createDPSFoldAccumulations());
   if (options.vectorize) {
     DPSVectorizeContractionsOptions contractions;
     contractions.bf16Dot = options.bf16Dot;

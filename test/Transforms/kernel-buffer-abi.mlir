@@ -30,3 +30,39 @@ func.func @k_grad(%a: memref<4xf32>) -> memref<4xf32> attributes {dps.kernel = #
   %b = memref.alloc() : memref<4xf32>
   return %b : memref<4xf32>
 }
+
+// -----
+
+// A loop nest over tiles of an argument buffer updated in place yields its
+// iter_arg (the inner loop's result): its result is that argument.
+// CHECK-LABEL: func.func @k_tiles(
+// CHECK: scf.for
+// CHECK: return{{$}}
+func.func @k_tiles(%acc: memref<8x8xf32> {dps.role = #dps.role<grad_acc>}) -> memref<8x8xf32>
+    attributes {dps.kernel = #dps.kernel<grad>} {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %r = scf.for %i = %c0 to %c8 step %c4 iter_args(%outer = %acc) -> (memref<8x8xf32>) {
+    %in = scf.for %j = %c0 to %c8 step %c4 iter_args(%inner = %outer) -> (memref<8x8xf32>) {
+      scf.yield %inner : memref<8x8xf32>
+    }
+    scf.yield %in : memref<8x8xf32>
+  }
+  return %r : memref<8x8xf32>
+}
+
+// -----
+
+// A loop that yields another buffer is not in place.
+// expected-error @+1 {{'func.func' op result 0 is not written in place}}
+func.func @k_swap(%acc: memref<4xf32> {dps.role = #dps.role<grad_acc>}) -> memref<4xf32>
+    attributes {dps.kernel = #dps.kernel<grad>} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %other = memref.alloc() : memref<4xf32>
+  %r = scf.for %i = %c0 to %c1 step %c1 iter_args(%b = %acc) -> (memref<4xf32>) {
+    scf.yield %other : memref<4xf32>
+  }
+  return %r : memref<4xf32>
+}

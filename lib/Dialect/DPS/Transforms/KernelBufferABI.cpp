@@ -1,7 +1,7 @@
 //===- KernelBufferABI.cpp - kernels write their outputs in place ----------===//
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
-
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 namespace mlir::dps {
@@ -14,13 +14,28 @@ using namespace mlir::dps;
 
 namespace {
 
+/// The buffer a value is: loops over tiles of a buffer updated in place
+/// yield their iter_arg (or an inner such loop's result), so the buffer is
+/// the loop's init.
+Value underlyingBuffer(Value value) {
+  auto result = dyn_cast<OpResult>(value);
+  auto loop = result ? dyn_cast<scf::ForOp>(result.getOwner()) : nullptr;
+  if (!loop)
+    return value;
+  unsigned i = result.getResultNumber();
+  if (underlyingBuffer(loop.getYieldedValues()[i]) !=
+      loop.getRegionIterArgs()[i])
+    return value;
+  return underlyingBuffer(loop.getInitArgs()[i]);
+}
+
 /// Drops the results of `kernel`, each of which must be one of its arguments.
 LogicalResult dropInPlaceResults(func::FuncOp kernel) {
   if (kernel.isExternal())
     return success();
   auto ret = cast<func::ReturnOp>(kernel.getBody().back().getTerminator());
   for (auto [index, value] : llvm::enumerate(ret.getOperands())) {
-    auto arg = dyn_cast<BlockArgument>(value);
+    auto arg = dyn_cast<BlockArgument>(underlyingBuffer(value));
     if (!arg || arg.getOwner() != &kernel.getBody().front())
       return kernel.emitOpError()
              << "result " << index

@@ -180,6 +180,19 @@ def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
   ];
 }
 
+def DPSFoldAccumulations : Pass<"dps-fold-accumulations"> {
+  let summary = "Sum gradients straight into their accumulators";
+  let description = [{
+    Runs on linalg and tensors. A linalg.generic that sums into a zero-filled
+    tensor (`out + f(ins)`: a weight gradient's matmul, a bias gradient's
+    reduction) whose only use is an elementwise addition into another tensor
+    (the kernel's gradient accumulator) sums into that tensor instead: no
+    zeroed temporary, no second pass. The additions happen in another order
+    (acc + (0 + sum) becomes acc + sum term by term).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def DPSLowerAMX : Pass<"dps-lower-amx"> {
   let summary = "AMX tile loops for the contractions prepared for AMX";
   let description = [{
