@@ -19,12 +19,14 @@
 // PREP-NOT: dps.contraction
 
 // dps-lower-amx on the buffers: B's pairs of rows interleaved on i16,
-// 16 columns at a time; then bands of 32 rows (the threads' loop) of
-// 2 x 2 tiles for columns 0-31 and 2 x 1 tiles for 32-47, a single 16-row
-// band, and the rows left over through 16-row copies on the stack.
+// 16 columns at a time; then (fewer rows than columns, on one thread) the
+// 32-column block down the bands of 32 rows (2 x 2 tiles) and a single
+// 16-row band, the last 16 columns likewise (2 x 1 tiles), and the rows
+// left over through 16-row copies on the stack.
 // CHECK-LABEL: func.func @dense
 // CHECK: scf.for
 // CHECK-COUNT-3: vector.interleave {{.*}} : vector<16xi16> -> vector<32xi16>
+// CHECK: scf.for {{.*}} step %c32
 // CHECK: scf.for {{.*}} step %c32
 // CHECK-COUNT-4: amx.tile_load {{.*}} into !amx.tile<16x16xf32>
 // CHECK: scf.for {{.*}} iter_args
@@ -32,7 +34,10 @@
 // CHECK-COUNT-4: amx.tile_mulf
 // CHECK: scf.yield
 // CHECK-COUNT-4: amx.tile_store
-// CHECK: } {dps.parallel}
+// CHECK: scf.if
+// CHECK-COUNT-2: amx.tile_mulf
+// CHECK: scf.for
+// CHECK-COUNT-2: amx.tile_mulf
 // CHECK: scf.if
 // CHECK: amx.tile_mulf
 // CHECK: scf.if
@@ -126,4 +131,31 @@ func.func @transposed(%x: tensor<40x?xbf16>, %w: tensor<48x40xbf16>,
     linalg.yield %s : f32
   } -> tensor<?x48xf32>
   return %r : tensor<?x48xf32>
+}
+
+// -----
+
+// More rows than columns (a weight gradient's shape): pairs of 16-row
+// bands are the threads' loop.
+// CHECK-LABEL: func.func @tall
+// CHECK: scf.for {{.*}} step %c32
+// CHECK: amx.tile_mulf
+// CHECK: } {dps.parallel}
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @tall(%x: tensor<64x32xbf16>, %w: tensor<32x16xbf16>,
+                %acc: tensor<64x16xf32>) -> tensor<64x16xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<64x32xbf16>, tensor<32x16xbf16>)
+      outs(%acc : tensor<64x16xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x16xf32>
+  return %r : tensor<64x16xf32>
 }

@@ -14,6 +14,7 @@
 //   for m0 in 0..M step 32 (dps.parallel), then a 16-row band, then the
 //   rows left over through zero-padded 16-row copies on the stack:
 //     for n0 in 0..N step 32, then a last 16-column block:
+//       (with fewer rows than columns: n0 outside, m0 inside, on one thread)
 //       c[i][j] = tile_load C[m0 + 16 i, n0 + 16 j]      (2 x 2 tiles)
 //       for k0 in 0..K step 32:
 //         a[i] = tile_load A[m0 + 16 i, k0]
@@ -368,8 +369,6 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
     return failure();
   TileOperands ops{*aFlat, *packedFlat, c, columns};
 
-  // Pairs of 16-row bands share the threads; then a single band and the
-  // rows left over.
   Value m = memref::DimOp::create(rewriter, loc, c, 0);
   auto roundDown = [&](Value value, int64_t multiple) {
     Value factor = index(rewriter, loc, multiple);
@@ -379,27 +378,61 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
   };
   Value pairedRows = roundDown(m, 2 * kTile);
   Value bandRows = roundDown(m, kTile);
-  auto bands = scf::ForOp::create(
-      rewriter, loc, index(rewriter, loc, 0), pairedRows,
-      index(rewriter, loc, 2 * kTile), ValueRange{},
-      [&](OpBuilder &b, Location l, Value row, ValueRange) {
-        emitBand(b, l, ops, row, 2);
-        scf::YieldOp::create(b, l);
-      });
-  bands->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
-  auto ifLess = [&](Value lhs, Value rhs,
+  auto ifLess = [&](OpBuilder &b, Location l, Value lhs, Value rhs,
                     function_ref<void(OpBuilder &, Location)> then) {
-    Value less = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
-                                       lhs, rhs);
-    scf::IfOp::create(rewriter, loc, less, [&](OpBuilder &b, Location l) {
-      then(b, l);
-      scf::YieldOp::create(b, l);
+    Value less =
+        arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, lhs, rhs);
+    scf::IfOp::create(b, l, less, [&](OpBuilder &nb, Location nl) {
+      then(nb, nl);
+      scf::YieldOp::create(nb, nl);
     });
   };
-  ifLess(pairedRows, bandRows, [&](OpBuilder &b, Location l) {
-    emitBand(b, l, ops, pairedRows, 1);
-  });
-  ifLess(bandRows, m, [&](OpBuilder &b, Location l) {
+  auto loop = [&](OpBuilder &b, Location l, Value from, Value to, int64_t step,
+                  function_ref<void(OpBuilder &, Location, Value)> body) {
+    return scf::ForOp::create(
+        b, l, from, to, index(b, l, step), ValueRange{},
+        [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
+          body(nb, nl, iv);
+          scf::YieldOp::create(nb, nl);
+        });
+  };
+  Value c0 = index(rewriter, loc, 0);
+  // With more rows than columns (the weight gradients' X^T G, rows of A
+  // from the weights' shapes), pairs of 16-row bands are shared among the
+  // threads, then a single band. Otherwise (the forward's X W and the
+  // backward's G W^T over a batch of rows) 32-column blocks, each down the
+  // whole bands, then a last 16-column block, on one thread: measured on 2
+  // cores, splitting these small products between threads was slower than
+  // one thread, as each thread first pulls the operands the calling thread
+  // just packed into its own cache.
+  int64_t staticRows = cast<MemRefType>(c.getType()).getDimSize(0);
+  if (!ShapedType::isDynamic(staticRows) && staticRows > columns) {
+    auto bands = loop(rewriter, loc, c0, pairedRows, 2 * kTile,
+                      [&](OpBuilder &b, Location l, Value row) {
+                        emitBand(b, l, ops, row, 2);
+                      });
+    bands->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
+    ifLess(rewriter, loc, pairedRows, bandRows,
+           [&](OpBuilder &b, Location l) { emitBand(b, l, ops, pairedRows, 1); });
+  } else {
+    auto column = [&](OpBuilder &b, Location l, Value n, int64_t colTiles) {
+      loop(b, l, index(b, l, 0), pairedRows, 2 * kTile,
+           [&](OpBuilder &nb, Location nl, Value row) {
+             emitBlock(nb, nl, ops, row, n, 2, colTiles);
+           });
+      ifLess(b, l, pairedRows, bandRows, [&](OpBuilder &nb, Location nl) {
+        emitBlock(nb, nl, ops, pairedRows, n, 1, colTiles);
+      });
+    };
+    int64_t paired = columns / (2 * kTile) * (2 * kTile);
+    if (paired)
+      loop(rewriter, loc, c0, index(rewriter, loc, paired), 2 * kTile,
+           [&](OpBuilder &b, Location l, Value n) { column(b, l, n, 2); });
+    if (paired != columns)
+      column(rewriter, loc, index(rewriter, loc, paired), 1);
+  }
+  // The rows left over.
+  ifLess(rewriter, loc, bandRows, m, [&](OpBuilder &b, Location l) {
     emitPartialBand(b, l, ops, bandRows, m);
   });
   rewriter.eraseOp(op);
