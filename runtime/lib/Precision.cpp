@@ -22,24 +22,25 @@ struct Format {
   uint32_t infinity;
 };
 
+constexpr Format kF16{16, 10, -14, 0x7BFF, 0x7E00, true, 0x7C00};
+constexpr Format kBF16{16, 7, -126, 0x7F7F, 0x7FC0, true, 0x7F80};
+constexpr Format kE4M3{8, 3, -6, 0x7E, 0x7F, false, 0};
+constexpr Format kE5M2{8, 2, -14, 0x7B, 0x7E, true, 0x7C};
+
 const Format &formatOf(Precision precision) {
-  static const Format f16{16, 10, -14, 0x7BFF, 0x7E00, true, 0x7C00};
-  static const Format bf16{16, 7, -126, 0x7F7F, 0x7FC0, true, 0x7F80};
-  static const Format e4m3{8, 3, -6, 0x7E, 0x7F, false, 0};
-  static const Format e5m2{8, 2, -14, 0x7B, 0x7E, true, 0x7C};
   switch (precision) {
   case Precision::F16:
-    return f16;
+    return kF16;
   case Precision::BF16:
-    return bf16;
+    return kBF16;
   case Precision::F8E4M3FN:
-    return e4m3;
+    return kE4M3;
   case Precision::F8E5M2:
-    return e5m2;
+    return kE5M2;
   case Precision::F32:
     break;
   }
-  return f16; // unreachable: f32 is copied
+  return kF16; // unreachable: f32 is copied
 }
 
 uint32_t bitsOf(float value) {
@@ -54,7 +55,7 @@ float floatOf(uint32_t bits) {
   return value;
 }
 
-uint32_t roundTo(const Format &f, float value, bool saturate) {
+inline uint32_t roundTo(const Format &f, float value, bool saturate) {
   uint32_t bits = bitsOf(value);
   uint32_t sign = bits & 0x80000000u, magnitude = bits & 0x7FFFFFFFu;
   int bias = 1 - f.minExponent;
@@ -174,21 +175,32 @@ int dps::rt::rank(Precision precision) {
   return 4 - static_cast<int>(precision);
 }
 
+namespace {
+/// One format's loop, with the format a constant the compiler folds into
+/// roundTo (a whole sample store is narrowed at each epoch boundary).
+template <const Format &F, typename Code>
+void narrowAll(const float *source, size_t count, void *destination,
+               bool saturate) {
+  auto *out = static_cast<Code *>(destination);
+  for (size_t i = 0; i < count; ++i)
+    out[i] = Code(roundTo(F, source[i], saturate));
+}
+} // namespace
+
 void dps::rt::narrow(const float *source, size_t count, Precision precision,
                      void *destination, bool saturate) {
-  if (precision == Precision::F32) {
+  switch (precision) {
+  case Precision::F32:
     std::memcpy(destination, source, count * 4);
     return;
-  }
-  const Format &f = formatOf(precision);
-  if (f.width == 16) {
-    auto *out = static_cast<uint16_t *>(destination);
-    for (size_t i = 0; i < count; ++i)
-      out[i] = uint16_t(roundTo(f, source[i], saturate));
-  } else {
-    auto *out = static_cast<uint8_t *>(destination);
-    for (size_t i = 0; i < count; ++i)
-      out[i] = uint8_t(roundTo(f, source[i], saturate));
+  case Precision::F16:
+    return narrowAll<kF16, uint16_t>(source, count, destination, saturate);
+  case Precision::BF16:
+    return narrowAll<kBF16, uint16_t>(source, count, destination, saturate);
+  case Precision::F8E4M3FN:
+    return narrowAll<kE4M3, uint8_t>(source, count, destination, saturate);
+  case Precision::F8E5M2:
+    return narrowAll<kE5M2, uint8_t>(source, count, destination, saturate);
   }
 }
 
