@@ -1,4 +1,4 @@
-//===- LowerToLLVM.cpp - the dps-lower-to-llvm pipeline --------------------===//
+//===- LowerToLLVM.cpp - the dps-lower-to-llvm pipeline -------------------===//
 #include "dps/Conversion/Passes.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 #include "dps/Pipelines/Pipelines.h"
@@ -63,8 +63,8 @@ void mlir::dps::addKernelDerivationPasses(OpPassManager &pm,
                                           bool nativeF8Casts) {
   pm.addPass(createDPSAutodiff());
   pm.addPass(createDPSSpecializePrecision());
-  pm.addPass(createConvertDPSToLinalg(
-      ConvertDPSToLinalgOptions{nativeF8Casts}));
+  pm.addPass(
+      createConvertDPSToLinalg(ConvertDPSToLinalgOptions{nativeF8Casts}));
   pm.addPass(createDPSFinalizeKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -120,9 +120,8 @@ void mlir::dps::buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp,
   pm.addNestedPass<func::FuncOp>(math::createMathExpandOpsPass());
   // Vector contractions become outer products (broadcast x row FMAs);
   // 2-D transfers are unrolled into rows.
-  pm.addNestedPass<func::FuncOp>(
-      createConvertVectorToSCFPass(
-          VectorTransferToSCFOptions().enableFullUnroll()));
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
   if (openmp) {
     pm.addNestedPass<func::FuncOp>(createDPSParallelizeTiles());
     pm.addPass(createConvertSCFToOpenMPPass());
@@ -131,7 +130,7 @@ void mlir::dps::buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp,
   vectorToLLVM.vectorContractLowering =
       vector::VectorContractLowering::OuterProduct;
   vectorToLLVM.x86Vector = true; // x86vector.avx512.dot -> vdpbf16ps
-  vectorToLLVM.amx = amx;          // amx.tile_* -> the AMX intrinsics
+  vectorToLLVM.amx = amx;        // amx.tile_* -> the AMX intrinsics
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   // Memrefs before control flow: an OpenMP loop body is a region of its
   // own (memref.alloca_scope) that scf-to-cf must not see unconverted.

@@ -1,4 +1,5 @@
-//===- Precision.cpp - precisions and host-side conversions ----------------===//
+//===- Precision.cpp - precisions and host-side conversions
+//----------------===//
 //
 // The same bit manipulation the compiler emits for dps.cast (see
 // lib/Conversion/DPSToLinalg/FloatRounding.cpp), for the runtime's stores and
@@ -137,17 +138,17 @@ Result<std::vector<Precision>> dps::rt::parseLadder(std::string_view text) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string_view item = text.substr(
-        start, comma == std::string_view::npos ? std::string_view::npos
-                                               : comma - start);
+    std::string_view item = text.substr(start, comma == std::string_view::npos
+                                                   ? std::string_view::npos
+                                                   : comma - start);
     Result<Precision> precision = parsePrecision(item);
     if (!precision)
       return precision.status();
     if (!ladder.empty() && rank(*precision) >= rank(ladder.back()))
       return Status::error(
-          "ladder '" + std::string(text) + "' is not strictly decreasing: " +
-          std::string(name(*precision)) + " is not less precise than " +
-          std::string(name(ladder.back())) +
+          "ladder '" + std::string(text) +
+          "' is not strictly decreasing: " + std::string(name(*precision)) +
+          " is not less precise than " + std::string(name(ladder.back())) +
           " (order: f32 > f16 > bf16 > f8E4M3FN > f8E5M2)");
     ladder.push_back(*precision);
     if (comma == std::string_view::npos)

@@ -22,7 +22,7 @@
 // 16 columns at a time; then (fewer rows than columns, on one thread) the
 // 32-column block down the bands of 32 rows (2 x 2 tiles) and a single
 // 16-row band, the last 16 columns likewise (2 x 1 tiles), and the rows
-// left over through 16-row copies on the stack.
+// left over through zero-padded 16-row copies.
 // CHECK-LABEL: func.func @dense
 // CHECK: scf.for
 // CHECK-COUNT-3: vector.interleave {{.*}} : vector<16xi16> -> vector<32xi16>
@@ -41,9 +41,10 @@
 // CHECK: scf.if
 // CHECK: amx.tile_mulf
 // CHECK: scf.if
-// CHECK: memref.alloca() : memref<16x64xbf16>
-// CHECK: memref.alloca() : memref<16x48xf32>
+// CHECK: memref.alloc() : memref<16x64xbf16>
+// CHECK: memref.alloc() : memref<16x48xf32>
 // CHECK: amx.tile_mulf
+// CHECK: memref.dealloc
 // CHECK-NOT: dps.amx
 // CHECK-NOT: dps.vnni_pack
 #a = affine_map<(m, n, k) -> (m, k)>

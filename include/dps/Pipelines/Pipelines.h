@@ -75,8 +75,7 @@ void buildKernelCodegenPipeline(OpPassManager &pm,
 /// The CPU path's tail: linalg (on buffers) to loops, then the LLVM
 /// dialect; scf.parallel loops become OpenMP ones with `openmp`.
 /// `amx` lowers AMX tile ops (dps-lower-amx) as well.
-void buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp,
-                              bool amx = false);
+void buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp, bool amx = false);
 
 /// Options of `dps-lower-to-nvvm`.
 struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {

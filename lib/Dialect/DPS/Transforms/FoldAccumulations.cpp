@@ -77,8 +77,8 @@ struct FoldAccumulation : public OpRewritePattern<linalg::GenericOp> {
     DominanceInfo dominance(producer->getParentOp());
     if (!dominance.properlyDominates(acc, producer))
       return failure();
-    rewriter.modifyOpInPlace(
-        producer, [&] { producer.getDpsInitOperand(0)->set(acc); });
+    rewriter.modifyOpInPlace(producer,
+                             [&] { producer.getDpsInitOperand(0)->set(acc); });
     rewriter.replaceOp(add, producer.getResults());
     return success();
   }

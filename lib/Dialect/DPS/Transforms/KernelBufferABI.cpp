@@ -1,8 +1,8 @@
-//===- KernelBufferABI.cpp - kernels write their outputs in place ----------===//
+//===- KernelBufferABI.cpp - kernels write their outputs in place ---------===//
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 namespace mlir::dps {
 #define GEN_PASS_DEF_DPSKERNELBUFFERABI

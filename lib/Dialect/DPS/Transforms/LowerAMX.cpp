@@ -12,7 +12,7 @@
 // emits
 //
 //   for m0 in 0..M step 32 (dps.parallel), then a 16-row band, then the
-//   rows left over through zero-padded 16-row copies on the stack:
+//   rows left over through zero-padded 16-row copies:
 //     for n0 in 0..N step 32, then a last 16-column block:
 //       (with fewer rows than columns: n0 outside, m0 inside, on one thread)
 //       c[i][j] = tile_load C[m0 + 16 i, n0 + 16 j]      (2 x 2 tiles)
@@ -47,8 +47,8 @@ using namespace mlir::dps;
 
 namespace {
 
-constexpr int64_t kTile = 16;     // rows of every tile; f32 columns of C
-constexpr int64_t kTileK = 32;    // bf16 columns of an A tile (k per step)
+constexpr int64_t kTile = 16;  // rows of every tile; f32 columns of C
+constexpr int64_t kTileK = 32; // bf16 columns of an A tile (k per step)
 
 /// `value` ([d0, d1, d2], contiguous in d1 and d2) as [d0, d1 * d2].
 FailureOr<Value> collapseInner(RewriterBase &rewriter, Location loc,
@@ -69,6 +69,32 @@ Value index(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+using LoopBody = function_ref<void(OpBuilder &, Location, Value)>;
+
+/// for iv in [from, to) step `step`: body(iv); a loop that carries nothing.
+scf::ForOp emitFor(OpBuilder &b, Location loc, Value from, Value to, Value step,
+                   LoopBody body) {
+  return scf::ForOp::create(
+      b, loc, from, to, step, ValueRange{},
+      [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
+        body(nb, nl, iv);
+        scf::YieldOp::create(nb, nl);
+      });
+}
+
+/// The loop nest over rows [rowFrom, rowTo) and columns [colFrom, colTo).
+void emitFor2D(OpBuilder &b, Location loc, Value rowFrom, Value rowTo,
+               Value colFrom, Value colTo, Value step,
+               function_ref<void(OpBuilder &, Location, Value, Value)> body) {
+  emitFor(b, loc, rowFrom, rowTo, step,
+          [&](OpBuilder &rb, Location l, Value r) {
+            emitFor(rb, l, colFrom, colTo, step,
+                    [&](OpBuilder &nb, Location nl, Value c) {
+                      body(nb, nl, r, c);
+                    });
+          });
+}
+
 /// P[k2, n, v] = B[2 k2 + v, n] as a loop over k2 and 16-column slices:
 /// the slices of rows 2 k2 and 2 k2 + 1, interleaved, are 32 contiguous
 /// elements of P.
@@ -78,27 +104,25 @@ void emitInterleave(OpBuilder &b, Location loc, Value source, Value flat,
   auto slice = VectorType::get({kTile}, bf16);
   auto slice16 = VectorType::get({kTile}, b.getI16Type());
   auto pairType = VectorType::get({2 * kTile}, bf16);
-  scf::ForOp::create(
-      b, loc, index(b, loc, 0), pairs, index(b, loc, 1), ValueRange{},
-      [&](OpBuilder &nb, Location l, Value k2, ValueRange) {
-        Value even = arith::MulIOp::create(nb, l, k2, index(nb, l, 2));
-        Value odd = arith::AddIOp::create(nb, l, even, index(nb, l, 1));
-        for (int64_t n = 0; n < columns; n += kTile) {
-          Value column = index(nb, l, n);
-          // On i16: bf16 shuffles would go through the stack.
-          auto bits = [&](Value row) {
-            Value loaded = vector::LoadOp::create(nb, l, slice, source,
-                                                  ValueRange{row, column});
-            return vector::BitCastOp::create(nb, l, slice16, loaded);
-          };
-          Value pair =
-              vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
-          vector::StoreOp::create(
-              nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
-              ValueRange{k2, index(nb, l, 2 * n)});
-        }
-        scf::YieldOp::create(nb, l);
-      });
+  emitFor(b, loc, index(b, loc, 0), pairs, index(b, loc, 1),
+          [&](OpBuilder &nb, Location l, Value k2) {
+            Value even = arith::MulIOp::create(nb, l, k2, index(nb, l, 2));
+            Value odd = arith::AddIOp::create(nb, l, even, index(nb, l, 1));
+            for (int64_t n = 0; n < columns; n += kTile) {
+              Value column = index(nb, l, n);
+              // On i16: bf16 shuffles would go through the stack.
+              auto bits = [&](Value row) {
+                Value loaded = vector::LoadOp::create(nb, l, slice, source,
+                                                      ValueRange{row, column});
+                return vector::BitCastOp::create(nb, l, slice16, loaded);
+              };
+              Value pair =
+                  vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
+              vector::StoreOp::create(
+                  nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
+                  ValueRange{k2, index(nb, l, 2 * n)});
+            }
+          });
 }
 
 /// dst[r, u c + v] = src[c, u r + v] for r < rows, c < cols, v < u (u = 1:
@@ -118,54 +142,40 @@ void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
   Value c0 = index(b, loc, 0), c1 = index(b, loc, 1);
   Value c16 = index(b, loc, kTile), u = index(b, loc, unit);
   auto roundDown = [&](Value v) {
-    return arith::MulIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, v, c16), c16);
+    return arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, v, c16),
+                                 c16);
   };
   Value rowsFull = roundDown(rows), colsFull = roundDown(cols);
-  scf::ForOp::create(
-      b, loc, c0, rowsFull, c16, ValueRange{},
-      [&](OpBuilder &rb, Location l, Value r0, ValueRange) {
-        scf::ForOp::create(
-            rb, l, c0, colsFull, c16, ValueRange{},
-            [&](OpBuilder &nb, Location ll, Value cc0, ValueRange) {
-              Value srcColumn = arith::MulIOp::create(nb, ll, r0, u);
-              Value dstColumn = arith::MulIOp::create(nb, ll, cc0, u);
-              Value tile = arith::ConstantOp::create(
-                  nb, ll, block, nb.getZeroAttr(block));
-              for (int64_t k = 0; k < kTile; ++k) {
-                Value row = arith::AddIOp::create(nb, ll, cc0,
-                                                  index(nb, ll, k));
-                Value loaded = vector::LoadOp::create(
-                    nb, ll, slice, src, ValueRange{row, srcColumn});
-                tile = vector::InsertOp::create(
-                    nb, ll, vector::BitCastOp::create(nb, ll, units, loaded),
-                    tile, k);
-              }
-              auto transposed = vector::TransposeOp::create(
-                  nb, ll, tile, ArrayRef<int64_t>{1, 0});
-              transposes.push_back(transposed);
-              for (int64_t k = 0; k < kTile; ++k) {
-                Value row = arith::AddIOp::create(nb, ll, r0,
-                                                  index(nb, ll, k));
-                Value out = vector::BitCastOp::create(
-                    nb, ll, slice,
-                    vector::ExtractOp::create(nb, ll, transposed, k));
-                vector::StoreOp::create(nb, ll, out, dst,
-                                        ValueRange{row, dstColumn});
-              }
-              scf::YieldOp::create(nb, ll);
-            });
-        scf::YieldOp::create(rb, l);
+  emitFor2D(
+      b, loc, c0, rowsFull, c0, colsFull, c16,
+      [&](OpBuilder &nb, Location ll, Value r0, Value cc0) {
+        Value srcColumn = arith::MulIOp::create(nb, ll, r0, u);
+        Value dstColumn = arith::MulIOp::create(nb, ll, cc0, u);
+        Value tile =
+            arith::ConstantOp::create(nb, ll, block, nb.getZeroAttr(block));
+        for (int64_t k = 0; k < kTile; ++k) {
+          Value row = arith::AddIOp::create(nb, ll, cc0, index(nb, ll, k));
+          Value loaded = vector::LoadOp::create(nb, ll, slice, src,
+                                                ValueRange{row, srcColumn});
+          tile = vector::InsertOp::create(
+              nb, ll, vector::BitCastOp::create(nb, ll, units, loaded), tile,
+              k);
+        }
+        auto transposed =
+            vector::TransposeOp::create(nb, ll, tile, ArrayRef<int64_t>{1, 0});
+        transposes.push_back(transposed);
+        for (int64_t k = 0; k < kTile; ++k) {
+          Value row = arith::AddIOp::create(nb, ll, r0, index(nb, ll, k));
+          Value out = vector::BitCastOp::create(
+              nb, ll, slice, vector::ExtractOp::create(nb, ll, transposed, k));
+          vector::StoreOp::create(nb, ll, out, dst, ValueRange{row, dstColumn});
+        }
       });
   // The edges: rows past the whole blocks (every column), then the columns
   // past them in the other rows.
   auto elementwise = [&](Value rowFrom, Value rowTo, Value colFrom) {
-    scf::ForOp::create(
-        b, loc, rowFrom, rowTo, c1, ValueRange{},
-        [&](OpBuilder &rb, Location l, Value r, ValueRange) {
-          scf::ForOp::create(
-              rb, l, colFrom, cols, c1, ValueRange{},
-              [&](OpBuilder &nb, Location ll, Value c, ValueRange) {
+    emitFor2D(b, loc, rowFrom, rowTo, colFrom, cols, c1,
+              [&](OpBuilder &nb, Location ll, Value r, Value c) {
                 for (int64_t v = 0; v < unit; ++v) {
                   Value vv = index(nb, ll, v);
                   Value srcColumn = arith::AddIOp::create(
@@ -177,10 +187,7 @@ void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
                   memref::StoreOp::create(nb, ll, value, dst,
                                           ValueRange{r, dstColumn});
                 }
-                scf::YieldOp::create(nb, ll);
               });
-          scf::YieldOp::create(rb, l);
-        });
   };
   elementwise(rowsFull, rows, c0);
   elementwise(c0, rowsFull, colsFull);
@@ -229,10 +236,9 @@ LogicalResult lowerTranspose(RewriterBase &rewriter, linalg::GenericOp op,
     return failure();
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
-  emitTransposeCopy(rewriter, loc, source, dst,
-                    memref::DimOp::create(rewriter, loc, dst, 0),
-                    memref::DimOp::create(rewriter, loc, dst, 1), 1,
-                    transposes);
+  emitTransposeCopy(
+      rewriter, loc, source, dst, memref::DimOp::create(rewriter, loc, dst, 0),
+      memref::DimOp::create(rewriter, loc, dst, 1), 1, transposes);
   rewriter.eraseOp(op);
   return success();
 }
@@ -297,13 +303,11 @@ void emitBand(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
               int64_t rowTiles) {
   int64_t paired = ops.columns / (2 * kTile) * (2 * kTile);
   if (paired)
-    scf::ForOp::create(
-        b, loc, index(b, loc, 0), index(b, loc, paired),
-        index(b, loc, 2 * kTile), ValueRange{},
-        [&](OpBuilder &nb, Location l, Value column, ValueRange) {
-          emitBlock(nb, l, ops, row, column, rowTiles, 2);
-          scf::YieldOp::create(nb, l);
-        });
+    emitFor(b, loc, index(b, loc, 0), index(b, loc, paired),
+            index(b, loc, 2 * kTile),
+            [&](OpBuilder &nb, Location l, Value column) {
+              emitBlock(nb, l, ops, row, column, rowTiles, 2);
+            });
   if (paired != ops.columns)
     emitBlock(b, loc, ops, row, index(b, loc, paired), rowTiles, 1);
 }
@@ -321,7 +325,9 @@ void copy(OpBuilder &b, Location loc, Value src, Value dst) {
 }
 
 /// The rows [first, m) of C, fewer than 16, through one 16-row tile band
-/// over zero-padded copies of those rows of A and C on the stack.
+/// over zero-padded copies of those rows of A and C (heap buffers, freed at
+/// the end: an alloca would grow the stack if the contraction sat in a loop,
+/// and an alloca scope cannot sit in the scf.if around this band).
 void emitPartialBand(OpBuilder &b, Location loc, const TileOperands &ops,
                      Value first, Value m) {
   Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
@@ -329,13 +335,14 @@ void emitPartialBand(OpBuilder &b, Location loc, const TileOperands &ops,
   Value count = arith::SubIOp::create(b, loc, m, first);
   Value k = memref::DimOp::create(b, loc, ops.a, 1);
   auto aType = cast<MemRefType>(ops.a.getType());
-  auto scratchA = memref::AllocaOp::create(
+  auto scratchA = memref::AllocOp::create(
       b, loc, MemRefType::get({kTile, aType.getDimSize(1)}, bf16),
       aType.isDynamicDim(1) ? ValueRange{k} : ValueRange{});
-  auto scratchC = memref::AllocaOp::create(
+  auto scratchC = memref::AllocOp::create(
       b, loc, MemRefType::get({kTile, ops.columns}, f32));
   linalg::FillOp::create(
-      b, loc, ValueRange{arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16))},
+      b, loc,
+      ValueRange{arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16))},
       ValueRange{scratchA});
   auto rowsOf = [&](Value buffer, Value from, Value width) {
     return memref::SubViewOp::create(
@@ -350,6 +357,8 @@ void emitPartialBand(OpBuilder &b, Location loc, const TileOperands &ops,
   scratch.c = scratchC;
   emitBand(b, loc, scratch, c0, 1);
   copy(b, loc, rowsOf(scratchC, c0, n), rowsOf(ops.c, first, n));
+  memref::DeallocOp::create(b, loc, scratchA);
+  memref::DeallocOp::create(b, loc, scratchC);
 }
 
 LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
@@ -388,13 +397,8 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
     });
   };
   auto loop = [&](OpBuilder &b, Location l, Value from, Value to, int64_t step,
-                  function_ref<void(OpBuilder &, Location, Value)> body) {
-    return scf::ForOp::create(
-        b, l, from, to, index(b, l, step), ValueRange{},
-        [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
-          body(nb, nl, iv);
-          scf::YieldOp::create(nb, nl);
-        });
+                  LoopBody body) {
+    return emitFor(b, l, from, to, index(b, l, step), body);
   };
   Value c0 = index(rewriter, loc, 0);
   // With more rows than columns (the weight gradients' X^T G, rows of A
@@ -412,8 +416,9 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
                         emitBand(b, l, ops, row, 2);
                       });
     bands->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
-    ifLess(rewriter, loc, pairedRows, bandRows,
-           [&](OpBuilder &b, Location l) { emitBand(b, l, ops, pairedRows, 1); });
+    ifLess(rewriter, loc, pairedRows, bandRows, [&](OpBuilder &b, Location l) {
+      emitBand(b, l, ops, pairedRows, 1);
+    });
   } else {
     auto column = [&](OpBuilder &b, Location l, Value n, int64_t colTiles) {
       loop(b, l, index(b, l, 0), pairedRows, 2 * kTile,

@@ -83,8 +83,8 @@ void untranspose(RewriterBase &rewriter, linalg::GenericOp op, unsigned index) {
   if (op.getIndexingMapsArray()[index] != transposed)
     return;
   rewriter.setInsertionPoint(op);
-  Value copy = untransposed(rewriter, op.getLoc(),
-                            op.getDpsInputOperand(index)->get());
+  Value copy =
+      untransposed(rewriter, op.getLoc(), op.getDpsInputOperand(index)->get());
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   maps[index] = standard;
   rewriter.modifyOpInPlace(op, [&] {
@@ -292,16 +292,16 @@ Value zeroPadded(RewriterBase &rewriter, Location loc, Type element,
   SmallVector<OpFoldResult> strides(sizes.size(), rewriter.getIndexAttr(1));
   SmallVector<OpFoldResult> head(sizes);
   head[dim] = used;
-  Value body =
-      tensor::ExtractSliceOp::create(rewriter, loc, full, offsets, head, strides);
+  Value body = tensor::ExtractSliceOp::create(rewriter, loc, full, offsets,
+                                              head, strides);
   full = tensor::InsertSliceOp::create(rewriter, loc, produce(body), full,
                                        offsets, head, strides);
   SmallVector<OpFoldResult> tailOffsets(offsets), tail(sizes);
   tailOffsets[dim] = used;
   tail[dim] = affine::makeComposedFoldedAffineApply(rewriter, loc, d0 - d1,
                                                     {sizes[dim], used});
-  Value zero = arith::ConstantOp::create(rewriter, loc,
-                                         rewriter.getZeroAttr(element));
+  Value zero =
+      arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(element));
   Value tailSlice = tensor::ExtractSliceOp::create(rewriter, loc, full,
                                                    tailOffsets, tail, strides);
   Value zeros =
@@ -329,15 +329,15 @@ Value copyInto(RewriterBase &rewriter, Location loc, Value value, Value init) {
 /// (A as [k, m], B as [n, k]).
 bool readsTransposed(linalg::GenericOp op, unsigned index) {
   AffineMap map = op.getIndexingMapsArray()[index];
-  return map.getResult(0) == getAffineDimExpr(index == 0 ? 2 : 1,
-                                               op.getContext());
+  return map.getResult(0) ==
+         getAffineDimExpr(index == 0 ? 2 : 1, op.getContext());
 }
 
 /// A copy tagged for dps-lower-amx: init[i, j] = value[j, i] (a transposed
 /// A), or P[k2, n, v] = value[2 k2 + v, n] (B packed in pairs of rows), or
 /// with `transposed`, P[k2, n, v] = value[n, 2 k2 + v] (B^T packed).
-Value amxCopyInto(RewriterBase &rewriter, Location loc, Value value,
-                  Value init, bool pack, bool transposed) {
+Value amxCopyInto(RewriterBase &rewriter, Location loc, Value value, Value init,
+                  bool pack, bool transposed) {
   MLIRContext *ctx = rewriter.getContext();
   AffineMap read;
   if (pack) {
@@ -391,8 +391,8 @@ void rewriteForAMX(RewriterBase &rewriter, linalg::GenericOp op) {
   OpFoldResult n = tensor::getMixedSize(rewriter, loc, b, !bTransposed);
   OpFoldResult two = rewriter.getIndexAttr(2);
   auto half = [&](OpFoldResult size) {
-    return affine::makeComposedFoldedAffineApply(rewriter, loc,
-                                                 d0.floorDiv(2), {size});
+    return affine::makeComposedFoldedAffineApply(rewriter, loc, d0.floorDiv(2),
+                                                 {size});
   };
   // AMX steps through k in 32s: pad k with zeros (one tile shape per tile
   // register; mixing shapes in a kernel exhausts LLVM's tile allocation).
@@ -421,8 +421,7 @@ void rewriteForAMX(RewriterBase &rewriter, linalg::GenericOp op) {
     packed =
         packInto(tensor::EmptyOp::create(rewriter, loc, packedShape, bf16));
   } else if (staticK && *staticK % 2 == 0) {
-    packed =
-        zeroPadded(rewriter, loc, bf16, packedShape, 0, half(k), packInto);
+    packed = zeroPadded(rewriter, loc, bf16, packedShape, 0, half(k), packInto);
   } else {
     if (bTransposed)
       b = untransposed(rewriter, loc, b);

@@ -152,11 +152,14 @@ def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
     (k, k+1) pairs in registers, A's pair broadcast.
 
     With `amx`, bf16 contractions whose column count is a multiple of 16
-    take the AMX path instead: A untransposed and padded (rows to 16, k to
-    32), B untransposed, padded and packed in pairs of rows (VNNI), C padded
-    to whole 16-row tiles; the contraction over the packed operands is
-    tagged `dps.amx` (and the packing copy `dps.vnni_pack`) for
-    `dps-lower-amx`, which runs after bufferization.
+    take the AMX path instead (docs/amx.md): A as [m, k] (a transposed A
+    through a copy tagged `dps.amx_transpose`), k padded with zeros to a
+    multiple of 32 where it is not one (a copy into a slice and a fill of
+    the tail), B packed in pairs of rows of k (VNNI, straight from B or
+    B^T; a copy tagged `dps.vnni_pack`), and the contraction over the
+    packed operands tagged `dps.amx`, all for `dps-lower-amx` after
+    bufferization. Every tagged op is plain linalg: untouched, it computes
+    the same values in loops.
   }];
   let options = [
     Option<"tileRows", "tile-rows", "int64_t", /*default=*/"8",
@@ -199,15 +202,20 @@ def DPSLowerAMX : Pass<"dps-lower-amx"> {
     Runs on buffers, after bufferization (AMX tiles load from and store to
     memory). Each linalg.generic tagged `dps.amx` by
     `dps-vectorize-contractions` (C[m, n] += A[m, k2, v] * B[k2, n, v] in
-    bf16 with f32 sums; m a multiple of 16, k2 of 16, n of 16) becomes
-    loops over 32 x 32 blocks of C (16-row and 16-column blocks at the
-    edges): per block, 2 x 2 f32 tiles stay in tile registers across a loop
-    over k in steps of 32 that loads two 16 x 32 tiles of A and two of the
-    packed B and issues four `amx.tile_mulf` (tdpbf16ps). The row-block
-    loop is marked `dps.parallel`. Each `dps.vnni_pack` copy becomes a loop
-    over pairs of rows that interleaves 16-element slices of the two rows
-    (`vector.interleave`). Ops whose buffers are not contiguous in their
-    last dimension stay as they are (correct, scalar).
+    bf16 with f32 sums; 2 k2 a multiple of 32, n of 16) becomes loops over
+    32 x 32 blocks of C: per block, 2 x 2 f32 tiles stay in tile registers
+    across a loop over k in steps of 32 that loads two 16 x 32 tiles of A
+    and two of the packed B and issues four `amx.tile_mulf` (tdpbf16ps);
+    16-column and 16-row blocks at the edges, and rows left over (fewer
+    than 16) through zero-padded 16-row copies of A and C. With more rows
+    than columns the loop over pairs of row bands is marked `dps.parallel`;
+    otherwise column blocks run down the bands on one thread. Each
+    `dps.vnni_pack` copy becomes a loop over pairs of rows that interleaves
+    16-element slices of the two rows (on i16), or, from B^T, 16 x 16 blocks
+    of i32 pairs transposed in registers; each `dps.amx_transpose` copy
+    16 x 16 blocks of i16 transposed in registers (each transpose one
+    `vector.shuffle`), edges element by element. Ops whose buffers are not
+    contiguous in their last dimension stay as they are (correct, scalar).
   }];
   let dependentDialects = [
     "::mlir::amx::AMXDialect", "::mlir::arith::ArithDialect",
