@@ -28,6 +28,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/X86TargetParser.h"
 
 using namespace mlir;
 
@@ -59,6 +60,22 @@ static bool needsLowering(ModuleOp module) {
   return result.wasInterrupted();
 }
 
+/// Whether the object's target (--dps-cpu, --dps-features) has AMX-BF16:
+/// the CPU's features, then +amx-bf16 / -amx-bf16 among the given ones.
+static bool targetHasAMX() {
+  llvm::SmallVector<llvm::StringRef> features;
+  if (!targetCPU.empty())
+    llvm::X86::getFeaturesForCPU(targetCPU, features);
+  bool has = llvm::is_contained(features, "amx-bf16") &&
+             llvm::is_contained(features, "amx-tile");
+  llvm::StringRef given(targetFeatures);
+  if (given.contains("+amx-bf16"))
+    has = true;
+  if (given.contains("-amx-bf16") || given.contains("-amx-tile"))
+    has = false;
+  return has;
+}
+
 /// Lowers `module` to the LLVM dialect if needed and translates it.
 static std::unique_ptr<llvm::Module>
 toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
@@ -70,13 +87,15 @@ toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
     PassManager pm(module.getContext());
     dps::LowerToLLVMOptions options;
     options.openmp = objectOpenMP;
-    // vdpbf16ps only where the object's target has it (and it pays: the
-    // AMD cores).
-    if (!targetCPU.empty() || !targetFeatures.empty())
+    // vdpbf16ps and AMX tiles only where the object's target has them
+    // (vdpbf16ps only where it pays, too: the AMD cores).
+    if (!targetCPU.empty() || !targetFeatures.empty()) {
       options.bf16Dot =
           llvm::StringRef(targetCPU).starts_with("znver") &&
           (targetCPU == "znver4" || targetCPU == "znver5" ||
            llvm::StringRef(targetFeatures).contains("+avx512bf16"));
+      options.amx = targetHasAMX();
+    }
     dps::buildLowerToLLVMPipeline(pm, options);
     if (failed(pm.run(module)))
       return nullptr;

@@ -5,6 +5,13 @@
 // RUN: dps-translate --dps-to-object %dps_src_root/examples/mlp.mlir -o %t.o
 // RUN: llvm-nm %t.o | FileCheck %s --check-prefix=OBJ
 // RUN: llvm-nm --undefined-only %t.o | FileCheck %s --check-prefix=UNDEF
+// For another CPU (--dps-cpu), AMX tiles only where that CPU has them,
+// whatever the host has.
+// RUN: dps-translate --dps-to-llvmir --dps-cpu=sapphirerapids %dps_src_root/examples/mlp.mlir | FileCheck %s --check-prefix=AMX
+// RUN: dps-translate --dps-to-llvmir --dps-cpu=znver4 %dps_src_root/examples/mlp.mlir | FileCheck %s --check-prefix=NOAMX
+// RUN: dps-translate --dps-to-llvmir --dps-cpu=sapphirerapids --dps-features=-amx-bf16 %dps_src_root/examples/mlp.mlir | FileCheck %s --check-prefix=NOAMX
+// AMX: call x86_amx @llvm.x86.tdpbf16ps.internal
+// NOAMX-NOT: x86_amx
 
 // IR-DAG: define void @_mlir_ciface_mlp_train_grad_f32(
 // IR-DAG: define void @_mlir_ciface_mlp_train_grad_bf16(
