@@ -48,7 +48,8 @@ bool isZeroFill(Value value) {
 }
 
 struct FoldAccumulation : public OpRewritePattern<linalg::GenericOp> {
-  using OpRewritePattern::OpRewritePattern;
+  FoldAccumulation(MLIRContext *ctx, DominanceInfo &dominance)
+      : OpRewritePattern(ctx), dominance(dominance) {}
 
   LogicalResult matchAndRewrite(linalg::GenericOp add,
                                 PatternRewriter &rewriter) const override {
@@ -74,7 +75,6 @@ struct FoldAccumulation : public OpRewritePattern<linalg::GenericOp> {
         !yieldsSumWithOutput(producer))
       return failure();
     // acc0 must exist where the producer runs.
-    DominanceInfo dominance(producer->getParentOp());
     if (!dominance.properlyDominates(acc, producer))
       return failure();
     rewriter.modifyOpInPlace(producer,
@@ -82,13 +82,17 @@ struct FoldAccumulation : public OpRewritePattern<linalg::GenericOp> {
     rewriter.replaceOp(add, producer.getResults());
     return success();
   }
+
+  /// Of the op the pass runs on, computed once: the rewrites move no
+  /// blocks.
+  DominanceInfo &dominance;
 };
 
 struct DPSFoldAccumulationsPass
     : public dps::impl::DPSFoldAccumulationsBase<DPSFoldAccumulationsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldAccumulation>(&getContext());
+    patterns.add<FoldAccumulation>(&getContext(), getAnalysis<DominanceInfo>());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -26,6 +26,8 @@
 // backend configures the tiles (ldtilecfg) from the static tile shapes.
 //
 //===----------------------------------------------------------------------===//
+#include "Vectorization.h"
+
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 
@@ -67,6 +69,13 @@ bool lastDimContiguous(Value value) {
 
 Value index(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// (value / multiple) * multiple.
+Value roundDown(OpBuilder &b, Location loc, Value value, int64_t multiple) {
+  Value factor = index(b, loc, multiple);
+  return arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, value, factor), factor);
 }
 
 using LoopBody = function_ref<void(OpBuilder &, Location, Value)>;
@@ -141,11 +150,8 @@ void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
   auto block = VectorType::get({kTile, kTile}, bits);
   Value c0 = index(b, loc, 0), c1 = index(b, loc, 1);
   Value c16 = index(b, loc, kTile), u = index(b, loc, unit);
-  auto roundDown = [&](Value v) {
-    return arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, v, c16),
-                                 c16);
-  };
-  Value rowsFull = roundDown(rows), colsFull = roundDown(cols);
+  Value rowsFull = roundDown(b, loc, rows, kTile);
+  Value colsFull = roundDown(b, loc, cols, kTile);
   emitFor2D(
       b, loc, c0, rowsFull, c0, colsFull, c16,
       [&](OpBuilder &nb, Location ll, Value r0, Value cc0) {
@@ -312,18 +318,6 @@ void emitBand(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
     emitBlock(b, loc, ops, row, index(b, loc, paired), rowTiles, 1);
 }
 
-/// dst = src, as a linalg.generic (dps-vectorize-elementwise vectorizes it).
-void copy(OpBuilder &b, Location loc, Value src, Value dst) {
-  unsigned rank = cast<MemRefType>(src.getType()).getRank();
-  AffineMap id = b.getMultiDimIdentityMap(rank);
-  linalg::GenericOp::create(
-      b, loc, src, dst, ArrayRef<AffineMap>{id, id},
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-      [](OpBuilder &nb, Location l, ValueRange args) {
-        linalg::YieldOp::create(nb, l, args[0]);
-      });
-}
-
 /// The rows [first, m) of C, fewer than 16, through one 16-row tile band
 /// over zero-padded copies of those rows of A and C (heap buffers, freed at
 /// the end: an alloca would grow the stack if the contraction sat in a loop,
@@ -350,13 +344,13 @@ void emitPartialBand(OpBuilder &b, Location loc, const TileOperands &ops,
         ArrayRef<OpFoldResult>{count, width}, ArrayRef<OpFoldResult>{c1, c1});
   };
   Value n = index(b, loc, ops.columns);
-  copy(b, loc, rowsOf(ops.a, first, k), rowsOf(scratchA, c0, k));
-  copy(b, loc, rowsOf(ops.c, first, n), rowsOf(scratchC, c0, n));
+  buildCopy(b, loc, rowsOf(ops.a, first, k), rowsOf(scratchA, c0, k));
+  buildCopy(b, loc, rowsOf(ops.c, first, n), rowsOf(scratchC, c0, n));
   TileOperands scratch = ops;
   scratch.a = scratchA;
   scratch.c = scratchC;
   emitBand(b, loc, scratch, c0, 1);
-  copy(b, loc, rowsOf(scratchC, c0, n), rowsOf(ops.c, first, n));
+  buildCopy(b, loc, rowsOf(scratchC, c0, n), rowsOf(ops.c, first, n));
   memref::DeallocOp::create(b, loc, scratchA);
   memref::DeallocOp::create(b, loc, scratchC);
 }
@@ -379,14 +373,8 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
   TileOperands ops{*aFlat, *packedFlat, c, columns};
 
   Value m = memref::DimOp::create(rewriter, loc, c, 0);
-  auto roundDown = [&](Value value, int64_t multiple) {
-    Value factor = index(rewriter, loc, multiple);
-    return arith::MulIOp::create(
-        rewriter, loc, arith::DivUIOp::create(rewriter, loc, value, factor),
-        factor);
-  };
-  Value pairedRows = roundDown(m, 2 * kTile);
-  Value bandRows = roundDown(m, kTile);
+  Value pairedRows = roundDown(rewriter, loc, m, 2 * kTile);
+  Value bandRows = roundDown(rewriter, loc, m, kTile);
   auto ifLess = [&](OpBuilder &b, Location l, Value lhs, Value rhs,
                     function_ref<void(OpBuilder &, Location)> then) {
     Value less =

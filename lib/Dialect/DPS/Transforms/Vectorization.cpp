@@ -68,3 +68,19 @@ void mlir::dps::hoistInvariantSubsets(Operation *root) {
     (void)hoistLoopInvariantSubsets(rewriter, loop);
   });
 }
+
+linalg::GenericOp mlir::dps::buildCopy(OpBuilder &b, Location loc, Value source,
+                                       Value init, AffineMap read) {
+  auto type = cast<ShapedType>(init.getType());
+  unsigned rank = type.getRank();
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  SmallVector<Type, 1> results; // a buffer copy has none
+  if (isa<RankedTensorType>(type))
+    results.push_back(type);
+  return linalg::GenericOp::create(
+      b, loc, results, source, init, ArrayRef<AffineMap>{read ? read : id, id},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l, args[0]);
+      });
+}

@@ -1,5 +1,4 @@
-//===- Vectorization.h - tiling helpers of the vectorizing passes -*- C++
-//-*-===//
+//===- Vectorization.h - helpers of the vectorizing passes ------*- C++ -*-===//
 #ifndef DPS_LIB_DIALECT_DPS_TRANSFORMS_VECTORIZATION_H
 #define DPS_LIB_DIALECT_DPS_TRANSFORMS_VECTORIZATION_H
 
@@ -27,6 +26,13 @@ bool vectorizeIfStatic(RewriterBase &rewriter, linalg::LinalgOp op,
 /// transfer permutations into broadcasts, broadcasts sunk below elementwise
 /// ops and folded into contractions.
 LogicalResult simplifyVectorized(Operation *root);
+
+/// A linalg.generic copying `source` into `init` (tensors or buffers), read
+/// through `read` (identity when null): the elementwise vectorizer turns it
+/// into vector code, where a linalg.copy or memref.copy of strided views
+/// would stay scalar loops.
+linalg::GenericOp buildCopy(OpBuilder &b, Location loc, Value source,
+                            Value init, AffineMap read = {});
 
 /// Moves loop-invariant transfer_read/transfer_write pairs out of loops, so
 /// accumulators live in registers across the loop.

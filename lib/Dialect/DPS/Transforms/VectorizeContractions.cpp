@@ -310,19 +310,9 @@ Value zeroPadded(RewriterBase &rewriter, Location loc, Type element,
                                        tail, strides);
 }
 
-/// init = value, as a linalg.generic (vectorized after bufferization).
+/// init = value (vectorized after bufferization).
 Value copyInto(RewriterBase &rewriter, Location loc, Value value, Value init) {
-  unsigned rank = cast<RankedTensorType>(value.getType()).getRank();
-  AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-  return linalg::GenericOp::create(
-             rewriter, loc, init.getType(), value, init,
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [](OpBuilder &b, Location l, ValueRange args) {
-               linalg::YieldOp::create(b, l, args[0]);
-             })
-      .getResult(0);
+  return buildCopy(rewriter, loc, value, init).getResult(0);
 }
 
 /// Whether contraction operand `index` (0: A, 1: B) is read transposed
@@ -350,14 +340,7 @@ Value amxCopyInto(RewriterBase &rewriter, Location loc, Value value, Value init,
     bindDims(ctx, i, j);
     read = AffineMap::get(2, 0, {j, i}, ctx);
   }
-  unsigned rank = pack ? 3 : 2;
-  auto copy = linalg::GenericOp::create(
-      rewriter, loc, init.getType(), value, init,
-      ArrayRef<AffineMap>{read, AffineMap::getMultiDimIdentityMap(rank, ctx)},
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-      [](OpBuilder &nb, Location l, ValueRange args) {
-        linalg::YieldOp::create(nb, l, args[0]);
-      });
+  linalg::GenericOp copy = buildCopy(rewriter, loc, value, init, read);
   copy->setAttr(pack ? DPSDialect::kVNNIPackAttrName
                      : DPSDialect::kAMXTransposeAttrName,
                 rewriter.getUnitAttr());
@@ -367,13 +350,13 @@ Value amxCopyInto(RewriterBase &rewriter, Location loc, Value value, Value init,
 /// Rewrites a bf16 contraction C[m, n] += A[m, k] * B[k, n] for AMX tiles
 /// (tdpbf16ps: a 16 x 32 tile of A times a 16 x 32 tile of B in pairs of k
 /// rows, into a 16 x 16 tile of f32):
-///   A' = A untransposed, B' = B untransposed; where k is dynamic or odd,
-///        both padded with zeros to a multiple of 32 in k,
-///   P = B' packed in pairs of rows (VNNI: P[k2, n, v] = B'[2 k2 + v, n]),
+///   A' = A untransposed, its k padded with zeros to a multiple of 32,
+///   P = B packed in pairs of rows of k (VNNI: P[k2, n, v] = B[2 k2 + v, n],
+///       straight from B or B^T), its pairs past k zeros,
 ///   C[m, n] += A'[m, k2, v] * P[k2, n, v]   (tagged dps.amx).
 /// The zeros add nothing to the sums; the products are the original op's
-/// (f32 products of bf16 values, f32 sums). dps-lower-amx takes rows left
-/// over from 16-row tiles and a static even k's last partial step of 32.
+/// (f32 products of bf16 values, f32 sums). dps-lower-amx takes the rows
+/// left over from 16-row tiles.
 void rewriteForAMX(RewriterBase &rewriter, linalg::GenericOp op) {
   bool aTransposed = readsTransposed(op, 0);
   bool bTransposed = readsTransposed(op, 1);
