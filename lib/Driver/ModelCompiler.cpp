@@ -17,6 +17,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "dps/runtime/Checkpoint.h"
+#include "dps/runtime/FloatEnvironment.h"
 #include "dps/runtime/Sha256.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -41,6 +42,7 @@ public:
                          const std::vector<::dps::rt::KernelValue> &args)
       override {
     ::dps::KernelArguments packed(args);
+    ::dps::rt::ScopedFlushDenormals flush;
     if (llvm::Error error = jit->call(kernel, packed))
       return ::dps::rt::Status::error("kernel " + kernel + " failed: " +
                                       llvm::toString(std::move(error)));

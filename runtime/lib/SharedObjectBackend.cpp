@@ -2,6 +2,7 @@
 #include "dps/runtime/SharedObjectBackend.h"
 
 #include "dps/runtime/CpuFeatures.h"
+#include "dps/runtime/FloatEnvironment.h"
 #include "dps/runtime/PackedArguments.h"
 
 #include <dlfcn.h>
@@ -52,6 +53,7 @@ Status SharedObjectBackend::call(const std::string &kernel,
   if (it == entryPoints.end())
     return Status::error("the compiled model has no kernel '" + kernel + "'");
   PackedArguments packed(args);
+  ScopedFlushDenormals flush;
   it->second(packed.data());
   return Status::success();
 }
