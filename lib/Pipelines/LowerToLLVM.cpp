@@ -89,6 +89,7 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   // done before tiling, on the smaller IR (it is one of the slowest passes).
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addNestedPass<func::FuncOp>(createDPSFoldAccumulations());
+  pm.addNestedPass<func::FuncOp>(createDPSFuseElementwise());
   if (options.vectorize) {
     DPSVectorizeContractionsOptions contractions;
     contractions.bf16Dot = options.bf16Dot;

@@ -196,6 +196,21 @@ def DPSFoldAccumulations : Pass<"dps-fold-accumulations"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def DPSFuseElementwise : Pass<"dps-fuse-elementwise"> {
+  let summary = "Fuse chains of elementwise linalg ops into one pass";
+  let description = [{
+    Runs on linalg and tensors. An elementwise linalg.generic whose result is
+    used once, by another elementwise generic reading it through a
+    permutation, is fused into it (upstream's producer-consumer fusion): a
+    weight gradient rounded to the rung's type, widened and added into its
+    accumulator becomes one pass instead of three, with no temporaries.
+    Contractions and reductions are neither fused nor fused into (their
+    lowerings need them whole), and nothing is computed twice. Ops carrying
+    discardable attributes (dps tags) are left alone.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def DPSLowerAMX : Pass<"dps-lower-amx"> {
   let summary = "AMX tile loops for the contractions prepared for AMX";
   let description = [{
