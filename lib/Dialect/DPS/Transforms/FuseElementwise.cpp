@@ -9,10 +9,13 @@
 //
 // where one pass does: %a = generic ins(%g) outs(%acc) { out + extf(truncf)}.
 // Upstream's producer-consumer fusion does the rewrite; this pass decides
-// where it may: only elementwise into elementwise (a producer fused into a
-// contraction would be recomputed in its inner loop and hide it from the
-// contraction lowerings), only a producer used once (nothing computed
-// twice) and read through a permutation (no broadcast recomputing it).
+// where it may: an elementwise producer, read through a permutation (never
+// into a contraction, whose inner loop would recompute it and whose
+// lowerings need it whole, nor through a broadcast), used once by an
+// elementwise consumer (nothing computed twice) -- or, if it only casts,
+// into each consumer that reads it, reductions included (rounding again is
+// cheaper than a stored temporary: the gradient rounded to bf16 is also
+// read by the rung's overflow check).
 //
 //===----------------------------------------------------------------------===//
 #include "dps/Dialect/DPS/Transforms/Passes.h"
@@ -34,14 +37,30 @@ bool isElementwise(linalg::GenericOp op) {
   return op.getNumReductionLoops() == 0;
 }
 
+/// A body of casts alone (a rounding to the rung's type and back): cheaper
+/// to compute again in each consumer than to store and read back.
+bool isCastOnly(linalg::GenericOp op) {
+  return llvm::all_of(op.getBody()->without_terminator(), [](Operation &op) {
+    return isa<CastOpInterface>(op);
+  });
+}
+
 bool mayFuse(OpOperand *operand) {
   auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
   auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
-  return consumer && producer && isElementwise(consumer) &&
-         isElementwise(producer) && operand->get().hasOneUse() &&
-         consumer.getMatchingIndexingMap(operand).isPermutation() &&
-         producer->getDiscardableAttrDictionary().empty() &&
-         consumer->getDiscardableAttrDictionary().empty();
+  if (!consumer || !producer || !isElementwise(producer) ||
+      !producer->getDiscardableAttrDictionary().empty() ||
+      !consumer->getDiscardableAttrDictionary().empty())
+    return false;
+  // Each consumer iteration reads its own element: no broadcast, and no
+  // contraction (whose operands' maps leave out a loop).
+  if (!consumer.getMatchingIndexingMap(operand).isPermutation())
+    return false;
+  // Used once, into an elementwise op; or casts alone, into anything that
+  // reads them element by element (an overflow check's reduction as well as
+  // the accumulation).
+  return isCastOnly(producer) ||
+         (operand->get().hasOneUse() && isElementwise(consumer));
 }
 
 /// Upstream's FuseElementwiseOps pattern under mayFuse, without the
@@ -56,6 +75,17 @@ struct FuseIntoConsumer : public OpRewritePattern<linalg::GenericOp> {
       if (!mayFuse(&operand) || !linalg::areElementwiseOpsFusable(&operand))
         continue;
       Operation *producer = operand.get().getDefiningOp();
+      if (!operand.get().hasOneUse()) {
+        // A cast-only producer with other users: this consumer fuses a copy
+        // of its own (fusing a shared producer would make the fused op
+        // yield its value for them, which need not dominate them).
+        rewriter.setInsertionPoint(consumer);
+        producer = rewriter.clone(*producer);
+        rewriter.modifyOpInPlace(consumer, [&] {
+          operand.set(producer->getResult(
+              cast<OpResult>(operand.get()).getResultNumber()));
+        });
+      }
       FailureOr<linalg::ElementwiseOpFusionResult> fused =
           linalg::fuseElementwiseOps(rewriter, &operand);
       if (failed(fused))
