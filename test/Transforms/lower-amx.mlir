@@ -160,3 +160,48 @@ func.func @tall(%x: tensor<64x32xbf16>, %w: tensor<32x16xbf16>,
   } -> tensor<64x16xf32>
   return %r : tensor<64x16xf32>
 }
+
+// -----
+
+// A weight gradient computed into a zero-filled buffer of the kernel's own
+// (then rounded and added into the accumulator): the sums start in zeroed
+// tiles, in the bands and in the leftover rows' copy, and the fill of C is
+// gone. An accumulator argument as C is still loaded (@tall).
+// CHECK-LABEL: func.func @zero_init
+// CHECK-NOT: linalg.fill ins(%{{.*}} : f32)
+// CHECK: amx.tile_zero : !amx.tile<16x16xf32>
+// CHECK-NOT: amx.tile_load {{.*}}xf32> into
+// CHECK: amx.tile_store
+// CHECK-NOT: linalg.fill ins(%{{.*}} : f32)
+// CHECK: return
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(i, j) -> (i, j)>
+func.func @zero_init(%x: tensor<40x32xbf16>, %w: tensor<32x16xbf16>,
+                     %acc: tensor<40x16xf32>) -> tensor<40x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<40x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<40x16xf32>) -> tensor<40x16xf32>
+  %g = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<40x32xbf16>, tensor<32x16xbf16>)
+      outs(%f : tensor<40x16xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<40x16xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%g : tensor<40x16xf32>) outs(%acc : tensor<40x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %t = arith.truncf %in : f32 to bf16
+    %w2 = arith.extf %t : bf16 to f32
+    %s = arith.addf %out, %w2 : f32
+    linalg.yield %s : f32
+  } -> tensor<40x16xf32>
+  return %r : tensor<40x16xf32>
+}

@@ -53,12 +53,16 @@ func.func @update(%w: memref<784x256xf32>, %g: memref<784x256xf32>,
 // -----
 
 // A reduction over the batch (a bias gradient) is tiled the same way: each
-// row's slices are added into the 64- and 36-wide slices of the sums.
+// row's slices are added into the 64- and 36-wide slices of the sums,
+// elementwise.
 // CHECK-LABEL: func.func @reduction
 // CHECK: scf.for
-// CHECK:   vector.multi_reduction <add>, {{.*}} [0] : vector<1x64xf32> to vector<64xf32>
-// CHECK:   vector.multi_reduction <add>, {{.*}} [0] : vector<1x36xf32> to vector<36xf32>
+// CHECK:   %[[R:.*]] = vector.extract %{{.*}}[0] : vector<64xf32> from vector<1x64xf32>
+// CHECK:   arith.addf %[[R]], %{{.*}} : vector<64xf32>
+// CHECK:   %[[T:.*]] = vector.extract %{{.*}}[0] : vector<36xf32> from vector<1x36xf32>
+// CHECK:   arith.addf %[[T]], %{{.*}} : vector<36xf32>
 // CHECK-NOT: linalg.generic
+// CHECK-NOT: vector.multi_reduction
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1)>
 func.func @reduction(%x: memref<?x100xf32>, %s: memref<100xf32>) {
@@ -86,4 +90,28 @@ func.func @tensors(%x: tensor<128xf32>) -> tensor<128xf32> {
     linalg.yield %s : f32
   } -> tensor<128xf32>
   return %r : tensor<128xf32>
+}
+
+// -----
+
+// A reduction of everything into one value (an amax, an overflow check):
+// each 64-wide slice is one vector.reduction (a tree of shuffles), not a
+// chain of 64 scalar maxima.
+// CHECK-LABEL: func.func @amax
+// CHECK: scf.for
+// CHECK:   vector.reduction <maxnumf>, %{{.*}} : vector<64xf32> into f32
+// CHECK:   vector.reduction <maxnumf>, %{{.*}} : vector<36xf32> into f32
+// CHECK-NOT: vector.multi_reduction
+// CHECK-NOT: vector.extract %{{.*}}[63]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#all = affine_map<(d0, d1) -> ()>
+func.func @amax(%x: memref<?x100xf32>, %m: memref<f32>) {
+  linalg.generic {indexing_maps = [#id, #all], iterator_types = ["reduction", "reduction"]}
+      ins(%x : memref<?x100xf32>) outs(%m : memref<f32>) {
+  ^bb0(%in: f32, %out: f32):
+    %a = math.absf %in : f32
+    %r = arith.maxnumf %a, %out : f32
+    linalg.yield %r : f32
+  }
+  return
 }

@@ -37,6 +37,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::dps {
@@ -255,6 +256,7 @@ struct TileOperands {
   Value packed; // [k / 2, 2 n] bf16
   Value c;      // [m, n] f32
   int64_t columns;
+  bool zeroInit; // C holds zeros before: sums start in zeroed tiles
 };
 
 /// One block of rowTiles x colTiles f32 tiles of C at (row, column): its
@@ -277,7 +279,10 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
   for (Value r : rows)
     for (Value c : columns)
       accumulators.push_back(
-          amx::TileLoadOp::create(b, loc, accType, ops.c, ValueRange{r, c}));
+          ops.zeroInit
+              ? Value(amx::TileZeroOp::create(b, loc, accType))
+              : Value(amx::TileLoadOp::create(b, loc, accType, ops.c,
+                                              ValueRange{r, c})));
   Value k = memref::DimOp::create(b, loc, ops.a, 1);
   auto loop = scf::ForOp::create(
       b, loc, index(b, loc, 0), k, index(b, loc, kTileK), accumulators,
@@ -345,7 +350,8 @@ void emitPartialBand(OpBuilder &b, Location loc, const TileOperands &ops,
   };
   Value n = index(b, loc, ops.columns);
   buildCopy(b, loc, rowsOf(ops.a, first, k), rowsOf(scratchA, c0, k));
-  buildCopy(b, loc, rowsOf(ops.c, first, n), rowsOf(scratchC, c0, n));
+  if (!ops.zeroInit)
+    buildCopy(b, loc, rowsOf(ops.c, first, n), rowsOf(scratchC, c0, n));
   TileOperands scratch = ops;
   scratch.a = scratchA;
   scratch.c = scratchC;
@@ -353,6 +359,31 @@ void emitPartialBand(OpBuilder &b, Location loc, const TileOperands &ops,
   buildCopy(b, loc, rowsOf(scratchC, c0, n), rowsOf(ops.c, first, n));
   memref::DeallocOp::create(b, loc, scratchA);
   memref::DeallocOp::create(b, loc, scratchC);
+}
+
+/// The linalg.fill with zeros that initialises `op`'s C, if C is a buffer
+/// of the kernel's own that nothing else touches before `op` runs: the
+/// fill can go, and the sums start in zeroed tiles (no pass of zeros over C
+/// and no tile loads of them).
+linalg::FillOp zeroFillOfOutput(linalg::GenericOp op) {
+  Value c = op.getDpsInitOperand(0)->get();
+  if (!c.getDefiningOp<memref::AllocOp>())
+    return nullptr;
+  linalg::FillOp fill;
+  for (Operation *user : c.getUsers()) {
+    if (user == op)
+      continue;
+    if (user->getBlock() != op->getBlock())
+      return nullptr;
+    if (op->isBeforeInBlock(user))
+      continue; // a reader of the result
+    auto candidate = dyn_cast<linalg::FillOp>(user);
+    if (fill || !candidate || candidate.getDpsInitOperand(0)->get() != c ||
+        !matchPattern(candidate.value(), m_AnyZeroFloat()))
+      return nullptr;
+    fill = candidate;
+  }
+  return fill;
 }
 
 LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
@@ -370,7 +401,8 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
   FailureOr<Value> packedFlat = collapseInner(rewriter, loc, packed);
   if (failed(aFlat) || failed(packedFlat))
     return failure();
-  TileOperands ops{*aFlat, *packedFlat, c, columns};
+  linalg::FillOp zeroFill = zeroFillOfOutput(op);
+  TileOperands ops{*aFlat, *packedFlat, c, columns, bool(zeroFill)};
 
   Value m = memref::DimOp::create(rewriter, loc, c, 0);
   Value pairedRows = roundDown(rewriter, loc, m, 2 * kTile);
@@ -429,6 +461,8 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
     emitPartialBand(b, l, ops, bandRows, m);
   });
   rewriter.eraseOp(op);
+  if (zeroFill)
+    rewriter.eraseOp(zeroFill);
   return success();
 }
 
