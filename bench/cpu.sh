@@ -65,6 +65,22 @@ for t in 1 2; do
     >> "$out/torch-kernels.jsonl"
 done
 
+echo "== per-call kernel times (MLP compiled ahead of time, one thread)"
+# A call at one row is the kernel's fixed cost (weight-sized passes), paid
+# once per rung present in a step; mixed batches pay it for every rung.
+aot=$(mktemp -d)
+"$build/bin/dps-translate" --dps-to-object examples/mlp.mlir -o "$aot/mlp.o"
+"$build/bin/dps-translate" --dps-to-manifest examples/mlp.mlir -o "$aot/mlp.json"
+cc -shared "$aot/mlp.o" -o "$aot/mlp.so" -lm
+calls=()
+for p in f32 bf16 f8E4M3FN; do
+  for rows in 1 43 128; do calls+=("grad_$p@$rows"); done
+done
+calls+=(refresh_bf16 refresh_f8E4M3FN update)
+"$build/bin/dps-run" "$aot/mlp.so" --time-kernels "$(IFS=,; echo "${calls[*]}")" \
+  > "$out/dps-calls.jsonl"
+rm -rf "$aot"
+
 echo "== compile times"
 cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT

@@ -61,6 +61,13 @@ def main(out):
             print(f"  {key[0] + ':' + key[1]:<28} {key[2]:<5} {key[3]:>3} {line['gflops']:8.1f} "
                   f"{t:8.1f} {ratio(line['gflops'], t):>9}")
 
+    calls = lines(out / "dps-calls.jsonl")
+    if calls:
+        print("\nPer-call kernel times, us (MLP, ahead of time, one thread; median / p10)")
+        for line in calls:
+            print(f"  {line['kernel']:<28} rows {line['rows']:>4} "
+                  f"{line['median_us']:9.1f} {line['p10_us']:9.1f}")
+
     compile_ = lines(out / "compile.jsonl")
     if compile_:
         print("\nCompile times, seconds")

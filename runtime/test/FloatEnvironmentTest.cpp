@@ -24,8 +24,8 @@ TEST(FloatEnvironment, FlushesInsideTheScopeOnly) {
   ASSERT_NE(multiply(FLT_MIN, 0.5f), 0.0f);
   {
     ScopedFlushDenormals flush;
-    EXPECT_EQ(multiply(denormal, 1.0f), 0.0f); // an input reads as zero
-    EXPECT_EQ(multiply(FLT_MIN, 0.5f), 0.0f);  // a result becomes zero
+    EXPECT_EQ(multiply(denormal, 1.0f), 0.0f);       // an input reads as zero
+    EXPECT_EQ(multiply(FLT_MIN, 0.5f), 0.0f);        // a result becomes zero
     EXPECT_EQ(multiply(FLT_MIN, 2.0f), 2 * FLT_MIN); // normals untouched
     {
       ScopedFlushDenormals nested;

@@ -8,9 +8,15 @@
 //   dps-run model.so [--device cpu|cuda] [--dataset NAME] [--epochs N]
 //           [--limit N] [--val-split N] [--seed N] [--metrics FILE]
 //           [--plot FILE] [--manifest FILE] [--quiet] [--eval-only]
+//   dps-run model.so --time-kernels grad_bf16@1,grad_bf16@43,update
+//           [--repetitions N]
+//
+// --time-kernels trains nothing: it prints, per kernel and row count, one
+// JSON line with the median and 10th-percentile time of a call.
 //
 //===----------------------------------------------------------------------===//
 #include "dps/runtime/CudaBackend.h"
+#include "dps/runtime/KernelTiming.h"
 #include "dps/runtime/SharedObjectBackend.h"
 #include "dps/runtime/TrainingSession.h"
 
@@ -39,15 +45,45 @@ std::optional<long long> integer(const std::string &text, long long low,
   return value;
 }
 
+/// --time-kernels: one JSON line per "kernel@rows" of the comma-separated
+/// `list`.
+int timeKernels(const Manifest &manifest, KernelBackend &backend,
+                const std::string &list, const std::string &repetitionsText) {
+  auto repetitions = integer(repetitionsText, 1, 1000000);
+  if (!repetitions)
+    return fail("--repetitions takes an integer from 1");
+  std::vector<KernelTimingCase> cases;
+  for (size_t start = 0; start <= list.size();) {
+    size_t comma = std::min(list.find(',', start), list.size());
+    auto timing =
+        parseKernelTimingCase(manifest, list.substr(start, comma - start));
+    if (!timing)
+      return fail("--time-kernels: " + timing.status().message());
+    cases.push_back(*timing);
+    start = comma + 1;
+  }
+  for (const KernelTimingCase &timing : cases) {
+    auto measured = timeKernel(manifest, backend, timing, int(*repetitions));
+    if (!measured)
+      return fail(measured.status().message());
+    std::printf("{\"kernel\": \"%s\", \"rows\": %lld, \"median_us\": %.1f, "
+                "\"p10_us\": %.1f}\n",
+                timing.kernel->name.c_str(), (long long)timing.rows,
+                measured->medianMicroseconds, measured->p10Microseconds);
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   std::map<std::string, std::string> flags = {
-      {"device", "cpu"},   {"dataset", "fashion-mnist"},
-      {"epochs", "15"},    {"limit", "0"},
+      {"device", "cpu"},     {"dataset", "fashion-mnist"},
+      {"epochs", "15"},      {"limit", "0"},
       {"val-split", "5000"}, {"seed", "1"},
-      {"metrics", ""},     {"plot", ""},
-      {"manifest", ""}};
+      {"metrics", ""},       {"plot", ""},
+      {"manifest", ""},      {"time-kernels", ""},
+      {"repetitions", "200"}};
   std::string model;
   bool quiet = false, evalOnly = false;
   for (int i = 1; i < argc; ++i) {
@@ -109,8 +145,11 @@ int main(int argc, char **argv) {
       return fail(opened.status().message());
     backend = opened.take();
   }
-  auto data = loadNamedDataset(flags["dataset"], *validation, *limit,
-                               uint64_t(*seed));
+  if (!flags["time-kernels"].empty())
+    return timeKernels(*manifest, *backend, flags["time-kernels"],
+                       flags["repetitions"]);
+  auto data =
+      loadNamedDataset(flags["dataset"], *validation, *limit, uint64_t(*seed));
   if (!data)
     return fail(data.status().message());
 
@@ -127,8 +166,8 @@ int main(int argc, char **argv) {
   output.evalOnly = evalOnly;
   output.metricsPath = flags["metrics"];
   output.plotPath = flags["plot"];
-  if (Status s = runTrainingSession(*manifest, *backend, *data, options,
-                                    output);
+  if (Status s =
+          runTrainingSession(*manifest, *backend, *data, options, output);
       !s)
     return fail(s.message());
   return 0;

@@ -1,4 +1,5 @@
-//===- FuseElementwise.cpp - elementwise chains as one pass over memory ----===//
+//===- FuseElementwise.cpp - elementwise chains as one pass over memory
+//----===//
 //
 // Precision specialisation leaves chains of elementwise generics: a weight
 // gradient rounded to the rung's type, widened again and added into its
@@ -40,9 +41,8 @@ bool isElementwise(linalg::GenericOp op) {
 /// A body of casts alone (a rounding to the rung's type and back): cheaper
 /// to compute again in each consumer than to store and read back.
 bool isCastOnly(linalg::GenericOp op) {
-  return llvm::all_of(op.getBody()->without_terminator(), [](Operation &op) {
-    return isa<CastOpInterface>(op);
-  });
+  return llvm::all_of(op.getBody()->without_terminator(),
+                      [](Operation &op) { return isa<CastOpInterface>(op); });
 }
 
 bool mayFuse(OpOperand *operand) {

@@ -279,10 +279,9 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
   for (Value r : rows)
     for (Value c : columns)
       accumulators.push_back(
-          ops.zeroInit
-              ? Value(amx::TileZeroOp::create(b, loc, accType))
-              : Value(amx::TileLoadOp::create(b, loc, accType, ops.c,
-                                              ValueRange{r, c})));
+          ops.zeroInit ? Value(amx::TileZeroOp::create(b, loc, accType))
+                       : Value(amx::TileLoadOp::create(b, loc, accType, ops.c,
+                                                       ValueRange{r, c})));
   Value k = memref::DimOp::create(b, loc, ops.a, 1);
   auto loop = scf::ForOp::create(
       b, loc, index(b, loc, 0), k, index(b, loc, kTileK), accumulators,

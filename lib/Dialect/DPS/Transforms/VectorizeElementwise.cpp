@@ -126,7 +126,8 @@ struct DPSVectorizeElementwisePass
       vector::populateVectorMultiReductionLoweringPatterns(patterns, strategy);
       return applyOpPatternsGreedily(ops, std::move(patterns));
     };
-    if (failed(lower(inner, vector::VectorMultiReductionLowering::InnerReduction)))
+    if (failed(
+            lower(inner, vector::VectorMultiReductionLowering::InnerReduction)))
       return failure();
     return lower(outer, vector::VectorMultiReductionLowering::InnerParallel);
   }

@@ -1,0 +1,45 @@
+//===- KernelTiming.h - per-call times of a compiled model's kernels -*- C++
+//-*-===//
+//
+// Times single kernels of a compiled model at a given number of valid rows,
+// with the arguments the trainer would pass (initialised parameters, fresh
+// rung copies, a batch of in-range inputs and labels). A call's time at one
+// row is its fixed cost (weight-sized passes: packing, rounding, gradient
+// accumulation), which a step pays once per rung present; bench/cpu.sh
+// reports these next to the training figures.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DPS_RUNTIME_KERNELTIMING_H
+#define DPS_RUNTIME_KERNELTIMING_H
+
+#include "dps/runtime/KernelBackend.h"
+#include "dps/runtime/Manifest.h"
+
+namespace dps::rt {
+
+/// One kernel at one row count: "grad_bf16@43" names
+/// `<step>_grad_bf16` of the manifest called with 43 valid rows (the
+/// manifest's kernel name in full works too); rows default to the batch.
+struct KernelTimingCase {
+  const KernelSpec *kernel = nullptr;
+  int64_t rows = 0;
+};
+
+Result<KernelTimingCase> parseKernelTimingCase(const Manifest &manifest,
+                                               const std::string &text);
+
+struct KernelTiming {
+  double medianMicroseconds = 0, p10Microseconds = 0;
+};
+
+/// Calls the kernel `repetitions` times (after one warm-up call) and
+/// returns the median and 10th-percentile wall times. A rung's refresh
+/// kernel runs first, so its copies hold the parameters.
+Result<KernelTiming> timeKernel(const Manifest &manifest,
+                                KernelBackend &backend,
+                                const KernelTimingCase &timing,
+                                int repetitions);
+
+} // namespace dps::rt
+
+#endif // DPS_RUNTIME_KERNELTIMING_H
