@@ -5,7 +5,8 @@
 // bf16 values, and no AVX512-BF16 instruction is emitted. With amx (the
 // default where the host has AMX-BF16) the kernel runs on AMX tiles: B's
 // rows interleaved in pairs once (vpermt2w/vpunpck), then per 32 x 32 block
-// of C four tdpbf16ps per step of 32 in k, the tiles configured once.
+// of C zeroed tiles (the product's zero fill is gone) and four tdpbf16ps per
+// step of 32 in k, the tiles configured once.
 // RUN: dps-opt %s --convert-dps-to-linalg --dps-finalize-kernels --canonicalize --cse \
 // RUN:   --dps-kernels-to-llvm="bf16-dot=true amx=false" | mlir-translate --mlir-to-llvmir \
 // RUN:   | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver4 | FileCheck %s --check-prefix=DOT
@@ -26,6 +27,7 @@
 // AMX-LABEL: bench:
 // AMX: ldtilecfg
 // AMX: tilestored
+// AMX-COUNT-4: tilezero
 // AMX: tileloadd
 // AMX-COUNT-4: tdpbf16ps
 // AMX: tilerelease
