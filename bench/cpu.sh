@@ -24,7 +24,7 @@ threads=${THREADS:-2}
 # Debian's interpreter: python3-torch installs there, not into a pyenv one.
 py=/usr/bin/python3
 mkdir -p "$out"
-rm -f "$out"/*.jsonl
+rm -f "$out"/*.jsonl "$out"/run-*.json
 
 # PyTorch, and OpenBLAS for its f32 matmuls (without it Debian's torch falls
 # back to the reference BLAS and its f32 baseline is 3x slower than it
@@ -44,11 +44,16 @@ for ladder in f32 bf16 f8E4M3FN; do
     --threads "$threads" --metrics "$out/rung-$ladder.json" --quiet
 done
 
-echo "== whole runs (MLP, 15 epochs: DPS, then f32)"
-"$build/bin/dps-train" examples/mlp.mlir --epochs 15 --threads "$threads" \
-  --metrics "$out/run-dps.json" --quiet
-"$build/bin/dps-train" examples/mlp.mlir --epochs 15 --ladder f32 \
-  --threads "$threads" --metrics "$out/run-f32.json" --quiet
+# Alternating, REPS times each (this machine's speed drifts by up to 2x
+# within minutes; the summary takes the medians and each pair's ratio).
+reps=${REPS:-3}
+echo "== whole runs (MLP, 15 epochs: DPS and f32 alternating, $reps each)"
+for rep in $(seq "$reps"); do
+  "$build/bin/dps-train" examples/mlp.mlir --epochs 15 --threads "$threads" \
+    --metrics "$out/run-dps-$rep.json" --quiet
+  "$build/bin/dps-train" examples/mlp.mlir --epochs 15 --ladder f32 \
+    --threads "$threads" --metrics "$out/run-f32-$rep.json" --quiet
+done
 
 echo "== PyTorch MLP"
 $py bench/torch_baseline.py mlp --threads "$threads" >> "$out/torch-mlp.jsonl"

@@ -36,19 +36,28 @@ def main(out):
     if "bf16" in rungs and "bf16" in torch:
         print(f"  dps bf16 / torch bf16 autocast  {ratio(rungs['bf16'], torch['bf16']['samples_per_second'])}  (target >= 1.5)")
 
-    runs = {}
-    for name in ["dps", "f32"]:
-        path = out / f"run-{name}.json"
-        if path.exists():
-            e = epochs(path)
-            runs[name] = (sum(x.get("train_seconds", x["seconds"]) for x in e),
-                          sum(x["seconds"] for x in e), e[-1]["test_accuracy"])
-    if len(runs) == 2:
-        print("\nWhole 15-epoch runs (training seconds / epoch seconds incl. evaluation / final test acc)")
-        for name, (train, total, acc) in runs.items():
-            print(f"  {name:<4} {train:8.1f} s  {total:8.1f} s  {acc:.4f}")
-        print(f"  DPS speed-up over f32: training {ratio(runs['f32'][0], runs['dps'][0])}, "
-              f"whole epochs {ratio(runs['f32'][1], runs['dps'][1])}  (target >= 1.5)")
+    def run(path):
+        e = epochs(path)
+        return (sum(x.get("train_seconds", x["seconds"]) for x in e),
+                sum(x["seconds"] for x in e), e[-1]["test_accuracy"])
+
+    pairs = []
+    for rep in range(1, 100):
+        paths = [out / f"run-{name}-{rep}.json" for name in ("dps", "f32")]
+        if not all(p.exists() for p in paths):
+            break
+        pairs.append([run(p) for p in paths])
+    if pairs:
+        print(f"\nWhole 15-epoch runs, {len(pairs)} alternating pairs (training seconds / "
+              "epoch seconds incl. evaluation / final test acc)")
+        for i, (dps, f32) in enumerate(pairs, 1):
+            print(f"  pair {i}: dps {dps[0]:6.1f} s {dps[1]:6.1f} s {dps[2]:.4f}   "
+                  f"f32 {f32[0]:6.1f} s {f32[1]:6.1f} s {f32[2]:.4f}   "
+                  f"speed-up {ratio(f32[0], dps[0])}")
+        train = statistics.median(f32[0] / dps[0] for dps, f32 in pairs)
+        whole = statistics.median(f32[1] / dps[1] for dps, f32 in pairs)
+        print(f"  DPS speed-up over f32 (median of the pairs): training {train:.2f}x, "
+              f"whole epochs {whole:.2f}x  (target >= 1.5)")
 
     dps = {(l["op"], l["shape"], l["precision"], l["threads"]): l for l in lines(out / "dps-kernels.jsonl")}
     ref = {(l["op"], l["shape"], l["precision"], l["threads"]): l for l in lines(out / "torch-kernels.jsonl")}
