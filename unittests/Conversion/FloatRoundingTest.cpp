@@ -1,4 +1,5 @@
-//===- FloatRoundingTest.cpp - dps.cast against APFloat, exhaustively ------===//
+//===- FloatRoundingTest.cpp - dps.cast against APFloat, exhaustively
+//------===//
 //
 // Compiles dps.cast kernels through dps-lower-to-llvm, runs them, and checks
 // every f8 code and the f32 edge cases (zeros, subnormals, ties, the largest
@@ -43,8 +44,10 @@ const Format kBF16{"bf16", APFloat::BFloat(), 2};
 class CastKernel {
 public:
   /// `attrs` go between the operand and the type list of the dps.cast.
+  /// With `via`, two casts: to `via` (with `attrs`), then to `to`.
   CastKernel(const std::string &from, const std::string &to, int64_t count,
-             const std::string &attrs = "", bool seeded = false) {
+             const std::string &attrs = "", bool seeded = false,
+             const std::string &via = "") {
     mlir::DialectRegistry registry;
     mlir::registerAllDialects(registry);
     mlir::registerAllExtensions(registry);
@@ -52,14 +55,20 @@ public:
     context.appendDialectRegistry(registry);
     std::string in = llvm::formatv("tensor<{0}x{1}>", count, from).str();
     std::string out = llvm::formatv("tensor<{0}x{1}>", count, to).str();
+    std::string mid = llvm::formatv("tensor<{0}x{1}>", count, via).str();
     std::string source =
         "func.func @convert(%in: " + in + ", %out: " + out +
         (seeded ? ", %seed: i64" : "") + ") -> " + out +
-        " attributes {dps.kernel = #dps.kernel<eval>} {\n"
-        "  %y = dps.cast %in " + attrs + " : " + in + " to " + out + "\n"
+        " attributes {dps.kernel = #dps.kernel<eval>} {\n" +
+        (via.empty()
+             ? "  %y = dps.cast %in " + attrs + " : " + in + " to " + out + "\n"
+             : "  %q = dps.cast %in " + attrs + " : " + in + " to " + mid +
+                   "\n  %y = dps.cast %q : " + mid + " to " + out + "\n") +
         "  %r = linalg.copy ins(%y : " + out + ") outs(%out : " + out +
-        ") -> " + out + "\n"
-        "  return %r : " + out + "\n}\n";
+        ") -> " + out +
+        "\n"
+        "  return %r : " +
+        out + "\n}\n";
     module = mlir::parseSourceString<mlir::ModuleOp>(source, &context);
     if (!module)
       return;
@@ -188,6 +197,40 @@ void checkRounding(const Format &format, bool saturate) {
   }
 }
 
+/// f32 -> f8 -> f32 as one kernel (lowered to a rounding onto the f8 grid
+/// without the f8 code): the values APFloat's rounding and widening give.
+void checkRoundTrip(const Format &format, bool saturate) {
+  std::vector<float> inputs = probes(format);
+  int64_t count = inputs.size();
+  CastKernel kernel("f32", "f32", count, saturate ? "saturate" : "",
+                    /*seeded=*/false, format.name);
+  ASSERT_TRUE(kernel.ok());
+  std::vector<float> out(count);
+  kernel.run(inputs.data(), out.data(), count);
+  unsigned bits = format.bytes * 8;
+  for (int64_t i = 0; i < count; ++i) {
+    APFloat expected(
+        format.semantics,
+        llvm::APInt(bits, expectedBits(format, inputs[i], saturate)));
+    if (expected.isNaN()) {
+      EXPECT_TRUE(std::isnan(out[i]))
+          << format.name << " round trip of " << inputs[i] << " should be NaN";
+      continue;
+    }
+    float value = expected.convertToFloat();
+    EXPECT_EQ(out[i], value)
+        << format.name << (saturate ? " (saturating)" : "") << " round trip of "
+        << llvm::formatv("{0:e9}", inputs[i]).str();
+    EXPECT_EQ(std::signbit(out[i]), std::signbit(value))
+        << format.name << " round trip of " << inputs[i];
+  }
+}
+
+TEST(FloatRounding, RoundTripE4M3) { checkRoundTrip(kE4M3, false); }
+TEST(FloatRounding, RoundTripE4M3Saturating) { checkRoundTrip(kE4M3, true); }
+TEST(FloatRounding, RoundTripE5M2) { checkRoundTrip(kE5M2, false); }
+TEST(FloatRounding, RoundTripE5M2Saturating) { checkRoundTrip(kE5M2, true); }
+
 TEST(FloatRounding, RoundToE4M3) { checkRounding(kE4M3, false); }
 TEST(FloatRounding, RoundToE4M3Saturating) { checkRounding(kE4M3, true); }
 TEST(FloatRounding, RoundToE5M2) { checkRounding(kE5M2, false); }
@@ -230,7 +273,8 @@ void checkStochastic(const Format &format, float value) {
   widenAll(out, back);
   double sum = 0;
   for (float v : back) {
-    ASSERT_TRUE(v == low || v == high) << v << " is not a neighbour of " << value;
+    ASSERT_TRUE(v == low || v == high)
+        << v << " is not a neighbour of " << value;
     sum += v;
   }
   double mean = sum / kCount;
@@ -270,12 +314,11 @@ void checkRuntimeRounding(const Format &format, dps::rt::Precision precision,
     uint32_t expected = expectedBits(format, inputs[i], saturate);
     APFloat expectedValue(format.semantics, llvm::APInt(bits, expected));
     if (expectedValue.isNaN()) {
-      EXPECT_TRUE(
-          APFloat(format.semantics, llvm::APInt(bits, actual)).isNaN());
+      EXPECT_TRUE(APFloat(format.semantics, llvm::APInt(bits, actual)).isNaN());
       continue;
     }
-    EXPECT_EQ(actual, expected) << "runtime " << format.name << " of "
-                                << inputs[i];
+    EXPECT_EQ(actual, expected)
+        << "runtime " << format.name << " of " << inputs[i];
     // ... and widening gives APFloat's value back.
     float widened;
     dps::rt::widen(out.data() + i * format.bytes, 1, precision, &widened);

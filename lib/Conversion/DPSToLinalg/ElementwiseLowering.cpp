@@ -1,6 +1,7 @@
-//===- ElementwiseLowering.cpp - activations, their gradients, casts -------===//
-#include "LoweringUtils.h"
+//===- ElementwiseLowering.cpp - activations, their gradients, casts
+//-------===//
 #include "FloatRounding.h"
+#include "LoweringUtils.h"
 #include "Patterns.h"
 
 #include "dps/Dialect/DPS/IR/DPSOps.h"
@@ -146,10 +147,9 @@ Value truncToFloat8(OpBuilder &b, Location loc, Value value, FloatType target,
     // Half an ulp above the largest finite value rounds past it; exactly
     // half an ulp does too when the largest value's last mantissa bit is
     // odd (ties go to even).
-    double ulp = std::ldexp(1.0, llvm::ilogb(largest) -
-                                     int(llvm::APFloat::semanticsPrecision(
-                                         semantics)) +
-                                     1);
+    double ulp = std::ldexp(
+        1.0, llvm::ilogb(largest) -
+                 int(llvm::APFloat::semanticsPrecision(semantics)) + 1);
     bool lastBitOdd = largest.bitcastToAPInt()[0];
     Value magnitude = math::AbsFOp::create(b, loc, value);
     Value overflows = arith::CmpFOp::create(
@@ -214,15 +214,39 @@ struct CastLowering : OpConversionPattern<CastOp> {
         sizes.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
     }
 
+    // A round trip through f8 (an f8 rung's activations and gradients,
+    // rounded to f8 with a scale and used at once in another type): the
+    // value is rounded to the f8 grid as an f32, without the f8 code's
+    // encoding and decoding (about 30 integer ops fewer per element).
+    Value input = adaptor.getInput();
+    auto narrowing = op.getInput().getDefiningOp<CastOp>();
+    bool roundTrip = isFloat8(source) && !nativeF8Casts && narrowing &&
+                     narrowing.getRounding() != RoundingMode::stochastic &&
+                     !isFloat8(narrowing.getInput().getType().getElementType());
+    Value narrowingScale;
+    if (roundTrip) {
+      input = rewriter.getRemappedValue(narrowing.getInput());
+      if (narrowing.getScale())
+        narrowingScale = rewriter.getRemappedValue(narrowing.getScale());
+    }
+
     rewriter.replaceOp(
         op,
         mapElementwise(
-            rewriter, loc, adaptor.getInput(), target,
+            rewriter, loc, input, target,
             [&](OpBuilder &b, Location l,
                 ValueRange args) -> SmallVector<Value> {
               Value value = args[0];
               bool widen = isFloat8(source) || scale || integerRounding;
               bool native = nativeF8Casts && !stochastic;
+              if (roundTrip) {
+                value = convertFloat(b, l, value, f32);
+                if (narrowingScale)
+                  value = arith::MulFOp::create(b, l, value, narrowingScale);
+                value = roundToNarrowGrid(b, l, value, cast<FloatType>(source),
+                                          narrowing.getSaturate());
+                widen = false;
+              }
               if (widen)
                 value = isFloat8(source)
                             ? (native ? arith::ExtFOp::create(b, l, f32, value)
@@ -236,11 +260,10 @@ struct CastLowering : OpConversionPattern<CastOp> {
               if (!integerRounding)
                 return {convertFloat(b, l, value, target)};
               Value random =
-                  stochastic
-                      ? hashBits(b, l, seed32, linearIndex(b, l, sizes))
-                      : Value();
-              return {roundToNarrowFloat(b, l, value, target, saturate,
-                                         random)};
+                  stochastic ? hashBits(b, l, seed32, linearIndex(b, l, sizes))
+                             : Value();
+              return {
+                  roundToNarrowFloat(b, l, value, target, saturate, random)};
             }));
     return success();
   }
@@ -248,8 +271,8 @@ struct CastLowering : OpConversionPattern<CastOp> {
 
 } // namespace
 
-void mlir::dps::populateElementwiseLoweringPatterns(
-    RewritePatternSet &patterns, bool nativeF8Casts) {
+void mlir::dps::populateElementwiseLoweringPatterns(RewritePatternSet &patterns,
+                                                    bool nativeF8Casts) {
   patterns.add<ReluLowering, SigmoidLowering, TanhLowering, ReluGradLowering,
                SigmoidGradLowering, TanhGradLowering>(patterns.getContext());
   patterns.add<CastLowering>(patterns.getContext(), nativeF8Casts);

@@ -1,4 +1,5 @@
-//===- FloatRounding.cpp - narrow-float conversions as integer code --------===//
+//===- FloatRounding.cpp - narrow-float conversions as integer code
+//--------===//
 #include "FloatRounding.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -44,12 +45,12 @@ struct I32Math {
 
 /// What the bit manipulation needs to know about a narrow format.
 struct NarrowFormat {
-  unsigned width;       // total bits
-  unsigned mantissa;    // explicit mantissa bits
-  int bias;             // exponent bias
-  int minExponent;      // exponent of the smallest normal, 1 - bias
-  uint32_t maxFinite;   // magnitude bits of the largest finite value
-  uint32_t nan;         // magnitude bits of the canonical NaN
+  unsigned width;     // total bits
+  unsigned mantissa;  // explicit mantissa bits
+  int bias;           // exponent bias
+  int minExponent;    // exponent of the smallest normal, 1 - bias
+  uint32_t maxFinite; // magnitude bits of the largest finite value
+  uint32_t nan;       // magnitude bits of the canonical NaN
   std::optional<uint32_t> infinity;
 
   static NarrowFormat of(FloatType type) {
@@ -60,12 +61,12 @@ struct NarrowFormat {
     f.minExponent = llvm::APFloat::semanticsMinExponent(sem);
     f.bias = 1 - f.minExponent;
     uint32_t signBit = 1u << (f.width - 1);
-    f.maxFinite = llvm::APFloat::getLargest(sem).bitcastToAPInt().getZExtValue();
+    f.maxFinite =
+        llvm::APFloat::getLargest(sem).bitcastToAPInt().getZExtValue();
     f.nan = llvm::APFloat::getNaN(sem).bitcastToAPInt().getZExtValue() &
             (signBit - 1);
     if (llvm::APFloat::semanticsHasInf(sem))
-      f.infinity =
-          llvm::APFloat::getInf(sem).bitcastToAPInt().getZExtValue();
+      f.infinity = llvm::APFloat::getInf(sem).bitcastToAPInt().getZExtValue();
     return f;
   }
 };
@@ -125,8 +126,7 @@ Value mlir::dps::roundToNarrowFloat(OpBuilder &b, Location loc, Value value,
     if (randomBits) {
       // floor(units + u), u uniform in [0, 1) from the high 24 random bits.
       Value uniform = arith::MulFOp::create(
-          b, loc,
-          arith::UIToFPOp::create(b, loc, f32, m.shr(randomBits, 8)),
+          b, loc, arith::UIToFPOp::create(b, loc, f32, m.shr(randomBits, 8)),
           arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0x1p-24f)));
       integral = arith::FPToUIOp::create(
           b, loc, i32, arith::AddFOp::create(b, loc, units, uniform));
@@ -154,6 +154,57 @@ Value mlir::dps::roundToNarrowFloat(OpBuilder &b, Location loc, Value value,
   return arith::BitcastOp::create(b, loc, target, truncated);
 }
 
+Value mlir::dps::roundToNarrowGrid(OpBuilder &b, Location loc, Value value,
+                                   FloatType format, bool saturate) {
+  NarrowFormat f = NarrowFormat::of(format);
+  I32Math m{b, loc};
+  Type i32 = b.getI32Type();
+  Type f32 = b.getF32Type();
+  unsigned shift = 23 - f.mantissa;
+
+  Value bits = arith::BitcastOp::create(b, loc, i32, value);
+  Value sign = m.andI(bits, m.c(0x80000000));
+  Value magnitude = m.andI(bits, m.c(0x7FFFFFFF));
+  Value isNaN = m.ugt(magnitude, m.c(0x7F800000));
+
+  // Normal numbers: the f32 mantissa rounded to `mantissa` bits in place (a
+  // carry moves into the exponent), ties to even.
+  Value lsb = m.andI(m.shr(magnitude, shift), m.c(1));
+  Value rounded =
+      m.andI(m.add(magnitude, m.add(m.c((1 << (shift - 1)) - 1), lsb)),
+             m.c(~((1 << shift) - 1)));
+  // Below the smallest normal: a multiple of the smallest subnormal,
+  // 2^(minExponent - mantissa). Adding and subtracting 2^23 times it rounds
+  // there, ties to even, exactly.
+  if (f.bias != 127) {
+    Value isSubnormal =
+        m.ult(magnitude, m.c(int64_t(f.minExponent + 127) << 23));
+    Value magic = arith::ConstantOp::create(
+        b, loc,
+        b.getF32FloatAttr(
+            std::ldexp(1.0f, f.minExponent - int(f.mantissa) + 23)));
+    Value absValue = arith::BitcastOp::create(b, loc, f32, magnitude);
+    Value subnormal = arith::BitcastOp::create(
+        b, loc, i32,
+        arith::SubFOp::create(
+            b, loc, arith::AddFOp::create(b, loc, absValue, magic), magic));
+    rounded = m.select(isSubnormal, subnormal, rounded);
+  }
+
+  // Out of range: saturate, or infinity, or NaN where there is no infinity.
+  llvm::APFloat largest = llvm::APFloat::getLargest(format.getFloatSemantics());
+  bool losesInfo;
+  largest.convert(llvm::APFloat::IEEEsingle(),
+                  llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+  int64_t largestBits = largest.bitcastToAPInt().getZExtValue();
+  Value overflowBits = saturate     ? m.c(largestBits)
+                       : f.infinity ? m.c(0x7F800000)
+                                    : m.c(0x7FC00000);
+  rounded = m.select(m.ugt(rounded, m.c(largestBits)), overflowBits, rounded);
+  rounded = m.select(isNaN, m.c(0x7FC00000), rounded);
+  return arith::BitcastOp::create(b, loc, f32, m.orI(rounded, sign));
+}
+
 Value mlir::dps::widenNarrowFloat(OpBuilder &b, Location loc, Value value) {
   auto type = cast<FloatType>(value.getType());
   NarrowFormat f = NarrowFormat::of(type);
@@ -161,8 +212,8 @@ Value mlir::dps::widenNarrowFloat(OpBuilder &b, Location loc, Value value) {
   Type i32 = b.getI32Type();
   Type f32 = b.getF32Type();
 
-  Value narrowBits = arith::BitcastOp::create(
-      b, loc, b.getIntegerType(f.width), value);
+  Value narrowBits =
+      arith::BitcastOp::create(b, loc, b.getIntegerType(f.width), value);
   Value bits = arith::ExtUIOp::create(b, loc, i32, narrowBits);
   Value signBit = m.shl(m.shr(bits, f.width - 1), 31);
   Value magnitude = m.andI(bits, m.c((1u << (f.width - 1)) - 1));
@@ -170,25 +221,24 @@ Value mlir::dps::widenNarrowFloat(OpBuilder &b, Location loc, Value value) {
   Value mantissa = m.andI(magnitude, m.c((1u << f.mantissa) - 1));
 
   // Normal: rebias the exponent, align the mantissa.
-  Value normal = m.orI(
-      m.shl(m.add(exponent, m.c(127 - f.bias)), 23),
-      m.shl(mantissa, 23 - f.mantissa));
+  Value normal = m.orI(m.shl(m.add(exponent, m.c(127 - f.bias)), 23),
+                       m.shl(mantissa, 23 - f.mantissa));
   // Subnormal (exponent 0): mantissa * 2^(minExponent - mantissa), exact.
   Value subnormal = arith::BitcastOp::create(
       b, loc, i32,
-      arith::MulFOp::create(
-          b, loc, arith::UIToFPOp::create(b, loc, f32, mantissa),
-          arith::ConstantOp::create(
-              b, loc,
-              b.getF32FloatAttr(
-                  std::ldexp(1.0f, f.minExponent - int(f.mantissa))))));
+      arith::MulFOp::create(b, loc,
+                            arith::UIToFPOp::create(b, loc, f32, mantissa),
+                            arith::ConstantOp::create(
+                                b, loc,
+                                b.getF32FloatAttr(std::ldexp(
+                                    1.0f, f.minExponent - int(f.mantissa))))));
   Value result = m.select(m.eq(exponent, m.c(0)), subnormal, normal);
   // Beyond the largest finite value: infinity or NaN.
   Value special = m.ugt(magnitude, m.c(f.maxFinite));
   Value specialBits = m.c(0x7FC00000);
   if (f.infinity)
-    specialBits = m.select(m.eq(magnitude, m.c(*f.infinity)),
-                           m.c(0x7F800000), specialBits);
+    specialBits = m.select(m.eq(magnitude, m.c(*f.infinity)), m.c(0x7F800000),
+                           specialBits);
   result = m.select(special, specialBits, result);
   return arith::BitcastOp::create(b, loc, f32, m.orI(result, signBit));
 }

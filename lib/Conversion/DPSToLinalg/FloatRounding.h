@@ -21,6 +21,14 @@ namespace mlir::dps {
 Value roundToNarrowFloat(OpBuilder &b, Location loc, Value value,
                          FloatType target, bool saturate, Value randomBits);
 
+/// The f32 `value` rounded to the nearest value of `format` (ties to even,
+/// saturating if asked), as an f32: the same value as widening
+/// roundToNarrowFloat's result, without forming the narrow code (a value
+/// rounded to an f8 grid and used at once, as f8 rungs do with
+/// activations, needs no bytes).
+Value roundToNarrowGrid(OpBuilder &b, Location loc, Value value,
+                        FloatType format, bool saturate);
+
 /// The exact f32 value of the narrow float `value`.
 Value widenNarrowFloat(OpBuilder &b, Location loc, Value value);
 

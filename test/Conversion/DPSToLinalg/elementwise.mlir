@@ -60,10 +60,12 @@ func.func @activation_grads(%g: tensor<?x8xf32>, %x: tensor<?x8xf32>) -> (tensor
 // CHECK: arith.bitcast %{{.*}} : i8 to f8E4M3FN
 // CHECK: linalg.generic
 // CHECK: arith.extf %{{.*}} : bf16 to f32
-// CHECK: linalg.generic
-// CHECK: arith.bitcast %{{.*}} : f8E4M3FN to i8
-// CHECK: arith.extui %{{.*}} : i8 to i32
-// CHECK: arith.bitcast %{{.*}} : i32 to f32
+// (%d widens an f8 that %b rounded: a round trip, rounded onto the f8 grid
+// from %x in f32; @f8_round_trip below.)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<4xf32>)
+// CHECK: arith.mulf %{{.*}}, %[[S]] : f32
+// CHECK-NOT: arith.extui
+// CHECK: return
 func.func @casts(%x: tensor<4xf32>, %s: f32) -> (tensor<4xbf16>, tensor<4xf8E4M3FN>, tensor<4xf32>, tensor<4xf32>) {
   %a = dps.cast %x : tensor<4xf32> to tensor<4xbf16>
   %b = dps.cast %x scale %s saturate : tensor<4xf32> to tensor<4xf8E4M3FN>
@@ -87,4 +89,28 @@ func.func @casts(%x: tensor<4xf32>, %s: f32) -> (tensor<4xbf16>, tensor<4xf8E4M3
 func.func @stochastic(%x: tensor<?x8xf32>, %seed: i64) -> tensor<?x8xf8E5M2> {
   %y = dps.cast %x rounding stochastic seed %seed : tensor<?x8xf32> to tensor<?x8xf8E5M2>
   return %y : tensor<?x8xf8E5M2>
+}
+
+// -----
+
+// A round trip through f8 (an f8 rung's activation: scaled, rounded to
+// f8, unscaled into bf16) rounds onto the f8 grid in f32: no f8 code is
+// formed (no byte truncation, no widening of the code), and the rounding
+// to f8 on its own is left unused (canonicalization removes it).
+// CHECK-LABEL: func.func @f8_round_trip
+// CHECK-SAME: (%[[X:.*]]: tensor<4x8xbf16>, %[[S:.*]]: f32, %[[T:.*]]: f32)
+// CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<4x8xbf16>) outs(%{{.*}} : tensor<4x8xf8E4M3FN>)
+// CHECK: %[[ROUNDED:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<4x8xbf16>) outs(%{{.*}} : tensor<4x8xbf16>)
+// CHECK: arith.extf %{{.*}} : bf16 to f32
+// CHECK: arith.mulf %{{.*}}, %[[S]]
+// CHECK-NOT: arith.trunci {{.*}} to i8
+// CHECK-NOT: arith.extui
+// CHECK: arith.mulf %{{.*}}, %[[T]]
+// CHECK: linalg.yield %{{.*}} : bf16
+// CHECK: return %[[ROUNDED]]
+func.func @f8_round_trip(%x: tensor<4x8xbf16>, %s: f32, %t: f32)
+    -> tensor<4x8xbf16> {
+  %q = dps.cast %x scale %s saturate : tensor<4x8xbf16> to tensor<4x8xf8E4M3FN>
+  %y = dps.cast %q scale %t : tensor<4x8xf8E4M3FN> to tensor<4x8xbf16>
+  return %y : tensor<4x8xbf16>
 }
