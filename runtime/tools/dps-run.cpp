@@ -9,10 +9,12 @@
 //           [--limit N] [--val-split N] [--seed N] [--metrics FILE]
 //           [--plot FILE] [--manifest FILE] [--quiet] [--eval-only]
 //   dps-run model.so --time-kernels grad_bf16@1,grad_bf16@43,update
-//           [--repetitions N]
+//           [--repetitions N] [--compare other.so]
 //
 // --time-kernels trains nothing: it prints, per kernel and row count, one
-// JSON line with the median and 10th-percentile time of a call.
+// JSON line with the median and 10th-percentile time of a call; with
+// --compare, the same kernels of another build of the model (same
+// manifest) timed alternately in this process, and the ratio.
 //
 //===----------------------------------------------------------------------===//
 #include "dps/runtime/CudaBackend.h"
@@ -46,9 +48,13 @@ std::optional<long long> integer(const std::string &text, long long low,
 }
 
 /// --time-kernels: one JSON line per "kernel@rows" of the comma-separated
-/// `list`.
+/// `list`; with `other` (--compare), the same kernel of another compiled
+/// model too, the two timed in alternating rounds in this one process (the
+/// machine's speed drifts between runs; the best round's 10th percentile of
+/// each is kept).
 int timeKernels(const Manifest &manifest, KernelBackend &backend,
-                const std::string &list, const std::string &repetitionsText) {
+                const std::string &list, const std::string &repetitionsText,
+                KernelBackend *other) {
   auto repetitions = integer(repetitionsText, 1, 1000000);
   if (!repetitions)
     return fail("--repetitions takes an integer from 1");
@@ -63,6 +69,24 @@ int timeKernels(const Manifest &manifest, KernelBackend &backend,
     start = comma + 1;
   }
   for (const KernelTimingCase &timing : cases) {
+    if (other) {
+      constexpr int rounds = 15;
+      int perRound = std::max(1, int(*repetitions) / rounds);
+      double best = 1e300, bestOther = 1e300;
+      for (int round = 0; round < rounds; ++round) {
+        auto mine = timeKernel(manifest, backend, timing, perRound);
+        auto theirs = timeKernel(manifest, *other, timing, perRound);
+        if (!mine || !theirs)
+          return fail((mine ? theirs.status() : mine.status()).message());
+        best = std::min(best, mine->p10Microseconds);
+        bestOther = std::min(bestOther, theirs->p10Microseconds);
+      }
+      std::printf("{\"kernel\": \"%s\", \"rows\": %lld, \"p10_us\": %.1f, "
+                  "\"compare_p10_us\": %.1f, \"ratio\": %.3f}\n",
+                  timing.kernel->name.c_str(), (long long)timing.rows, best,
+                  bestOther, bestOther / best);
+      continue;
+    }
     auto measured = timeKernel(manifest, backend, timing, int(*repetitions));
     if (!measured)
       return fail(measured.status().message());
@@ -78,12 +102,12 @@ int timeKernels(const Manifest &manifest, KernelBackend &backend,
 
 int main(int argc, char **argv) {
   std::map<std::string, std::string> flags = {
-      {"device", "cpu"},     {"dataset", "fashion-mnist"},
-      {"epochs", "15"},      {"limit", "0"},
-      {"val-split", "5000"}, {"seed", "1"},
-      {"metrics", ""},       {"plot", ""},
-      {"manifest", ""},      {"time-kernels", ""},
-      {"repetitions", "200"}};
+      {"device", "cpu"},      {"dataset", "fashion-mnist"},
+      {"epochs", "15"},       {"limit", "0"},
+      {"val-split", "5000"},  {"seed", "1"},
+      {"metrics", ""},        {"plot", ""},
+      {"manifest", ""},       {"time-kernels", ""},
+      {"repetitions", "200"}, {"compare", ""}};
   std::string model;
   bool quiet = false, evalOnly = false;
   for (int i = 1; i < argc; ++i) {
@@ -145,9 +169,21 @@ int main(int argc, char **argv) {
       return fail(opened.status().message());
     backend = opened.take();
   }
-  if (!flags["time-kernels"].empty())
+  if (!flags["time-kernels"].empty()) {
+    std::unique_ptr<SharedObjectBackend> other;
+    if (!flags["compare"].empty()) {
+      if (device != "cpu")
+        return fail("--compare times CPU models");
+      auto opened = SharedObjectBackend::open(flags["compare"], *manifest);
+      if (!opened)
+        return fail(opened.status().message());
+      other = opened.take();
+    }
     return timeKernels(*manifest, *backend, flags["time-kernels"],
-                       flags["repetitions"]);
+                       flags["repetitions"], other.get());
+  }
+  if (!flags["compare"].empty())
+    return fail("--compare goes with --time-kernels");
   auto data =
       loadNamedDataset(flags["dataset"], *validation, *limit, uint64_t(*seed));
   if (!data)
