@@ -205,3 +205,31 @@ func.func @zero_init(%x: tensor<40x32xbf16>, %w: tensor<32x16xbf16>,
   } -> tensor<40x16xf32>
   return %r : tensor<40x16xf32>
 }
+
+// -----
+
+// A packed B of at least 65,536 elements (a first layer's weights) is
+// packed by all threads: its loop over pairs of rows is marked parallel.
+// CHECK-LABEL: func.func @large_pack
+// CHECK: scf.for
+// CHECK: vector.interleave
+// CHECK: } {dps.parallel}
+// CHECK: amx.tile_mulf
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @large_pack(%x: tensor<?x512xbf16>, %w: tensor<512x128xbf16>,
+                      %acc: tensor<?x128xf32>) -> tensor<?x128xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<?x512xbf16>, tensor<512x128xbf16>)
+      outs(%acc : tensor<?x128xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x128xf32>
+  return %r : tensor<?x128xf32>
+}

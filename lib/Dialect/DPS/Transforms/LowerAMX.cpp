@@ -52,6 +52,9 @@ namespace {
 
 constexpr int64_t kTile = 16;  // rows of every tile; f32 columns of C
 constexpr int64_t kTileK = 32; // bf16 columns of an A tile (k per step)
+/// A packed weight at least this large (the MLP's first layer: 200,704) is
+/// packed by all threads.
+constexpr int64_t kParallelPackElements = 1 << 16;
 
 /// `value` ([d0, d1, d2], contiguous in d1 and d2) as [d0, d1 * d2].
 FailureOr<Value> collapseInner(RewriterBase &rewriter, Location loc,
@@ -108,31 +111,32 @@ void emitFor2D(OpBuilder &b, Location loc, Value rowFrom, Value rowTo,
 /// P[k2, n, v] = B[2 k2 + v, n] as a loop over k2 and 16-column slices:
 /// the slices of rows 2 k2 and 2 k2 + 1, interleaved, are 32 contiguous
 /// elements of P.
-void emitInterleave(OpBuilder &b, Location loc, Value source, Value flat,
-                    Value pairs, int64_t columns) {
+scf::ForOp emitInterleave(OpBuilder &b, Location loc, Value source, Value flat,
+                          Value pairs, int64_t columns) {
   Type bf16 = b.getBF16Type();
   auto slice = VectorType::get({kTile}, bf16);
   auto slice16 = VectorType::get({kTile}, b.getI16Type());
   auto pairType = VectorType::get({2 * kTile}, bf16);
-  emitFor(b, loc, index(b, loc, 0), pairs, index(b, loc, 1),
-          [&](OpBuilder &nb, Location l, Value k2) {
-            Value even = arith::MulIOp::create(nb, l, k2, index(nb, l, 2));
-            Value odd = arith::AddIOp::create(nb, l, even, index(nb, l, 1));
-            for (int64_t n = 0; n < columns; n += kTile) {
-              Value column = index(nb, l, n);
-              // On i16: bf16 shuffles would go through the stack.
-              auto bits = [&](Value row) {
-                Value loaded = vector::LoadOp::create(nb, l, slice, source,
-                                                      ValueRange{row, column});
-                return vector::BitCastOp::create(nb, l, slice16, loaded);
-              };
-              Value pair =
-                  vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
-              vector::StoreOp::create(
-                  nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
-                  ValueRange{k2, index(nb, l, 2 * n)});
-            }
-          });
+  return emitFor(
+      b, loc, index(b, loc, 0), pairs, index(b, loc, 1),
+      [&](OpBuilder &nb, Location l, Value k2) {
+        Value even = arith::MulIOp::create(nb, l, k2, index(nb, l, 2));
+        Value odd = arith::AddIOp::create(nb, l, even, index(nb, l, 1));
+        for (int64_t n = 0; n < columns; n += kTile) {
+          Value column = index(nb, l, n);
+          // On i16: bf16 shuffles would go through the stack.
+          auto bits = [&](Value row) {
+            Value loaded = vector::LoadOp::create(nb, l, slice, source,
+                                                  ValueRange{row, column});
+            return vector::BitCastOp::create(nb, l, slice16, loaded);
+          };
+          Value pair =
+              vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
+          vector::StoreOp::create(
+              nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
+              ValueRange{k2, index(nb, l, 2 * n)});
+        }
+      });
 }
 
 /// dst[r, u c + v] = src[c, u r + v] for r < rows, c < cols, v < u (u = 1:
@@ -228,8 +232,11 @@ LogicalResult lowerPack(RewriterBase &rewriter, linalg::GenericOp op,
   if (readsTransposed(op))
     emitTransposeCopy(rewriter, loc, source, *flat, pairs,
                       index(rewriter, loc, columns), 2, transposes);
-  else
-    emitInterleave(rewriter, loc, source, *flat, pairs, columns);
+  else if (scf::ForOp loop =
+               emitInterleave(rewriter, loc, source, *flat, pairs, columns);
+           packedType.hasStaticShape() &&
+           packedType.getNumElements() >= kParallelPackElements)
+    loop->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
   rewriter.eraseOp(op);
   return success();
 }
