@@ -5,6 +5,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <tuple>
+
 using namespace mlir;
 using namespace mlir::dps;
 
@@ -42,6 +44,14 @@ struct I32Math {
     return arith::SelectOp::create(b, loc, cond, x, y);
   }
 };
+
+/// An f32's sign bit and magnitude bits (as i32), and whether it is NaN.
+std::tuple<Value, Value, Value> splitF32(I32Math &m, Value value) {
+  Value bits = arith::BitcastOp::create(m.b, m.loc, m.b.getI32Type(), value);
+  Value magnitude = m.andI(bits, m.c(0x7FFFFFFF));
+  return {m.andI(bits, m.c(0x80000000)), magnitude,
+          m.ugt(magnitude, m.c(0x7F800000))};
+}
 
 /// What the bit manipulation needs to know about a narrow format.
 struct NarrowFormat {
@@ -93,10 +103,7 @@ Value mlir::dps::roundToNarrowFloat(OpBuilder &b, Location loc, Value value,
   Type f32 = b.getF32Type();
   unsigned shift = 23 - f.mantissa;
 
-  Value bits = arith::BitcastOp::create(b, loc, i32, value);
-  Value sign = m.andI(bits, m.c(0x80000000));
-  Value magnitude = m.andI(bits, m.c(0x7FFFFFFF));
-  Value isNaN = m.ugt(magnitude, m.c(0x7F800000));
+  auto [sign, magnitude, isNaN] = splitF32(m, value);
 
   // Normal numbers: round the f32 mantissa to `mantissa` bits on the bit
   // pattern (a carry moves into the exponent), then rebias the exponent.
@@ -162,10 +169,7 @@ Value mlir::dps::roundToNarrowGrid(OpBuilder &b, Location loc, Value value,
   Type f32 = b.getF32Type();
   unsigned shift = 23 - f.mantissa;
 
-  Value bits = arith::BitcastOp::create(b, loc, i32, value);
-  Value sign = m.andI(bits, m.c(0x80000000));
-  Value magnitude = m.andI(bits, m.c(0x7FFFFFFF));
-  Value isNaN = m.ugt(magnitude, m.c(0x7F800000));
+  auto [sign, magnitude, isNaN] = splitF32(m, value);
 
   // Normal numbers: the f32 mantissa rounded to `mantissa` bits in place (a
   // carry moves into the exponent), ties to even.
