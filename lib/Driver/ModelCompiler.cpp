@@ -1,4 +1,4 @@
-//===- ModelCompiler.cpp - a model file to runnable kernels ----------------===//
+//===- ModelCompiler.cpp - a model file to runnable kernels ---------------===//
 #include "dps/Driver/ModelCompiler.h"
 #include "dps/Dialect/DPS/IR/DPSOps.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"

@@ -1,4 +1,4 @@
-//===- LLVMTranslation.cpp - dps-translate --dps-to-llvmir / --dps-to-object ===//
+//===- LLVMTranslation.cpp - --dps-to-llvmir / --dps-to-object ------------===//
 //
 // Compiles a dps module (at any level: dps, partly lowered, or already in the
 // LLVM dialect) to LLVM IR, or to a native object for ahead-of-time linking.

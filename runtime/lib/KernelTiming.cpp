@@ -82,13 +82,13 @@ public:
         // Pixel-like values in [0, 1), stored in the input's format as the
         // sample store would (values far from 1 would time other paths:
         // denormals, saturation).
-        std::vector<float> values(arg.elements());
-        for (size_t i = 0; i < values.size(); ++i)
-          values[i] = float((i * 37) % 61) / 61.0f;
+        std::vector<float> pixels(arg.elements());
+        for (size_t i = 0; i < pixels.size(); ++i)
+          pixels[i] = float((i * 37) % 61) / 61.0f;
         auto precision = parsePrecision(arg.elementType);
         std::vector<uint8_t> &input = buffer(arg);
         if (precision)
-          narrow(values.data(), values.size(), *precision, input.data(),
+          narrow(pixels.data(), pixels.size(), *precision, input.data(),
                  /*saturate=*/true);
         add(input.data(), arg);
         break;
@@ -120,26 +120,42 @@ private:
 
 } // namespace
 
-Result<KernelTiming> dps::rt::timeKernel(const Manifest &manifest,
-                                         KernelBackend &backend,
-                                         const KernelTimingCase &timing,
-                                         int repetitions) {
+struct KernelTimer::Impl {
+  KernelBackend &backend;
+  const KernelSpec &kernel;
+  ParameterBuffers params;
+  std::unique_ptr<Arguments> args;
+};
+
+KernelTimer::KernelTimer() = default;
+KernelTimer::~KernelTimer() = default;
+
+Result<std::unique_ptr<KernelTimer>>
+KernelTimer::create(const Manifest &manifest, KernelBackend &backend,
+                    const KernelTimingCase &timing) {
   keepFreedMemory(); // as the trainer does: no page faults per call
   auto params = ParameterBuffers::create(manifest, /*seed=*/1, &backend);
   if (!params)
     return params.status();
-  const KernelSpec &kernel = *timing.kernel;
-  if (const KernelSpec *refresh = manifest.find("refresh", kernel.precision);
-      refresh && kernel.kind == "grad") {
-    Arguments args(manifest, *refresh, *params, 0);
+  std::unique_ptr<KernelTimer> timer(new KernelTimer());
+  timer->impl.reset(new Impl{backend, *timing.kernel, params.take(), nullptr});
+  Impl &t = *timer->impl;
+  if (const KernelSpec *refresh = manifest.find("refresh", t.kernel.precision);
+      refresh && t.kernel.kind == "grad") {
+    Arguments args(manifest, *refresh, t.params, 0);
     if (Status s = backend.call(refresh->name, args.get()); !s)
       return s;
   }
-  Arguments args(manifest, kernel, *params, timing.rows);
+  t.args =
+      std::make_unique<Arguments>(manifest, t.kernel, t.params, timing.rows);
+  return timer;
+}
+
+Result<KernelTiming> KernelTimer::time(int repetitions) {
   std::vector<double> times;
   for (int i = 0; i <= repetitions; ++i) {
     auto start = std::chrono::steady_clock::now();
-    if (Status s = backend.call(kernel.name, args.get()); !s)
+    if (Status s = impl->backend.call(impl->kernel.name, impl->args->get()); !s)
       return s;
     std::chrono::duration<double, std::micro> took =
         std::chrono::steady_clock::now() - start;

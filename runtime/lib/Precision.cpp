@@ -1,5 +1,4 @@
-//===- Precision.cpp - precisions and host-side conversions
-//----------------===//
+//===- Precision.cpp - precisions and host-side conversions ---------------===//
 //
 // The same bit manipulation the compiler emits for dps.cast (see
 // lib/Conversion/DPSToLinalg/FloatRounding.cpp), for the runtime's stores and

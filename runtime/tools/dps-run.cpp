@@ -69,13 +69,19 @@ int timeKernels(const Manifest &manifest, KernelBackend &backend,
     start = comma + 1;
   }
   for (const KernelTimingCase &timing : cases) {
+    auto timer = KernelTimer::create(manifest, backend, timing);
+    if (!timer)
+      return fail(timer.status().message());
     if (other) {
+      auto otherTimer = KernelTimer::create(manifest, *other, timing);
+      if (!otherTimer)
+        return fail(otherTimer.status().message());
       constexpr int rounds = 15;
       int perRound = std::max(1, int(*repetitions) / rounds);
       double best = 1e300, bestOther = 1e300;
       for (int round = 0; round < rounds; ++round) {
-        auto mine = timeKernel(manifest, backend, timing, perRound);
-        auto theirs = timeKernel(manifest, *other, timing, perRound);
+        auto mine = (*timer)->time(perRound);
+        auto theirs = (*otherTimer)->time(perRound);
         if (!mine || !theirs)
           return fail((mine ? theirs.status() : mine.status()).message());
         best = std::min(best, mine->p10Microseconds);
@@ -87,7 +93,7 @@ int timeKernels(const Manifest &manifest, KernelBackend &backend,
                   bestOther, bestOther / best);
       continue;
     }
-    auto measured = timeKernel(manifest, backend, timing, int(*repetitions));
+    auto measured = (*timer)->time(int(*repetitions));
     if (!measured)
       return fail(measured.status().message());
     std::printf("{\"kernel\": \"%s\", \"rows\": %lld, \"median_us\": %.1f, "

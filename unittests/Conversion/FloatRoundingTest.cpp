@@ -1,5 +1,4 @@
-//===- FloatRoundingTest.cpp - dps.cast against APFloat, exhaustively
-//------===//
+//===- FloatRoundingTest.cpp - dps.cast against APFloat -------------------===//
 //
 // Compiles dps.cast kernels through dps-lower-to-llvm, runs them, and checks
 // every f8 code and the f32 edge cases (zeros, subnormals, ties, the largest

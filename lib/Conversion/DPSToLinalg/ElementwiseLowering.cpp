@@ -1,5 +1,4 @@
-//===- ElementwiseLowering.cpp - activations, their gradients, casts
-//-------===//
+//===- ElementwiseLowering.cpp - activations, their gradients, casts ------===//
 #include "FloatRounding.h"
 #include "LoweringUtils.h"
 #include "Patterns.h"

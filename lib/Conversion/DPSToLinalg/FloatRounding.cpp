@@ -1,5 +1,4 @@
-//===- FloatRounding.cpp - narrow-float conversions as integer code
-//--------===//
+//===- FloatRounding.cpp - narrow-float conversions as integer code -------===//
 #include "FloatRounding.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -1,4 +1,4 @@
-//===- FloatRounding.h - narrow-float conversions as integer code -*- C++ -*-===//
+//===- FloatRounding.h - narrow floats as integer code -------- -*- C++ -*-===//
 //
 // Conversions between f32 and the narrow formats (f8E4M3FN, f8E5M2, f16,
 // bf16) written with integer arithmetic on the bit patterns: no library calls

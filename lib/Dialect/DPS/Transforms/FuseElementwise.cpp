@@ -1,5 +1,4 @@
-//===- FuseElementwise.cpp - elementwise chains as one pass over memory
-//----===//
+//===- FuseElementwise.cpp - elementwise chains in one pass ---------------===//
 //
 // Precision specialisation leaves chains of elementwise generics: a weight
 // gradient rounded to the rung's type, widened again and added into its

@@ -52,9 +52,6 @@ namespace {
 
 constexpr int64_t kTile = 16;  // rows of every tile; f32 columns of C
 constexpr int64_t kTileK = 32; // bf16 columns of an A tile (k per step)
-/// A packed weight at least this large (the MLP's first layer: 200,704) is
-/// packed by all threads.
-constexpr int64_t kParallelPackElements = 1 << 16;
 
 /// `value` ([d0, d1, d2], contiguous in d1 and d2) as [d0, d1 * d2].
 FailureOr<Value> collapseInner(RewriterBase &rewriter, Location loc,
@@ -229,14 +226,18 @@ LogicalResult lowerPack(RewriterBase &rewriter, linalg::GenericOp op,
   if (failed(flat))
     return failure();
   Value pairs = memref::DimOp::create(rewriter, loc, packed, 0);
-  if (readsTransposed(op))
+  if (readsTransposed(op)) {
     emitTransposeCopy(rewriter, loc, source, *flat, pairs,
                       index(rewriter, loc, columns), 2, transposes);
-  else if (scf::ForOp loop =
-               emitInterleave(rewriter, loc, source, *flat, pairs, columns);
-           packedType.hasStaticShape() &&
-           packedType.getNumElements() >= kParallelPackElements)
-    loop->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
+  } else {
+    scf::ForOp loop =
+        emitInterleave(rewriter, loc, source, *flat, pairs, columns);
+    // A first layer's weights (the MLP's: 200,704) are packed by all
+    // threads.
+    if (packedType.hasStaticShape() &&
+        packedType.getNumElements() >= kParallelElements)
+      loop->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
+  }
   rewriter.eraseOp(op);
   return success();
 }

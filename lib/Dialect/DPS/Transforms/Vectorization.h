@@ -27,6 +27,12 @@ bool vectorizeIfStatic(RewriterBase &rewriter, linalg::LinalgOp op,
 /// ops and folded into contractions.
 LogicalResult simplifyVectorized(Operation *root);
 
+/// Passes over at least this many elements of a static shape (the
+/// optimizer's and the refreshes' passes over the weights, the packing of a
+/// first layer's weights) are worth a parallel loop; below it, starting the
+/// threads costs more than they save.
+constexpr int64_t kParallelElements = 1 << 16;
+
 /// A linalg.generic copying `source` into `init` (tensors or buffers), read
 /// through `read` (identity when null): the elementwise vectorizer turns it
 /// into vector code, where a linalg.copy or memref.copy of strided views

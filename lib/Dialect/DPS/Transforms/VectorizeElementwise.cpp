@@ -40,11 +40,6 @@ bool isElementwise(linalg::GenericOp op) {
          op.hasPureBufferSemantics() && op.getNumLoops() > 0;
 }
 
-/// Ops over at least this many elements (static shapes: the optimizer's
-/// and the refreshes' passes over the weights) are worth a parallel loop;
-/// below it, starting the threads costs more than they save.
-constexpr int64_t kParallelElements = 1 << 16;
-
 /// A static op of at least kParallelElements whose outermost loop is a
 /// parallel dimension of it.
 bool isLargeOverParallelRows(linalg::GenericOp op, ArrayRef<int64_t> ranges) {

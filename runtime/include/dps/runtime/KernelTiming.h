@@ -1,5 +1,4 @@
-//===- KernelTiming.h - per-call times of a compiled model's kernels -*- C++
-//-*-===//
+//===- KernelTiming.h - per-call kernel times ----------------- -*- C++ -*-===//
 //
 // Times single kernels of a compiled model at a given number of valid rows,
 // with the arguments the trainer would pass (initialised parameters, fresh
@@ -14,6 +13,8 @@
 
 #include "dps/runtime/KernelBackend.h"
 #include "dps/runtime/Manifest.h"
+
+#include <memory>
 
 namespace dps::rt {
 
@@ -32,13 +33,25 @@ struct KernelTiming {
   double medianMicroseconds = 0, p10Microseconds = 0;
 };
 
-/// Calls the kernel `repetitions` times (after one warm-up call) and
-/// returns the median and 10th-percentile wall times. A rung's refresh
-/// kernel runs first, so its copies hold the parameters.
-Result<KernelTiming> timeKernel(const Manifest &manifest,
-                                KernelBackend &backend,
-                                const KernelTimingCase &timing,
-                                int repetitions);
+/// One kernel made ready once (parameters initialised, the rung's refresh
+/// kernel run so its copies hold them, the arguments built) and then timed
+/// as often as asked.
+class KernelTimer {
+public:
+  static Result<std::unique_ptr<KernelTimer>>
+  create(const Manifest &manifest, KernelBackend &backend,
+         const KernelTimingCase &timing);
+  ~KernelTimer();
+
+  /// Calls the kernel `repetitions` times (after one warm-up call) and
+  /// returns the median and 10th-percentile wall times.
+  Result<KernelTiming> time(int repetitions);
+
+private:
+  KernelTimer();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
 
 } // namespace dps::rt
 
