@@ -88,7 +88,7 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   // Outputs built in fresh tensors go straight into their argument buffers;
   // done before tiling, on the smaller IR (it is one of the slowest passes).
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  pm.addNestedPass<func::FuncOp>(createDPSFoldAccumulations());
+  pm.addNestedPass<func::FuncOp>(createDPSFoldMaterializations());
   pm.addNestedPass<func::FuncOp>(createDPSFuseElementwise());
   if (options.vectorize) {
     DPSVectorizeContractionsOptions contractions;

@@ -55,7 +55,9 @@ static std::vector<std::string> parameterNames(func::FuncOp forward) {
 
 static std::string argName(ArgRole role, unsigned ordinal,
                            const std::vector<std::string> &params,
-                           OptimizerAttrInterface optimizer) {
+                           OptimizerAttrInterface optimizer,
+                           const std::string &precision,
+                           const std::vector<std::string> &ladder) {
   switch (role) {
   case ArgRole::param:
     return params[ordinal];
@@ -66,7 +68,12 @@ static std::string argName(ArgRole role, unsigned ordinal,
   case ArgRole::amax:
     return ordinal == 0 ? "amax.scaling" : "amax.observed";
   case ArgRole::grad_acc:
-    return "grad." + params[ordinal];
+    // One set per rung: a gradient kernel's own precision; the update
+    // kernel's sets in ladder order.
+    if (precision.empty())
+      return "grad." + ladder[ordinal / params.size()] + "." +
+             params[ordinal % params.size()];
+    return "grad." + precision + "." + params[ordinal];
   case ArgRole::opt_state: {
     // Each parameter's state tensors are consecutive.
     unsigned perParam = std::max(1u, optimizer.getNumStateTensors());
@@ -128,7 +135,10 @@ mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
       KernelArg arg;
       arg.role = role.getValue();
       unsigned ordinal = ordinals[arg.role]++;
-      arg.name = argName(arg.role, ordinal, params, step.getOptimizer());
+      arg.name =
+          argName(arg.role, ordinal, params, step.getOptimizer(),
+                  kernel.kind == KernelKind::grad ? kernel.precision : "",
+                  manifest.ladder);
       Type type = func.getArgument(i).getType();
       if (auto shaped = dyn_cast<ShapedType>(type)) {
         arg.shape.assign(shaped.getShape().begin(), shaped.getShape().end());

@@ -5,6 +5,9 @@
 
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/StringSwitch.h"
+
 #include <cstring>
 
 using namespace mlir;
@@ -45,6 +48,7 @@ TrainStepHarness::compile(ModuleOp model, llvm::StringRef stepName) {
       for (int64_t dim : arg.shape)
         count *= dim;
       std::string key = TrainStepHarness::key(kernel, arg);
+      harness->elementTypes[key] = arg.elementType;
       if (arg.elementType == "f32" || arg.elementType == "i32")
         harness->buffers[key].resize(count);
       else if (arg.elementType == "bf16" || arg.elementType == "f16")
@@ -98,6 +102,37 @@ std::vector<uint8_t> &TrainStepHarness::narrowBuffer(llvm::StringRef name) {
   if (it == narrowBuffers.end())
     llvm::report_fatal_error("no narrow kernel buffer named " + name);
   return it->second;
+}
+
+std::vector<float> TrainStepHarness::floats(llvm::StringRef key) {
+  if (buffers.count(key))
+    return buffer(key);
+  const llvm::fltSemantics *semantics = semanticsOf(elementTypes[key.str()]);
+  if (!semantics)
+    llvm::report_fatal_error("kernel buffer " + key + " holds no floats");
+  std::vector<uint8_t> &bytes = narrowBuffer(key);
+  unsigned width = llvm::APFloat::semanticsSizeInBits(*semantics) / 8;
+  std::vector<float> values(bytes.size() / width);
+  for (size_t i = 0; i < values.size(); ++i) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, bytes.data() + i * width, width);
+    llvm::APFloat value(*semantics,
+                        llvm::APInt(8 * width, bits));
+    bool losesInfo;
+    value.convert(llvm::APFloat::IEEEsingle(),
+                  llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+    values[i] = value.convertToFloat();
+  }
+  return values;
+}
+
+const llvm::fltSemantics *mlir::dps::semanticsOf(llvm::StringRef type) {
+  return llvm::StringSwitch<const llvm::fltSemantics *>(type)
+      .Case("f16", &llvm::APFloat::IEEEhalf())
+      .Case("bf16", &llvm::APFloat::BFloat())
+      .Case("f8E4M3FN", &llvm::APFloat::Float8E4M3FN())
+      .Case("f8E5M2", &llvm::APFloat::Float8E5M2())
+      .Default(nullptr);
 }
 
 std::vector<std::string> TrainStepHarness::names(KernelKind kind, ArgRole role,

@@ -53,7 +53,7 @@ public:
         add(params.state(arg.name).data(), arg);
         break;
       case Role::GradAcc:
-        add(params.accumulator(arg.name).data(), arg);
+        add(params.gradients(arg.name).data(), arg);
         break;
       case Role::Rows:
         values.push_back(KernelValue::index(rows));

@@ -83,7 +83,8 @@ Result<ParameterBuffers> ParameterBuffers::create(const Manifest &manifest,
       buffers.states[arg.name].assign(arg.elements(), 0.0f);
       break;
     case Role::GradAcc:
-      buffers.accumulators[arg.name].assign(arg.elements(), 0.0f);
+      buffers.gradientSets[arg.name] = {arg.elementType,
+                                        std::vector<uint8_t>(arg.bytes(), 0)};
       break;
     default:
       break;
@@ -103,10 +104,12 @@ std::vector<uint8_t> &ParameterBuffers::copy(const std::string &precision,
 std::map<std::string, size_t> ParameterBuffers::bytesPerPrecision() const {
   std::map<std::string, size_t> bytes;
   size_t f32 = 0;
-  for (const auto *group : {&masters, &states, &accumulators})
+  for (const auto *group : {&masters, &states})
     for (const auto &[name, values] : *group)
       f32 += values.size() * 4;
   bytes["f32"] = f32;
+  for (const auto &[name, set] : gradientSets)
+    bytes[set.elementType] += set.bytes.size();
   for (const auto &[precision, buffers] : copies) {
     size_t total = 0;
     for (const auto &[name, buffer] : buffers)

@@ -7,6 +7,7 @@
 #include "dps/runtime/SampleStore.h"
 #include "dps/runtime/Scalers.h"
 #include "dps/runtime/Sha256.h"
+#include "dps/runtime/TaskPool.h"
 #include "dps/runtime/TrainingState.h"
 
 #include <algorithm>
@@ -25,16 +26,49 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// Per-rung state of the gradient kernel: its spec and scratch buffers.
+/// Per-rung state of the gradient kernel: its spec and scratch buffers, all
+/// its own, so that the rungs of a step can run at the same time.
 struct Rung {
   Precision precision;
   std::string name;
   const KernelSpec *grad = nullptr, *refresh = nullptr;
   std::vector<uint8_t> input;
+  std::vector<int32_t> labels;
+  std::vector<float> losses;
   std::vector<int32_t> overflow = {0};
   std::vector<float> amaxScaling, amaxObserved;
   std::unique_ptr<AmaxHistory> history;
   std::unique_ptr<LossScaler> scaler;
+  /// The rung's gradient set (its kernel overwrites it; the update reads
+  /// every rung's), and whether it holds a gradient rather than zeros.
+  std::vector<std::vector<uint8_t> *> gradients;
+  bool gradientsWritten = false;
+  // This step's work, set before the rungs run: the samples, whether the
+  // copies need a refresh first, a NaN to inject (tests), the random seeds
+  // of its kernels in call order, and how it went.
+  const std::vector<uint32_t> *members = nullptr;
+  bool refreshDue = false, injectNaN = false;
+  std::vector<uint64_t> seeds;
+  size_t nextSeed = 0;
+  Status status = Status::success();
+};
+
+/// The OpenMP runtime the compiled kernels share their threads through
+/// (LLVM's libomp, loaded with the model), found through the backend; all
+/// null for kernels compiled without OpenMP.
+struct OpenMP {
+  using SetInt = void (*)(int);
+  SetInt setNumThreads = nullptr, setBlocktime = nullptr;
+  int (*maxThreads)() = nullptr;
+
+  explicit OpenMP(KernelBackend &backend) {
+    setNumThreads = reinterpret_cast<SetInt>(
+        const_cast<void *>(backend.symbol("omp_set_num_threads")));
+    setBlocktime = reinterpret_cast<SetInt>(
+        const_cast<void *>(backend.symbol("kmp_set_blocktime")));
+    maxThreads = reinterpret_cast<int (*)()>(
+        const_cast<void *>(backend.symbol("omp_get_max_threads")));
+  }
 };
 
 } // namespace
@@ -53,6 +87,11 @@ struct Trainer::Impl {
   std::vector<int32_t> labels;
   std::vector<float> losses, evalInput;
   std::vector<int32_t> predictions;
+  /// Runs a step's rungs at the same time (one thread each, their kernels
+  /// single-threaded) when the run has more than one thread.
+  std::unique_ptr<TaskPool> pool;
+  std::unique_ptr<OpenMP> openmp;
+  int kernelThreads = 0;
 
   // Run state (checkpointed).
   TrainingState state;
@@ -67,8 +106,10 @@ struct Trainer::Impl {
 
   Status callKernel(const KernelSpec &kernel, int64_t rows, int64_t step,
                     int64_t totalSteps, Rung *rung, void *input);
-  Status refresh(Rung &rung);
-  void injectFaults(int epoch, size_t step, Rung &rung);
+  void prepare(Rung &rung, const std::vector<uint32_t> &members, int epoch,
+               size_t step);
+  void runRung(Rung &rung);
+  Status runRungs(const std::vector<Rung *> &present);
   Result<std::pair<double, double>> evaluate(const Dataset &set,
                                              std::vector<float> *perSample);
   Result<EpochReport> epoch(TrainerObserver &observer);
@@ -96,14 +137,15 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
           KernelValue::memref(params.state(arg.name).data(), arg.shape));
       break;
     case Role::GradAcc:
-      args.push_back(KernelValue::memref(params.accumulator(arg.name).data(),
+      args.push_back(KernelValue::memref(params.gradients(arg.name).data(),
                                          arg.shape));
       break;
     case Role::Input:
       args.push_back(KernelValue::memref(input, arg.shape));
       break;
     case Role::Label:
-      args.push_back(KernelValue::memref(labels.data(), arg.shape));
+      args.push_back(KernelValue::memref(
+          rung ? rung->labels.data() : labels.data(), arg.shape));
       break;
     case Role::Rows:
       args.push_back(KernelValue::index(rows));
@@ -129,38 +171,100 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
                                          arg.shape));
       break;
     case Role::Losses:
-      args.push_back(KernelValue::memref(losses.data(), arg.shape));
+      args.push_back(KernelValue::memref(
+          rung ? rung->losses.data() : losses.data(), arg.shape));
       break;
     case Role::Predictions:
       args.push_back(KernelValue::memref(predictions.data(), arg.shape));
       break;
     case Role::Seed:
-      args.push_back(KernelValue::index(int64_t(state.roundingRng())));
+      args.push_back(KernelValue::index(int64_t(
+          rung ? rung->seeds.at(rung->nextSeed++) : state.roundingRng())));
       break;
     }
   }
   return backend.call(kernel.name, args);
 }
 
-void Trainer::Impl::injectFaults(int epoch, size_t step, Rung &rung) {
+/// Decides, before the rungs run, what the rung does this step: everything
+/// that touches state shared between rungs (faults, the refresh marks, the
+/// rounding generator) happens here, in ladder order.
+void Trainer::Impl::prepare(Rung &rung, const std::vector<uint32_t> &members,
+                            int epoch, size_t step) {
+  rung.members = &members;
+  rung.refreshDue = rung.refresh && !params.isFresh(rung.name);
+  rung.injectNaN = false;
   auto &faults = options.faults;
-  for (auto it = faults.begin(); it != faults.end(); ++it) {
-    if (it->precision != rung.name ||
-        std::make_pair(epoch, int(step)) < std::make_pair(it->epoch, it->step))
-      continue;
-    float nan = NAN;
-    narrow(&nan, 1, rung.precision, rung.input.data(), /*saturate=*/false);
-    faults.erase(it);
-    return;
-  }
+  for (auto it = faults.begin(); it != faults.end(); ++it)
+    if (it->precision == rung.name &&
+        std::make_pair(epoch, int(step)) >= std::make_pair(it->epoch, it->step)) {
+      rung.injectNaN = true;
+      faults.erase(it);
+      break;
+    }
+  rung.seeds.clear();
+  rung.nextSeed = 0;
+  for (const KernelSpec *kernel : {rung.refreshDue ? rung.refresh : nullptr,
+                                   rung.grad})
+    if (kernel)
+      for (const ArgSpec &arg : kernel->args)
+        if (arg.role == Role::Seed)
+          rung.seeds.push_back(state.roundingRng());
+  if (rung.history)
+    rung.history->scalingAmax(rung.amaxScaling.data());
+  rung.overflow[0] = 0;
 }
 
-Status Trainer::Impl::refresh(Rung &rung) {
-  if (!rung.refresh || params.isFresh(rung.name))
+/// One rung's part of a step: refresh its copies if due, gather its samples,
+/// run its gradient kernel into its own accumulators. Touches only the
+/// rung's buffers (and reads the masters), so rungs may run at once.
+void Trainer::Impl::runRung(Rung &rung) {
+  const std::vector<uint32_t> &members = *rung.members;
+  if (rung.refreshDue) {
+    rung.status = callKernel(*rung.refresh, 0, 0, 1, &rung, nullptr);
+    if (!rung.status)
+      return;
+  }
+  size_t rungIndex = size_t(&rung - rungs.data());
+  store.gather(rungIndex, members, rung.input.data());
+  if (rung.injectNaN) {
+    float nan = NAN;
+    narrow(&nan, 1, rung.precision, rung.input.data(), /*saturate=*/false);
+  }
+  for (size_t i = 0; i < members.size(); ++i)
+    rung.labels[i] = data.train.labels[members[i]];
+  rung.status = callKernel(*rung.grad, members.size(), 0, 1, &rung,
+                           rung.input.data());
+}
+
+Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
+  if (!pool || present.size() < 2) {
+    for (Rung *rung : present) {
+      runRung(*rung);
+      if (!rung->status)
+        return rung->status;
+    }
     return Status::success();
-  if (Status s = callKernel(*rung.refresh, 0, 0, 1, &rung, nullptr); !s)
-    return s;
-  params.markRefreshed(rung.name);
+  }
+  // The rungs with the most rows first: the pool hands tasks out in order.
+  std::vector<Rung *> order(present);
+  std::stable_sort(order.begin(), order.end(), [](Rung *a, Rung *b) {
+    return a->members->size() > b->members->size();
+  });
+  std::vector<std::function<void()>> tasks;
+  for (Rung *rung : order)
+    tasks.push_back([this, rung] { runRung(*rung); });
+  // Each thread runs its rung's kernels alone; the update gets every
+  // thread back.
+  pool->run(tasks, [this] {
+    if (openmp->setNumThreads)
+      openmp->setNumThreads(1);
+  });
+  if (openmp->setNumThreads)
+    openmp->setNumThreads(kernelThreads);
+  for (Rung *rung : present)
+    if (!rung->status)
+      return rung->status;
   return Status::success();
 }
 
@@ -260,27 +364,22 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       members.clear();
     for (uint32_t s : batches[b])
       byRung[state.rungOf[s]].push_back(s);
+    std::vector<Rung *> present;
+    for (size_t r = 0; r < ladder.size(); ++r)
+      if (!byRung[r].empty()) {
+        prepare(rungs[r], byRung[r], plan.epoch, b);
+        present.push_back(&rungs[r]);
+      }
+    if (Status s = runRungs(present); !s)
+      return s;
     bool overflow = false;
-    for (size_t r = 0; r < ladder.size(); ++r) {
-      const std::vector<uint32_t> &members = byRung[r];
-      if (members.empty())
-        continue;
-      Rung &rung = rungs[r];
-      if (Status s = refresh(rung); !s)
-        return s;
-      store.gather(r, members, rung.input.data());
-      injectFaults(plan.epoch, b, rung);
-      for (size_t i = 0; i < members.size(); ++i)
-        labels[i] = data.train.labels[members[i]];
-      if (rung.history)
-        rung.history->scalingAmax(rung.amaxScaling.data());
-      rung.overflow[0] = 0;
-      if (Status s = callKernel(*rung.grad, members.size(), 0, 1, &rung,
-                                rung.input.data());
-          !s)
-        return s;
+    for (Rung *rungPtr : present) {
+      Rung &rung = *rungPtr;
+      const std::vector<uint32_t> &members = *rung.members;
+      if (rung.refreshDue)
+        params.markRefreshed(rung.name);
       for (size_t i = 0; i < members.size(); ++i) {
-        float loss = losses[i];
+        float loss = rung.losses[i];
         if (rung.precision == Precision::F32 && !std::isfinite(loss)) {
           std::string saved =
               options.checkpointFolder.empty()
@@ -311,10 +410,20 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       if (rung.precision != Precision::F32)
         lowSampleSteps += members.size();
     }
+    // The update sums every rung's set: those of rungs absent from this
+    // step must be zero.
+    for (size_t r = 0; r < rungs.size(); ++r) {
+      Rung &rung = rungs[r];
+      if (!byRung[r].empty())
+        rung.gradientsWritten = true;
+      else if (rung.gradientsWritten) {
+        for (std::vector<uint8_t> *set : rung.gradients)
+          std::fill(set->begin(), set->end(), 0);
+        rung.gradientsWritten = false;
+      }
+    }
     if (overflow) {
       // A step whose gradients overflow changes nothing.
-      for (auto &[name, values] : params.allAccumulators())
-        std::fill(values.begin(), values.end(), 0.0f);
       ++report.skippedSteps;
     } else {
       if (Status s = callKernel(*update, batches[b].size(), state.step,
@@ -466,6 +575,17 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
                            rung.name + "; compile it with this ladder");
     rung.refresh = manifest.find("refresh", rung.name);
     rung.input.assign(t.batch * t.sampleSize * bytesPerElement(precision), 0);
+    rung.labels.assign(t.batch, 0);
+    rung.losses.assign(t.batch, 0);
+    for (const ArgSpec &arg : rung.grad->args)
+      if (arg.role == Role::GradAcc)
+        rung.gradients.push_back(&t.params.gradients(arg.name));
+    // Allocated now: rungs running at once must not grow the map of copies.
+    for (const KernelSpec *kernel : {rung.grad, rung.refresh})
+      if (kernel)
+        for (const ArgSpec &arg : kernel->args)
+          if (arg.role == Role::ParamCopy)
+            t.params.copy(rung.name, arg);
     for (const ArgSpec &arg : rung.grad->args) {
       if (arg.role == Role::Amax) {
         rung.amaxScaling.assign(arg.elements(), 0);
@@ -476,6 +596,16 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
         rung.scaler = std::make_unique<LossScaler>();
     }
     t.rungs.push_back(std::move(rung));
+  }
+  t.openmp = std::make_unique<OpenMP>(backend);
+  if (t.options.threads > 1 && t.rungs.size() > 1) {
+    t.pool = std::make_unique<TaskPool>(
+        std::min<unsigned>(t.options.threads, unsigned(t.rungs.size())));
+    t.kernelThreads = t.openmp->maxThreads ? t.openmp->maxThreads() : 1;
+    // OpenMP's idle threads would spin for 200 ms after each parallel
+    // region of the update, taking a core from the rungs.
+    if (t.openmp->setBlocktime)
+      t.openmp->setBlocktime(0);
   }
   t.state.shuffleRng.seed(t.options.seed);
   t.state.roundingRng.seed(t.options.seed ^ 0x5DEECE66DULL);

@@ -21,8 +21,10 @@ const char *kManifest = R"({
       {"name": "dense0.bias", "role": "param", "shape": [50], "element_type": "f32", "layout": "row_major", "init": "zeros"},
       {"name": "momentum_buffer.dense0.weight", "role": "opt_state", "shape": [100, 50], "element_type": "f32", "layout": "row_major"},
       {"name": "momentum_buffer.dense0.bias", "role": "opt_state", "shape": [50], "element_type": "f32", "layout": "row_major"},
-      {"name": "grad.dense0.weight", "role": "grad_acc", "shape": [100, 50], "element_type": "f32", "layout": "row_major"},
-      {"name": "grad.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "f32", "layout": "row_major"},
+      {"name": "grad.f32.dense0.weight", "role": "grad_acc", "shape": [100, 50], "element_type": "f32", "layout": "row_major"},
+      {"name": "grad.f32.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "f32", "layout": "row_major"},
+      {"name": "grad.bf16.dense0.weight", "role": "grad_acc", "shape": [100, 50], "element_type": "bf16", "layout": "row_major"},
+      {"name": "grad.bf16.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "bf16", "layout": "row_major"},
       {"name": "rows", "role": "rows", "shape": [], "element_type": "index", "layout": "row_major"}]}
   ]})";
 
@@ -104,12 +106,17 @@ TEST(ParameterBuffers, Claim14_CopiesPerPrecisionAndTheirBytes) {
   auto manifest = parseManifest(kManifest);
   auto buffers = ParameterBuffers::create(*manifest, 1);
   auto bytes = buffers->bytesPerPrecision();
-  EXPECT_EQ(bytes["f32"], 3u * 5050 * 4); // masters, momentum, accumulators
-  EXPECT_EQ(bytes.count("bf16"), 0u);     // no copy until a rung is used
+  // Masters, momentum and the f32 rung's gradients; the bf16 rung's
+  // gradients at bf16 (zero, as the update needs from a rung that did not
+  // run), no copy until the rung is used.
+  EXPECT_EQ(bytes["f32"], 3u * 5050 * 4);
+  EXPECT_EQ(bytes["bf16"], 5050u * 2);
+  EXPECT_EQ(buffers->gradients("grad.bf16.dense0.weight"),
+            std::vector<uint8_t>(5000 * 2, 0));
   for (const ArgSpec &arg : manifest->find("grad", "bf16")->args)
     buffers->copy("bf16", arg);
   bytes = buffers->bytesPerPrecision();
-  EXPECT_EQ(bytes["bf16"], 5050u * 2);
+  EXPECT_EQ(bytes["bf16"], 2 * 5050u * 2);
 }
 
 TEST(ParameterBuffers, CopiesGoStaleAfterAnUpdate) {

@@ -24,8 +24,8 @@
 // CHECK: "name": "rows",
 // CHECK-NEXT: "role": "rows",
 // CHECK-NEXT: "shape": []
-// CHECK: "element_type": "f32",
-// CHECK: "name": "grad.dense0.weight",
+// CHECK: "element_type": "bf16",
+// CHECK: "name": "grad.bf16.dense0.weight",
 // CHECK-NEXT: "role": "grad_acc",
 // CHECK: "name": "losses",
 // CHECK: "name": "overflow",
@@ -57,9 +57,17 @@
 // CHECK: "name": "mlp_train_refresh_f8E4M3FN",
 // CHECK: "name": "mlp_train_grad_f32",
 // CHECK-NEXT: "precision": "f32"
-// The update: momentum buffers and the step counters.
+// The update: momentum buffers, every rung's accumulators in ladder order,
+// and the step counters.
 // CHECK: "name": "momentum_buffer.dense0.weight",
 // CHECK-NEXT: "role": "opt_state",
+// CHECK: "name": "grad.f32.dense0.weight",
+// CHECK: "name": "grad.f32.dense2.bias",
+// CHECK: "name": "grad.bf16.dense0.weight",
+// CHECK: "name": "grad.bf16.dense2.bias",
+// CHECK: "name": "grad.f8E4M3FN.dense0.weight",
+// CHECK: "name": "grad.f8E4M3FN.dense2.bias",
+// CHECK-NEXT: "role": "grad_acc",
 // CHECK: "name": "step",
 // CHECK: "name": "total_steps",
 // CHECK: "kind": "update",

@@ -1,7 +1,7 @@
 // RUN: dps-opt %s -dps-autodiff -split-input-file | FileCheck %s
 
 // The MLP's gradient kernel: forward on the valid rows, the loss, the
-// backward pass layer by layer, gradients added into the accumulators.
+// backward pass layer by layer, gradients written into the gradient set.
 
 // CHECK-LABEL: func.func @mlp_train_grad(
 // CHECK-SAME: %[[W1:.*]]: tensor<784x256xf32> {dps.param = #dps.init<he_normal>, dps.role = #dps.role<param>}
@@ -33,9 +33,9 @@
 // CHECK: %[[DB1:.*]] = dps.sum_rows %[[DH]]
 // CHECK: %[[ZEROED:.*]] = linalg.fill {{.*}} outs(%[[LOSSES]] : tensor<128xf32>)
 // CHECK: %[[OUT:.*]] = tensor.insert_slice %[[LOSS]] into %[[ZEROED]][0] [%[[ROWS]]] [1]
-// CHECK: %[[NW1:.*]] = dps.add %[[GW1]], %[[DW1]]
-// CHECK: %[[NB1:.*]] = dps.add %[[GB1]], %[[DB1]]
-// CHECK: %[[NW2:.*]] = dps.add %[[GW2]], %[[DW2]]
+// CHECK: %[[NW1:.*]] = bufferization.materialize_in_destination %[[DW1]] in %[[GW1]]
+// CHECK: %[[NB1:.*]] = bufferization.materialize_in_destination %[[DB1]] in %[[GB1]]
+// CHECK: %[[NW2:.*]] = bufferization.materialize_in_destination %[[DW2]] in %[[GW2]]
 // CHECK: return %[[OUT]], %[[NW1]], %[[NB1]], %[[NW2]]
 func.func @mlp(%x: tensor<?x784xf32>,
                %w1: tensor<784x256xf32> {dps.param = #dps.init<he_normal>},

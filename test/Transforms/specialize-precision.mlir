@@ -1,17 +1,17 @@
 // RUN: dps-opt %s -dps-autodiff -dps-specialize-precision -split-input-file | FileCheck %s
 
-// bf16: copies and input at bf16, everything computed at bf16 but the loss
-// and the f32 accumulation; an overflow flag; the f32 rung reads the master
-// weights; refresh rounds them.
+// bf16: copies and input at bf16, everything computed at bf16 but the loss;
+// the gradients written into the rung's bf16 set, which the overflow check
+// reads; the f32 rung reads the master weights; refresh rounds them.
 // CHECK-LABEL: func.func @t_grad_bf16(
 // CHECK-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xbf16> {dps.role = #dps.role<param_copy>}
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<8x4xbf16> {dps.role = #dps.role<input>}
 // CHECK-SAME: %{{[a-z0-9]+}}: tensor<8xi32> {dps.role = #dps.role<label>}
 // CHECK-SAME: %[[ROWS:[a-z0-9]+]]: index {dps.role = #dps.role<rows>}
-// CHECK-SAME: %[[G:[a-z0-9]+]]: tensor<4x3xf32> {dps.role = #dps.role<grad_acc>}
+// CHECK-SAME: %[[G:[a-z0-9]+]]: tensor<4x3xbf16> {dps.role = #dps.role<grad_acc>}
 // CHECK-SAME: %{{[a-z0-9]+}}: tensor<8xf32> {dps.role = #dps.role<losses>}
 // CHECK-SAME: %[[OVF:[a-z0-9]+]]: tensor<1xi32> {dps.role = #dps.role<overflow>})
-// CHECK-SAME: -> (tensor<8xf32>, tensor<4x3xf32>, tensor<1xi32>)
+// CHECK-SAME: -> (tensor<8xf32>, tensor<4x3xbf16>, tensor<1xi32>)
 // CHECK-SAME: dps.precision = #dps.precision<bf16>
 // CHECK: %[[XS:.*]] = tensor.extract_slice %[[X]][0, 0] [%[[ROWS]], 4] [1, 1] : tensor<8x4xbf16> to tensor<?x4xbf16>
 // CHECK: %[[Y:.*]] = dps.dense %[[XS]], %[[W]] : tensor<?x4xbf16>, tensor<4x3xbf16>
@@ -21,9 +21,8 @@
 // CHECK: dps.softmax_cross_entropy_grad {{.*}} : tensor<?x3xf32>
 // CHECK: dps.tanh_grad {{.*}} : tensor<?x3xbf16>
 // CHECK: %[[DW:.*]] = dps.matmul %[[XS]], %{{.*}} transpose_lhs : tensor<?x4xbf16>, tensor<?x3xbf16>
-// CHECK: %[[DW32:.*]] = dps.cast %[[DW]] : tensor<4x3xbf16> to tensor<4x3xf32>
-// CHECK: %[[ACC:.*]] = dps.add %[[G]], %[[DW32]] : tensor<4x3xf32>
-// CHECK: dps.all_finite %[[DW32]]
+// CHECK: %[[SET:.*]] = bufferization.materialize_in_destination %[[DW]] in %[[G]]
+// CHECK: dps.all_finite %[[SET]]
 // CHECK: tensor.insert %{{.*}} into %[[OVF]]
 // CHECK-LABEL: func.func @t_refresh_bf16(
 // CHECK-SAME: tensor<4x3xf32> {dps.param = #dps.init<he_normal>, dps.role = #dps.role<param>}
@@ -45,14 +44,15 @@ dps.train_step @t {forward = @f, loss = #dps.loss<softmax_cross_entropy>,
 // -----
 
 // f16: dynamic loss scaling. The backward pass is seeded with the loss scale
-// and each gradient divided by it on its way into the f32 accumulator.
+// and each gradient divided by it on its way into the rung's f32 set.
 // CHECK-LABEL: func.func @t_grad_f16(
 // CHECK-SAME: %[[ROWS:[a-z0-9]+]]: index {dps.role = #dps.role<rows>}
 // CHECK-SAME: %[[SCALE:[a-z0-9]+]]: f32 {dps.role = #dps.role<loss_scale>}
 // CHECK: %[[INV:.*]] = arith.divf %{{.*}}, %[[SCALE]] : f32
 // CHECK: %[[SEED:.*]] = linalg.fill ins(%[[SCALE]] : f32) outs(%{{.*}} : tensor<?xf32>)
 // CHECK: dps.softmax_cross_entropy_grad %{{.*}}, %{{.*}}, %[[SEED]]
-// CHECK: dps.cast %{{.*}} scale %[[INV]] : tensor<4x3xf16> to tensor<4x3xf32>
+// CHECK: %[[DW:.*]] = dps.cast %{{.*}} scale %[[INV]] : tensor<4x3xf16> to tensor<4x3xf32>
+// CHECK: bufferization.materialize_in_destination %[[DW]] in
 // The f16 copy saturates instead of overflowing to infinity.
 // CHECK-LABEL: func.func @t_refresh_f16(
 // CHECK: dps.cast %{{.*}} saturate : tensor<4x3xf32> to tensor<4x3xf16>

@@ -18,7 +18,9 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 #include <unistd.h>
 
 namespace cl = llvm::cl;
@@ -173,9 +175,10 @@ int main(int argc, char **argv) {
   cl::getRegisteredOptions().erase("threads");
   cl::opt<int> threads(
       "threads", cl::cat(trainOptions),
-      cl::desc("OpenMP threads sharing each contraction's row tiles (default: "
-               "OMP_NUM_THREADS, else every core); results do not depend on "
-               "it"),
+      cl::desc("threads: a step's rungs run at the same time, one thread "
+               "each, and a kernel running alone shares its row tiles "
+               "between them (default: OMP_NUM_THREADS, else every core); "
+               "results do not depend on it"),
       cl::init(0));
   cl::HideUnrelatedOptions(trainOptions);
   cl::ParseCommandLineOptions(
@@ -270,6 +273,15 @@ int main(int argc, char **argv) {
   options.checkpointFolder = checkpointFolder;
   options.resume = resume;
   options.stopAfter = stopAfter;
+  // The CPU's threads: each rung of a step on its own, the update on all.
+  // (A GPU runs one kernel after another on its stream.)
+  unsigned cpuThreads = threads > 0 ? unsigned(threads) : 0;
+  if (!cpuThreads)
+    if (const char *env = getenv("OMP_NUM_THREADS"))
+      cpuThreads = unsigned(std::max(0, atoi(env)));
+  if (!cpuThreads)
+    cpuThreads = std::max(1u, std::thread::hardware_concurrency());
+  options.threads = device == "cuda" ? 1 : cpuThreads;
   for (const std::string &text : injectNonFinite) {
     llvm::SmallVector<llvm::StringRef> parts;
     llvm::StringRef(text).split(parts, ':');

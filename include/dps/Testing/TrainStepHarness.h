@@ -41,6 +41,9 @@ public:
   std::vector<float> &buffer(llvm::StringRef key);
   /// A buffer of 1- or 2-byte elements (f8, f16, bf16) by key.
   std::vector<uint8_t> &narrowBuffer(llvm::StringRef key);
+  /// A float buffer's values, widened to f32 where narrower (a bf16 rung's
+  /// gradient set).
+  std::vector<float> floats(llvm::StringRef key);
   /// The value passed for a scalar f32 argument (a loss scale) by key.
   void setScalar(llvm::StringRef key, float value) { scalars[key.str()] = value; }
   /// Keys of the arguments of a kernel with `role`, in order.
@@ -61,10 +64,15 @@ private:
   std::map<std::string, std::vector<float>, std::less<>> buffers;
   std::map<std::string, std::vector<uint8_t>, std::less<>> narrowBuffers;
   std::map<std::string, float, std::less<>> scalars;
+  std::map<std::string, std::string, std::less<>> elementTypes;
 };
 
 /// Stores an i32 in a float buffer element, bit for bit.
 float bitsOf(int32_t value);
+
+/// The semantics of a narrow float type by its name (f16, bf16, f8E4M3FN,
+/// f8E5M2); null for others.
+const llvm::fltSemantics *semanticsOf(llvm::StringRef type);
 
 } // namespace mlir::dps
 

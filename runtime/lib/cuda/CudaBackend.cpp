@@ -1,7 +1,7 @@
 //===- CudaBackend.cpp - kernels of a GPU-compiled model ------------------===//
 //
 // The model's host functions take device buffers. The trainer's buffers
-// (parameters, rung copies, sample batches, accumulators) live in host
+// (parameters, rung copies, sample batches, gradient sets) live in host
 // memory, so each buffer has a device mirror, allocated on first use and
 // kept: a call copies its buffer arguments to their mirrors, runs, and
 // copies back the buffers the kernel writes (by role). The mirrors persist
@@ -29,7 +29,7 @@ bool isWritten(Role role) {
   case Role::Param:       // update
   case Role::ParamCopy:   // refresh
   case Role::OptState:    // update
-  case Role::GradAcc:     // grad (and update's zeroing)
+  case Role::GradAcc:     // grad (the update only reads them)
   case Role::Losses:
   case Role::Predictions:
   case Role::Overflow:

@@ -88,6 +88,8 @@ LogicalResult ReverseSweep::run(OpBuilder &b, ArrayRef<Operation *> tape,
 
 // (params..., input, labels, rows, grad_accs..., losses)
 //     -> (losses, grad_accs...)
+// Each accumulator is overwritten with the gradient of the summed loss over
+// the valid rows.
 LogicalResult mlir::dps::detail::buildGradientKernel(TrainStepOp step) {
   Location loc = step.getLoc();
   Type f32 = step.getAccumulate();
@@ -144,8 +146,9 @@ LogicalResult mlir::dps::detail::buildGradientKernel(TrainStepOp step) {
       writeLeadingRows(b, loc, loss, lossesOut, rows)};
   for (auto [param, accumulator] : llvm::zip(params, accumulators)) {
     Value grad = sweep.adjoint(param);
-    returned.push_back(grad ? AddOp::create(b, loc, accumulator, grad)
-                            : accumulator);
+    returned.push_back(writeInto(b, loc,
+                                 grad ? grad : filled(b, loc, accumulator, 0.0),
+                                 accumulator));
   }
   func::ReturnOp::create(b, loc, returned);
   return success();

@@ -2,6 +2,7 @@
 #include "KernelBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -95,6 +96,18 @@ Value filled(OpBuilder &b, Location loc, Value init, double value) {
                                                     static_cast<int64_t>(value)));
   Value scalar = arith::ConstantOp::create(b, loc, attr);
   return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
+}
+
+Value writeInto(OpBuilder &b, Location loc, Value value, Value destination) {
+  return bufferization::MaterializeInDestinationOp::create(b, loc, value,
+                                                           destination)
+      .getResult();
+}
+
+Type gradientSetElementType(Type rung) {
+  if (rung.isF32() || rung.isF16())
+    return Float32Type::get(rung.getContext());
+  return isFloat8(rung) ? BFloat16Type::get(rung.getContext()) : rung;
 }
 
 Value writeLeadingRows(OpBuilder &b, Location loc, Value part, Value whole,

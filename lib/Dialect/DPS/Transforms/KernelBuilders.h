@@ -40,6 +40,22 @@ RankedTensorType perSampleType(TrainStepOp step, Type elementType);
 Value leadingRows(OpBuilder &b, Location loc, Value buffer, Value rows);
 /// `init` filled with `value`.
 Value filled(OpBuilder &b, Location loc, Value init, double value);
+/// `value` written into the argument buffer `destination` (a kernel output:
+/// the producer of `value` computes straight into it once empty tensors are
+/// eliminated, else bufferization copies).
+Value writeInto(OpBuilder &b, Location loc, Value value, Value destination);
+
+/// The f8 formats of the ladder.
+inline bool isFloat8(Type type) {
+  return isa<Float8E4M3FNType, Float8E5M2Type>(type);
+}
+
+/// The element type of a rung's gradient set (what its gradient kernel
+/// writes and the update reads): the type the rung computes its gradients
+/// at, which holds them exactly (bf16 for f8 rungs), or f32 for the f32 rung
+/// and for a loss-scaled rung (f16), whose gradients are unscaled in f32.
+Type gradientSetElementType(Type rung);
+
 /// `whole` with its first `rows` rows replaced by `part` and the rest zero.
 Value writeLeadingRows(OpBuilder &b, Location loc, Value part, Value whole,
                        Value rows);

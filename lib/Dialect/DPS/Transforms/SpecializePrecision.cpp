@@ -26,10 +26,6 @@ using namespace mlir::dps::detail;
 
 namespace {
 
-bool isFloat8(Type type) {
-  return isa<Float8E4M3FNType, Float8E5M2Type>(type);
-}
-
 std::string typeName(Type type) {
   std::string name;
   llvm::raw_string_ostream os(name);
@@ -244,7 +240,9 @@ LogicalResult RungSpecializer::build() {
   if (amaxScaling)
     specs.push_back({RankedTensorType::get({quantized}, f32), ArgRole::amax});
   for (unsigned index : old.accumulators)
-    specs.push_back({generic.getArgument(index).getType(), ArgRole::grad_acc});
+    specs.push_back({withElementType(generic.getArgument(index).getType(),
+                                     gradientSetElementType(precision)),
+                     ArgRole::grad_acc});
   specs.push_back({generic.getArgument(old.losses).getType(), ArgRole::losses});
   auto flagType = RankedTensorType::get({1}, IntegerType::get(ctx, 32));
   specs.push_back({flagType, ArgRole::overflow});
@@ -252,7 +250,8 @@ LogicalResult RungSpecializer::build() {
     specs.push_back({RankedTensorType::get({quantized}, f32), ArgRole::amax});
   SmallVector<Type> results = {specs[specs.size() - (amaxScaling ? 3 : 2)].type};
   for (unsigned index : old.accumulators)
-    results.push_back(generic.getArgument(index).getType());
+    results.push_back(withElementType(generic.getArgument(index).getType(),
+                                      gradientSetElementType(precision)));
   results.push_back(flagType);
   if (amaxScaling)
     results.push_back(specs.back().type);
@@ -307,7 +306,7 @@ LogicalResult RungSpecializer::build() {
     mapping.map(generic.getArgument(index), accumulators[i]);
   DenseSet<Value> accumulatorArgs(accumulators.begin(), accumulators.end());
 
-  SmallVector<Value> gradients; // f32, before accumulation
+  SmallVector<Value> gradients; // as written into the sets
   for (Operation &op : generic.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       SmallVector<Value> returned = llvm::map_to_vector(
@@ -345,23 +344,25 @@ LogicalResult RungSpecializer::build() {
       continue;
     }
 
-    bool isDPS = isa<DPSDialect>(op.getDialect());
-    bool pinned = !isDPS || isPinnedToF32(&op);
-    auto add = dyn_cast<AddOp>(op);
-    bool accumulation =
-        add && accumulatorArgs.contains(mapping.lookup(add.getLhs()));
-    Operation *clone = b.clone(op, mapping);
-
-    if (accumulation) {
-      // grad_acc += gradient, in f32 (divided by the loss scale).
-      b.setInsertionPoint(clone);
-      Value gradient = at(b, clone->getOperand(1), f32, inverseLossScale);
-      clone->setOperand(1, gradient);
-      gradients.push_back(gradient);
-      b.setInsertionPointAfter(clone);
-      mapping.map(op.getResults(), clone->getResults());
+    // grad_acc <- gradient, at the rung's gradient-set type (a loss-scaled
+    // gradient unscaled in f32).
+    if (auto write = dyn_cast<bufferization::MaterializeInDestinationOp>(op);
+        write && accumulatorArgs.contains(mapping.lookup(write.getDest()))) {
+      Value gradient = mapping.lookup(write.getSource());
+      if (inverseLossScale)
+        gradient = at(b, gradient, f32, inverseLossScale);
+      gradient = at(b, gradient, gradientSetElementType(precision));
+      Value written = writeInto(b, write.getLoc(), gradient,
+                                mapping.lookup(write.getDest()));
+      // The overflow check reads the set as written.
+      gradients.push_back(written);
+      mapping.map(write.getResult(), written);
       continue;
     }
+
+    bool isDPS = isa<DPSDialect>(op.getDialect());
+    bool pinned = !isDPS || isPinnedToF32(&op);
+    Operation *clone = b.clone(op, mapping);
 
     b.setInsertionPoint(clone);
     Type want = pinned ? f32 : compute;
@@ -455,9 +456,7 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
   // The copies are written into the buffers passed for them.
   SmallVector<Value> returned;
   for (size_t i = 0; i < n; ++i)
-    returned.push_back(bufferization::MaterializeInDestinationOp::create(
-                           b, loc, copies[i], args[n + i])
-                           .getResult());
+    returned.push_back(writeInto(b, loc, copies[i], args[n + i]));
   llvm::append_range(returned, scales);
   func::ReturnOp::create(b, loc, returned);
   return success();

@@ -2,15 +2,51 @@
 #include "KernelBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::dps;
 using namespace mlir::dps::detail;
 
-// (params..., opt_state..., grad_accs..., rows, step, total_steps)
-//     -> (params..., opt_state..., grad_accs...)
-// The optimizer state of parameter i is its `k` consecutive tensors; `rows` is
-// the number of samples the accumulators sum over.
+/// The elementwise f32 sum of `sets` (same-shaped tensors, f32 or narrower),
+/// left to right: one generic into a fresh tensor, which dps-fuse-elementwise
+/// folds into the optimizer step that reads it.
+static Value sumOf(OpBuilder &b, Location loc, ValueRange sets) {
+  auto type = cast<RankedTensorType>(sets.front().getType());
+  Type f32 = b.getF32Type();
+  if (sets.size() == 1 && type.getElementType() == f32)
+    return sets.front();
+  auto sumType = RankedTensorType::get(type.getShape(), f32);
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), f32);
+  SmallVector<AffineMap> maps(sets.size() + 1,
+                              b.getMultiDimIdentityMap(type.getRank()));
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, sumType, sets, init, maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value sum;
+               for (Value term : args.drop_back()) {
+                 if (term.getType() != f32)
+                   term = arith::ExtFOp::create(nb, nloc, f32, term);
+                 sum = sum ? arith::AddFOp::create(nb, nloc, sum, term)
+                                 .getResult()
+                           : term;
+               }
+               linalg::YieldOp::create(nb, nloc, sum);
+             })
+      .getResult(0);
+}
+
+// (params..., opt_state..., grad_accs (rung 0)..., ..., grad_accs (rung K-1)...,
+//  rows, step, total_steps) -> (params..., opt_state...)
+// The optimizer state of parameter i is its `k` consecutive tensors. Each rung
+// of the ladder has its own set of gradients, which its gradient kernel
+// overwrites (so the rungs of a step can run at the same time) at the rung's
+// gradient type; the step's gradient is their f32 sum, in ladder order, over
+// `rows` samples. The sets are only read: a rung absent from a step must
+// have a zero set (the runtime clears it).
 LogicalResult mlir::dps::detail::buildUpdateKernel(TrainStepOp step) {
   Location loc = step.getLoc();
   MLIRContext *ctx = step.getContext();
@@ -23,14 +59,20 @@ LogicalResult mlir::dps::detail::buildUpdateKernel(TrainStepOp step) {
   for (const KernelArgSpec &param : params)
     for (unsigned k = 0; k < statePerParam; ++k)
       args.push_back({param.type, ArgRole::opt_state});
-  for (const KernelArgSpec &param : params)
-    args.push_back({param.type, ArgRole::grad_acc});
+  ArrayRef<Type> rungs = step.getLadder().getRungs();
+  for (Type rung : rungs)
+    for (const KernelArgSpec &param : params)
+      args.push_back({RankedTensorType::get(
+                          cast<RankedTensorType>(param.type).getShape(),
+                          gradientSetElementType(rung)),
+                      ArgRole::grad_acc});
   Type i64 = IntegerType::get(ctx, 64);
   args.push_back({IndexType::get(ctx), ArgRole::rows});
   args.push_back({i64, ArgRole::step});
   args.push_back({i64, ArgRole::total_steps});
   SmallVector<Type> results = llvm::map_to_vector(
-      ArrayRef(args).drop_back(3), [](const KernelArgSpec &a) { return a.type; });
+      ArrayRef(args).take_front(numParams * (1 + statePerParam)),
+      [](const KernelArgSpec &a) { return a.type; });
 
   FailureOr<func::FuncOp> kernel = createKernel(
       step, "update", KernelKind::update, step.getAccumulate(), args, results);
@@ -40,13 +82,13 @@ LogicalResult mlir::dps::detail::buildUpdateKernel(TrainStepOp step) {
   ValueRange values = kernel->getArguments();
   ValueRange weights = values.take_front(numParams);
   ValueRange states = values.slice(numParams, numParams * statePerParam);
-  ValueRange accumulators =
-      values.slice(numParams * (1 + statePerParam), numParams);
+  ValueRange sets =
+      values.slice(numParams * (1 + statePerParam), numParams * rungs.size());
   Value rows = values[values.size() - 3], stepIndex = values[values.size() - 2],
         totalSteps = values.back();
 
-  // The accumulators hold the gradient of a sum over `rows` samples; the
-  // optimizer wants the mean's.
+  // The sets hold the gradient of a sum over `rows` samples; the optimizer
+  // wants the mean's.
   Type f32 = b.getF32Type();
   Value count = arith::UIToFPOp::create(
       b, loc, f32, arith::IndexCastUIOp::create(b, loc, i64, rows));
@@ -57,19 +99,20 @@ LogicalResult mlir::dps::detail::buildUpdateKernel(TrainStepOp step) {
       b, loc, stepIndex, totalSteps, step.getSchedule(),
       b.getF64FloatAttr(optimizer.getLearningRate()));
 
-  SmallVector<Value> newWeights, newStates, cleared;
+  SmallVector<Value> newWeights, newStates;
   for (size_t i = 0; i < numParams; ++i) {
     ValueRange state = states.slice(i * statePerParam, statePerParam);
-    auto update = OptimizerStepOp::create(b, loc, weights[i], accumulators[i],
-                                          state, lr, stepIndex, scale,
-                                          optimizer);
+    SmallVector<Value> rungSets;
+    for (size_t rung = 0; rung < rungs.size(); ++rung)
+      rungSets.push_back(sets[rung * numParams + i]);
+    auto update = OptimizerStepOp::create(b, loc, weights[i],
+                                          sumOf(b, loc, rungSets), state, lr,
+                                          stepIndex, scale, optimizer);
     newWeights.push_back(update.getNewParam());
     llvm::append_range(newStates, update.getNewState());
-    cleared.push_back(filled(b, loc, accumulators[i], 0.0));
   }
   SmallVector<Value> returned(newWeights);
   llvm::append_range(returned, newStates);
-  llvm::append_range(returned, cleared);
   func::ReturnOp::create(b, loc, returned);
   return success();
 }

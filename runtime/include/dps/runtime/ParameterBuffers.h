@@ -1,7 +1,7 @@
 //===- ParameterBuffers.h - master weights and per-rung copies ---*- C++ -*-===//
 //
-// Claims 3, 14, 20: f32 master weights and optimizer state, gradient
-// accumulators, and a copy of the parameters at each precision in use (laid
+// Claims 3, 14, 20: f32 master weights and optimizer state, each rung's
+// gradients, and a copy of the parameters at each precision in use (laid
 // out as that rung's kernels want them, per the manifest), refreshed only
 // for rungs about to run.
 //
@@ -27,21 +27,19 @@ public:
                                          uint64_t seed,
                                          KernelBackend *model = nullptr);
 
-  /// Buffers by argument name: masters and optimizer state (f32), gradient
-  /// accumulators (f32).
+  /// Buffers by argument name: masters and optimizer state (f32), and each
+  /// rung's gradient set (`grad.<rung>.<param>`, at the rung's gradient
+  /// type, per the manifest), which its gradient kernel overwrites.
   std::vector<float> &master(const std::string &name) { return masters.at(name); }
   std::vector<float> &state(const std::string &name) { return states.at(name); }
-  std::vector<float> &accumulator(const std::string &name) {
-    return accumulators.at(name);
+  std::vector<uint8_t> &gradients(const std::string &name) {
+    return gradientSets.at(name).bytes;
   }
   const std::map<std::string, std::vector<float>> &allMasters() const {
     return masters;
   }
   const std::map<std::string, std::vector<float>> &allStates() const {
     return states;
-  }
-  std::map<std::string, std::vector<float>> &allAccumulators() {
-    return accumulators;
   }
   /// A rung's copy buffer for a `param_copy` argument, allocated on first use.
   std::vector<uint8_t> &copy(const std::string &precision, const ArgSpec &arg);
@@ -53,12 +51,18 @@ public:
   }
   void markRefreshed(const std::string &precision) { fresh.insert(precision); }
 
-  /// Bytes held at each precision: "f32" (masters, optimizer state,
-  /// accumulators) and each rung with copies.
+  /// Bytes held at each precision: "f32" (masters, optimizer state, f32
+  /// gradient sets) and each rung with copies (and gradient sets of its
+  /// type).
   std::map<std::string, size_t> bytesPerPrecision() const;
 
 private:
-  std::map<std::string, std::vector<float>> masters, states, accumulators;
+  struct GradientSet {
+    std::string elementType;
+    std::vector<uint8_t> bytes;
+  };
+  std::map<std::string, std::vector<float>> masters, states;
+  std::map<std::string, GradientSet> gradientSets;
   std::map<std::string, std::map<std::string, std::vector<uint8_t>>> copies;
   std::set<std::string> fresh;
 };

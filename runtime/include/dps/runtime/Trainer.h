@@ -27,6 +27,10 @@ struct TrainerOptions {
   bool subsetBatching = false;
   std::string checkpointFolder; // empty: no checkpoints
   bool resume = false;
+  /// Threads the run may use. With more than one, the rungs of a step run at
+  /// the same time, each on one thread (their kernels single-threaded), and
+  /// the optimizer update on all of them; results are the same either way.
+  unsigned threads = 1;
   /// Stop after this many completed epochs (0: run all), e.g. to resume
   /// later; the schedule still spans all epochs.
   int stopAfter = 0;

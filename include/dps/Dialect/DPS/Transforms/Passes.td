@@ -28,7 +28,8 @@ def DPSAutodiff : Pass<"dps-autodiff", "::mlir::ModuleOp"> {
   }];
   let dependentDialects = [
     "::mlir::dps::DPSDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::linalg::LinalgDialect", "::mlir::arith::ArithDialect"
+    "::mlir::linalg::LinalgDialect", "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect"
   ];
 }
 
@@ -183,17 +184,18 @@ def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
   ];
 }
 
-def DPSFoldAccumulations : Pass<"dps-fold-accumulations"> {
-  let summary = "Sum gradients straight into their accumulators";
+def DPSFoldMaterializations : Pass<"dps-fold-materializations"> {
+  let summary = "Drop writes of outputs already computed in their buffers";
   let description = [{
-    Runs on linalg and tensors. A linalg.generic that sums into a zero-filled
-    tensor (`out + f(ins)`: a weight gradient's matmul, a bias gradient's
-    reduction) whose only use is an elementwise addition into another tensor
-    (the kernel's gradient accumulator) sums into that tensor instead: no
-    zeroed temporary, no second pass. The additions happen in another order
-    (acc + (0 + sum) becomes acc + sum term by term).
+    Runs on tensors, after empty-tensor elimination. A
+    `bufferization.materialize_in_destination %value in %arg` whose %value is
+    computed in %arg already (its chain of destination operands and loop
+    inits starts at %arg: a gradient summed into its zero-filled output
+    buffer, a rounding written into it) is replaced by %value. One-shot
+    bufferization would otherwise see a write of %arg while %value is live
+    and copy; dps-kernel-buffer-abi checks the outcome.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
 def DPSFuseElementwise : Pass<"dps-fuse-elementwise"> {
