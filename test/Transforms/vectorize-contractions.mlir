@@ -66,6 +66,38 @@ func.func @transposed_rhs(%g: tensor<16x16xbf16>, %w: tensor<40x16xbf16>,
 
 // -----
 
+// C starts as a zero fill (a weight gradient written into its gradient set):
+// the fill moves into the tile loops and the accumulators start as zero
+// registers; C is neither filled nor read.
+#at = affine_map<(m, n, k) -> (k, m)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @zero_init
+// CHECK-SAME: %[[OUT:[a-z0-9]+]]: tensor<16x64xf32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8x32xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[OUT]])
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]]) -> (vector<8x32xf32>)
+// CHECK: vector.contract
+// CHECK-NOT: linalg.fill
+func.func @zero_init(%x: tensor<?x16xf32>, %g: tensor<?x64xf32>,
+                     %out: tensor<16x64xf32>) -> tensor<16x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %z = linalg.fill ins(%zero : f32) outs(%out : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %r = linalg.generic {indexing_maps = [#at, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %g : tensor<?x16xf32>, tensor<?x64xf32>)
+      outs(%z : tensor<16x64xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: f32, %in_0: f32, %o: f32):
+    %p = arith.mulf %in, %in_0 : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x64xf32>
+  return %r : tensor<16x64xf32>
+}
+
+// -----
+
 // Untagged generics are left alone.
 // CHECK-LABEL: func.func @untagged
 // CHECK: linalg.generic

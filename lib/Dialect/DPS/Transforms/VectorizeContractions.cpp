@@ -13,9 +13,12 @@
 //       C[m0:..., n0:...] = acc
 //
 // with tileM x tileN vector contractions that later lower to FMAs (8x32 f32:
-// 16 zmm accumulators, 2 loads of B and 8 broadcasts of A per k). Rows left
-// over from the peeled m loop (the batch dimension is dynamic) run as 1 x
-// tileN vector tiles. A transposed B operand (B[n, k], from G * W^T) is
+// 16 zmm accumulators, 2 loads of B and 8 broadcasts of A per k). When C
+// starts as a zero fill (a weight gradient written into its gradient set, a
+// product into a temporary) the fill moves into the tile loops and the
+// accumulators start as zero registers: no pass of zeros over C, no loads of
+// them. Rows left over from the peeled m loop (the batch dimension is
+// dynamic) run as 1 x tileN vector tiles. A transposed B operand (B[n, k], from G * W^T) is
 // transposed once per call so that B rows are contiguous; narrow operands
 // are widened to f32 once per call. With `bf16-dot`, bf16 tiles instead run
 // vdpbf16ps on pairs of k (buildBF16DotTile).
@@ -29,6 +32,8 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
@@ -272,6 +277,62 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op) {
   return success();
 }
 
+/// The zero fill C starts from, if the contraction is its only reader.
+linalg::FillOp zeroFillOfInit(linalg::GenericOp op) {
+  Value c = op.getDpsInitOperand(0)->get();
+  auto fill = c.getDefiningOp<linalg::FillOp>();
+  if (!fill || !c.hasOneUse() ||
+      !matchPattern(fill.value(), m_AnyZeroFloat()))
+    return nullptr;
+  return fill;
+}
+
+/// Tiles `op` over (m, n) like tileWithLoops, moving a zero fill of C into
+/// the tile loops (each tile fills its own slice, which the k loop's
+/// accumulators then start from: zeros once vectorized).
+FailureOr<scf::SCFTilingResult> tileFusingZeroFill(RewriterBase &rewriter,
+                                                   linalg::GenericOp op,
+                                                   ArrayRef<int64_t> sizes) {
+  if (!zeroFillOfInit(op))
+    return tileWithLoops(rewriter, op, sizes);
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(
+      getAsIndexOpFoldResult(op->getContext(), sizes));
+  options.setFusionControlFn(
+      [](tensor::ExtractSliceOp, OpResult producer, bool)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (isa<linalg::FillOp>(producer.getOwner()))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> fused =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(*op), options);
+  if (failed(fused))
+    return failure();
+  for (OpResult result : op->getResults())
+    rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
+  scf::SCFTilingResult tiled;
+  tiled.tiledOps.push_back(fused->tiledAndFusedOps.front());
+  tiled.loops = fused->loops;
+  return tiled;
+}
+
+/// Vectorizes the static zero fills inside tile loops (a vector of zeros
+/// written into the tile, which the accumulators' reads then fold to).
+void vectorizeTileFills(RewriterBase &rewriter, Operation *root) {
+  SmallVector<linalg::FillOp> fills;
+  root->walk([&](linalg::FillOp fill) {
+    if (fill->getParentOfType<scf::ForOp>() &&
+        isa<RankedTensorType>(fill.getResult(0).getType()) &&
+        matchPattern(fill.value(), m_AnyZeroFloat()))
+      fills.push_back(fill);
+  });
+  for (linalg::FillOp fill : fills)
+    vectorizeIfStatic(rewriter, fill);
+}
+
 /// bf16 x bf16 -> f32 with a static column count that AMX's 16 x 16 f32
 /// result tiles cover.
 bool fitsAMX(linalg::GenericOp op) {
@@ -477,7 +538,7 @@ struct DPSVectorizeContractionsPass
         op = widenOperands(rewriter, op);
       }
       FailureOr<scf::SCFTilingResult> tiled =
-          tileWithLoops(rewriter, op, {tileRows, tileN, 0});
+          tileFusingZeroFill(rewriter, op, {tileRows, tileN, 0});
       if (failed(tiled))
         return signalPassFailure();
       // Row tiles write disjoint rows of C: the threads share them out.
@@ -520,6 +581,7 @@ struct DPSVectorizeContractionsPass
                         cast<linalg::LinalgOp>(steps->tiledOps.back()),
                         /*createNamedContraction=*/true);
     }
+    vectorizeTileFills(rewriter, root);
     if (failed(simplifyVectorized(root)))
       return signalPassFailure();
 
