@@ -13,8 +13,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
+#include <thread>
 
 using namespace dps::rt;
 
@@ -517,6 +519,13 @@ Status Trainer::Impl::restore(TrainerObserver &observer,
   epochs = previous.take();
   state = loaded.take();
   return Status::success();
+}
+
+unsigned dps::rt::defaultThreads() {
+  if (const char *env = getenv("OMP_NUM_THREADS"))
+    if (int threads = atoi(env); threads > 0)
+      return unsigned(threads);
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 Trainer::Trainer() = default;

@@ -200,6 +200,7 @@ int main(int argc, char **argv) {
   options.schedule = ScheduleConfig::defaults(ladder, int(*epochs));
   options.schedule.decayEpochs = std::max(1, std::min(8, int(*epochs)));
   options.seed = uint64_t(*seed);
+  options.threads = device == "cuda" ? 1 : defaultThreads();
   SessionOutput output;
   output.tool = "dps-run";
   output.datasetName = flags["dataset"];

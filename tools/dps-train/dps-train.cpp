@@ -18,9 +18,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <algorithm>
 #include <cstdlib>
-#include <thread>
 #include <unistd.h>
 
 namespace cl = llvm::cl;
@@ -275,13 +273,9 @@ int main(int argc, char **argv) {
   options.stopAfter = stopAfter;
   // The CPU's threads: each rung of a step on its own, the update on all.
   // (A GPU runs one kernel after another on its stream.)
-  unsigned cpuThreads = threads > 0 ? unsigned(threads) : 0;
-  if (!cpuThreads)
-    if (const char *env = getenv("OMP_NUM_THREADS"))
-      cpuThreads = unsigned(std::max(0, atoi(env)));
-  if (!cpuThreads)
-    cpuThreads = std::max(1u, std::thread::hardware_concurrency());
-  options.threads = device == "cuda" ? 1 : cpuThreads;
+  options.threads = device == "cuda"  ? 1
+                    : threads > 0      ? unsigned(threads)
+                                       : rt::defaultThreads();
   for (const std::string &text : injectNonFinite) {
     llvm::SmallVector<llvm::StringRef> parts;
     llvm::StringRef(text).split(parts, ':');

@@ -45,6 +45,10 @@ struct TrainerOptions {
   std::vector<Fault> faults;
 };
 
+/// The CPU threads a run uses by default: OMP_NUM_THREADS if set (the
+/// kernels' OpenMP runtime reads it too), else every core.
+unsigned defaultThreads();
+
 struct SubsetReport {
   std::string precision;
   size_t samples = 0;
