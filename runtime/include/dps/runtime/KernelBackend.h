@@ -41,9 +41,10 @@ public:
   virtual ~KernelBackend() = default;
   virtual Status call(const std::string &kernel,
                       const std::vector<KernelValue> &args) = 0;
-  /// The address of data the compiled model defines (the initial values of
-  /// an imported model's parameters, named by the manifest); null if it
-  /// defines no such symbol.
+  /// The address of a symbol the compiled model defines or links: data (the
+  /// initial values of an imported model's parameters, named by the
+  /// manifest) or a function of the OpenMP runtime its kernels use; null if
+  /// there is no such symbol.
   virtual const void *symbol(const std::string &name) = 0;
 };
 
