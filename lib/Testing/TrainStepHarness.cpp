@@ -107,7 +107,9 @@ std::vector<uint8_t> &TrainStepHarness::narrowBuffer(llvm::StringRef name) {
 std::vector<float> TrainStepHarness::floats(llvm::StringRef key) {
   if (buffers.count(key))
     return buffer(key);
-  const llvm::fltSemantics *semantics = semanticsOf(elementTypes[key.str()]);
+  auto type = elementTypes.find(key);
+  const llvm::fltSemantics *semantics =
+      type == elementTypes.end() ? nullptr : semanticsOf(type->second);
   if (!semantics)
     llvm::report_fatal_error("kernel buffer " + key + " holds no floats");
   std::vector<uint8_t> &bytes = narrowBuffer(key);
@@ -116,8 +118,7 @@ std::vector<float> TrainStepHarness::floats(llvm::StringRef key) {
   for (size_t i = 0; i < values.size(); ++i) {
     uint64_t bits = 0;
     std::memcpy(&bits, bytes.data() + i * width, width);
-    llvm::APFloat value(*semantics,
-                        llvm::APInt(8 * width, bits));
+    llvm::APFloat value(*semantics, llvm::APInt(8 * width, bits));
     bool losesInfo;
     value.convert(llvm::APFloat::IEEEsingle(),
                   llvm::APFloat::rmNearestTiesToEven, &losesInfo);

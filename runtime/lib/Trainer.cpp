@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 using namespace dps::rt;
@@ -60,17 +61,44 @@ struct Rung {
 /// null for kernels compiled without OpenMP.
 struct OpenMP {
   using SetInt = void (*)(int);
+  using GetInt = int (*)();
   SetInt setNumThreads = nullptr, setBlocktime = nullptr;
-  int (*maxThreads)() = nullptr;
+  GetInt maxThreads = nullptr, blocktime = nullptr;
 
   explicit OpenMP(KernelBackend &backend) {
     setNumThreads = reinterpret_cast<SetInt>(
         const_cast<void *>(backend.symbol("omp_set_num_threads")));
     setBlocktime = reinterpret_cast<SetInt>(
         const_cast<void *>(backend.symbol("kmp_set_blocktime")));
-    maxThreads = reinterpret_cast<int (*)()>(
+    maxThreads = reinterpret_cast<GetInt>(
         const_cast<void *>(backend.symbol("omp_get_max_threads")));
+    blocktime = reinterpret_cast<GetInt>(
+        const_cast<void *>(backend.symbol("kmp_get_blocktime")));
   }
+};
+
+/// While the rungs of a step run at once, OpenMP's idle threads sleep as
+/// soon as a parallel region ends: spinning for the default 200 ms after
+/// each region of the update, they would take a core from the rungs.
+/// Evaluation, outside, keeps the default (its regions start faster with
+/// the workers spinning).
+class IdleThreadsSleep {
+public:
+  explicit IdleThreadsSleep(const OpenMP *openmp) {
+    if (openmp && openmp->setBlocktime && openmp->blocktime) {
+      set = openmp->setBlocktime;
+      saved = openmp->blocktime();
+      set(0);
+    }
+  }
+  ~IdleThreadsSleep() {
+    if (set)
+      set(saved);
+  }
+
+private:
+  OpenMP::SetInt set = nullptr;
+  int saved = 0;
 };
 
 } // namespace
@@ -361,6 +389,9 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
 
   size_t lowSampleSteps = 0, sampleSteps = 0;
   std::vector<std::vector<uint32_t>> byRung(ladder.size());
+  std::optional<IdleThreadsSleep> sleeping;
+  if (pool)
+    sleeping.emplace(openmp.get());
   for (size_t b = 0; b < batches.size(); ++b) {
     for (auto &members : byRung)
       members.clear();
@@ -440,6 +471,7 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
                       elapsed > 0 ? sampleSteps / elapsed : 0);
   }
 
+  sleeping.reset();
   report.trainSeconds = secondsSince(start);
   auto validation = evaluate(data.validation, nullptr);
   if (!validation)
@@ -611,10 +643,6 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
     t.pool = std::make_unique<TaskPool>(
         std::min<unsigned>(t.options.threads, unsigned(t.rungs.size())));
     t.kernelThreads = t.openmp->maxThreads ? t.openmp->maxThreads() : 1;
-    // OpenMP's idle threads would spin for 200 ms after each parallel
-    // region of the update, taking a core from the rungs.
-    if (t.openmp->setBlocktime)
-      t.openmp->setBlocktime(0);
   }
   t.state.shuffleRng.seed(t.options.seed);
   t.state.roundingRng.seed(t.options.seed ^ 0x5DEECE66DULL);
