@@ -149,3 +149,40 @@ func.func @not_fused(%x: tensor<4x8xf32>, %v: tensor<8xf32>,
       : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>,
         tensor<4x8xf32>
 }
+
+// -----
+
+// A rounding the kernel returns (a rung's bf16 gradient set) is stored
+// anyway: the overflow check reads the stored bf16 values, not a copy of the
+// rounding fused onto the f32 product (twice the bytes).
+#id = affine_map<(i, j) -> (i, j)>
+#all = affine_map<(i, j) -> ()>
+// CHECK-LABEL: func.func @stored_rounding
+// CHECK-SAME: (%[[G:.*]]: tensor<8x16xf32>, %[[SET:.*]]: tensor<8x16xbf16>
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[G]] : tensor<8x16xf32>) outs(%[[SET]] : tensor<8x16xbf16>)
+// CHECK: arith.truncf
+// CHECK: %[[OK:.*]] = linalg.generic {{.*}} ins(%[[R]] : tensor<8x16xbf16>)
+// CHECK-NOT: arith.truncf
+// CHECK: return %[[R]], %[[OK]]
+func.func @stored_rounding(%g: tensor<8x16xf32>, %set: tensor<8x16xbf16>,
+                           %flag: tensor<i1>) -> (tensor<8x16xbf16>, tensor<i1>) {
+  %r = linalg.generic {indexing_maps = [#id, #id],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%g : tensor<8x16xf32>) outs(%set : tensor<8x16xbf16>) {
+  ^bb0(%in: f32, %out: bf16):
+    %t = arith.truncf %in : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<8x16xbf16>
+  %ok = linalg.generic {indexing_maps = [#id, #all],
+                        iterator_types = ["reduction", "reduction"]}
+      ins(%r : tensor<8x16xbf16>) outs(%flag : tensor<i1>) {
+  ^bb0(%in: bf16, %out: i1):
+    %w = arith.extf %in : bf16 to f32
+    %a = math.absf %w : f32
+    %max = arith.constant 3.0e38 : f32
+    %f = arith.cmpf olt, %a, %max : f32
+    %b = arith.andi %f, %out : i1
+    linalg.yield %b : i1
+  } -> tensor<i1>
+  return %r, %ok : tensor<8x16xbf16>, tensor<i1>
+}

@@ -96,11 +96,18 @@ func.func @tensors(%x: tensor<128xf32>) -> tensor<128xf32> {
 
 // A reduction of everything into one value (an amax, an overflow check):
 // each 64-wide slice is one vector.reduction (a tree of shuffles), not a
-// chain of 64 scalar maxima.
+// chain of 64 scalar maxima, and the running value stays in a register
+// through the loops (read before them, written after), not in its 0-d
+// buffer on every slice.
 // CHECK-LABEL: func.func @amax
-// CHECK: scf.for
+// CHECK-SAME: %{{.*}}: memref<?x100xf32>, %[[M:.*]]: memref<f32>
+// CHECK: %[[INIT:.*]] = vector.transfer_read %[[M]][]
+// CHECK: %[[ROWS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (vector<f32>)
+// CHECK-NOT: %[[M]]
 // CHECK:   vector.reduction <maxnumf>, %{{.*}} : vector<64xf32> into f32
+// CHECK-NOT: %[[M]]
 // CHECK:   vector.reduction <maxnumf>, %{{.*}} : vector<36xf32> into f32
+// CHECK: vector.transfer_write %[[ROWS]], %[[M]][]
 // CHECK-NOT: vector.multi_reduction
 // CHECK-NOT: vector.extract %{{.*}}[63]
 #id = affine_map<(d0, d1) -> (d0, d1)>

@@ -1,21 +1,23 @@
 //===- FuseElementwise.cpp - elementwise chains in one pass ---------------===//
 //
-// Precision specialisation leaves chains of elementwise generics: a weight
-// gradient rounded to the rung's type, widened again and added into its
-// accumulator is three passes over a 784 x 256 tensor and two temporaries
+// The lowering leaves chains of elementwise generics: the update kernel sums
+// the rungs' gradient sets, then steps the optimizer, two passes over a
+// 784 x 256 tensor and a temporary
 //
-//   %r = generic ins(%g) { truncf }      %w = generic ins(%r) { extf }
-//   %a = generic ins(%w) outs(%acc) { out + in }
+//   %g = generic ins(%s0, %s1, %s2) { s0 + extf(s1) + extf(s2) }
+//   %w, %m = generic ins(%g, %w0, %m0) { momentum step }
 //
-// where one pass does: %a = generic ins(%g) outs(%acc) { out + extf(truncf)}.
+// where one pass does: %w, %m = generic ins(%s0, %s1, %s2, %w0, %m0) {...}.
 // Upstream's producer-consumer fusion does the rewrite; this pass decides
 // where it may: an elementwise producer, read through a permutation (never
 // into a contraction, whose inner loop would recompute it and whose
 // lowerings need it whole, nor through a broadcast), used once by an
 // elementwise consumer (nothing computed twice) -- or, if it only casts,
 // into each consumer that reads it, reductions included (rounding again is
-// cheaper than a stored temporary: the gradient rounded to bf16 is also
-// read by the rung's overflow check).
+// cheaper than a stored temporary) -- unless it narrows into a kernel
+// output, which is stored anyway: its readers read that, fewer bytes than
+// the cast's input (a rung's overflow check reads its bf16 gradient set, not
+// the f32 product the set was rounded from).
 //
 //===----------------------------------------------------------------------===//
 #include "dps/Dialect/DPS/Transforms/Passes.h"
@@ -44,6 +46,18 @@ bool isCastOnly(linalg::GenericOp op) {
                       [](Operation &op) { return isa<CastOpInterface>(op); });
 }
 
+/// A cast to a narrower type whose result the kernel returns (writes into
+/// an argument buffer).
+bool isStoredNarrowing(linalg::GenericOp op, Value result) {
+  auto width = [](Value v) {
+    return getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth();
+  };
+  return op.getNumDpsInputs() == 1 &&
+         width(result) < width(op.getDpsInputOperand(0)->get()) &&
+         llvm::any_of(result.getUsers(),
+                      [](Operation *user) { return isa<func::ReturnOp>(user); });
+}
+
 bool mayFuse(OpOperand *operand) {
   auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
   auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
@@ -58,8 +72,9 @@ bool mayFuse(OpOperand *operand) {
   // Used once, into an elementwise op; or casts alone, into anything that
   // reads them element by element (an overflow check's reduction as well as
   // the accumulation).
-  return isCastOnly(producer) ||
-         (operand->get().hasOneUse() && isElementwise(consumer));
+  if (operand->get().hasOneUse() && isElementwise(consumer))
+    return true;
+  return isCastOnly(producer) && !isStoredNarrowing(producer, operand->get());
 }
 
 /// Upstream's FuseElementwiseOps pattern under mayFuse, without the

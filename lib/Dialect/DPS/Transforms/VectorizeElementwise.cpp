@@ -17,11 +17,13 @@
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::dps {
@@ -100,6 +102,32 @@ struct DPSVectorizeElementwisePass
       return signalPassFailure();
     if (failed(lowerReductions(root)))
       return signalPassFailure();
+    keepReductionsInRegisters(root);
+  }
+
+  /// A reduction into a scalar (an overflow check's `and`, an amax) reads
+  /// and writes its 0-d buffer once per slice: a dependency through memory
+  /// (store, then load) on every iteration. Each write is forwarded to the
+  /// read after it (a peeled slice's), then upstream's hoisting carries the
+  /// value through the loops. Only loop nests that no thread shares (the
+  /// hoisting does not model parallel loops).
+  static void keepReductionsInRegisters(Operation *root) {
+    SmallVector<scf::ForOp> nests;
+    root->walk([&](scf::ForOp loop) {
+      if (loop->getParentOfType<scf::ForOp>())
+        return;
+      bool shared = false;
+      loop->walk([&](scf::ForOp inner) {
+        shared |= inner->hasAttr(DPSDialect::kParallelAttrName);
+      });
+      if (!shared)
+        nests.push_back(loop);
+    });
+    IRRewriter rewriter(root->getContext());
+    for (scf::ForOp nest : nests) {
+      vector::transferOpflowOpt(rewriter, nest);
+      linalg::hoistRedundantVectorTransfers(nest);
+    }
   }
 
   /// A slice reduced over its innermost dimension (amax, overflow checks,
