@@ -246,7 +246,7 @@ void Trainer::Impl::prepare(Rung &rung, const std::vector<uint32_t> &members,
 }
 
 /// One rung's part of a step: refresh its copies if due, gather its samples,
-/// run its gradient kernel into its own accumulators. Touches only the
+/// run its gradient kernel into its own gradient set. Touches only the
 /// rung's buffers (and reads the masters), so rungs may run at once.
 void Trainer::Impl::runRung(Rung &rung) {
   const std::vector<uint32_t> &members = *rung.members;

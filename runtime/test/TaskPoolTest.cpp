@@ -1,4 +1,4 @@
-//===- TaskPoolTest.cpp - the rungs of a step at the same time -------------===//
+//===- TaskPoolTest.cpp - the rungs of a step at the same time ------------===//
 #include "dps/runtime/TaskPool.h"
 
 #include <gtest/gtest.h>

@@ -52,10 +52,10 @@ bool isStoredNarrowing(linalg::GenericOp op, Value result) {
   auto width = [](Value v) {
     return getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth();
   };
+  auto returns = [](Operation *user) { return isa<func::ReturnOp>(user); };
   return op.getNumDpsInputs() == 1 &&
          width(result) < width(op.getDpsInputOperand(0)->get()) &&
-         llvm::any_of(result.getUsers(),
-                      [](Operation *user) { return isa<func::ReturnOp>(user); });
+         llvm::any_of(result.getUsers(), returns);
 }
 
 bool mayFuse(OpOperand *operand) {

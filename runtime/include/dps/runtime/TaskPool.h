@@ -1,4 +1,4 @@
-//===- TaskPool.h - a few tasks at once on a fixed set of threads -*- C++ -*-===//
+//===- TaskPool.h - a few tasks at once on fixed threads --------*- C++ -*-===//
 //
 // The trainer runs the rungs of a step at the same time, one rung's kernels
 // per thread. The pool keeps its worker threads for the whole run (a step
