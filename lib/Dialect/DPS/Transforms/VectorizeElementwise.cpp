@@ -109,25 +109,16 @@ struct DPSVectorizeElementwisePass
   /// and writes its 0-d buffer once per slice: a dependency through memory
   /// (store, then load) on every iteration. Each write is forwarded to the
   /// read after it (a peeled slice's), then upstream's hoisting carries the
-  /// value through the loops. Only loop nests that no thread shares (the
-  /// hoisting does not model parallel loops).
+  /// value through the loops. Upstream warns that the hoisting does not
+  /// model parallel loops: it moves a read and write of one element out of
+  /// a loop, which no loop marked parallel here does (all of its iterations
+  /// updating one element would be a race already), so it never moves one
+  /// out of a shared loop. (It rebuilds loops, the root's too: it runs on
+  /// the function, not on a loop it may replace.)
   static void keepReductionsInRegisters(Operation *root) {
-    SmallVector<scf::ForOp> nests;
-    root->walk([&](scf::ForOp loop) {
-      if (loop->getParentOfType<scf::ForOp>())
-        return;
-      bool shared = false;
-      loop->walk([&](scf::ForOp inner) {
-        shared |= inner->hasAttr(DPSDialect::kParallelAttrName);
-      });
-      if (!shared)
-        nests.push_back(loop);
-    });
     IRRewriter rewriter(root->getContext());
-    for (scf::ForOp nest : nests) {
-      vector::transferOpflowOpt(rewriter, nest);
-      linalg::hoistRedundantVectorTransfers(nest);
-    }
+    vector::transferOpflowOpt(rewriter, root);
+    linalg::hoistRedundantVectorTransfers(root);
   }
 
   /// A slice reduced over its innermost dimension (amax, overflow checks,
