@@ -17,6 +17,7 @@
 #include <cstring>
 #include <numeric>
 #include <optional>
+#include <type_traits>
 #include <thread>
 
 using namespace dps::rt;
@@ -66,14 +67,14 @@ struct OpenMP {
   GetInt maxThreads = nullptr, blocktime = nullptr;
 
   explicit OpenMP(KernelBackend &backend) {
-    setNumThreads = reinterpret_cast<SetInt>(
-        const_cast<void *>(backend.symbol("omp_set_num_threads")));
-    setBlocktime = reinterpret_cast<SetInt>(
-        const_cast<void *>(backend.symbol("kmp_set_blocktime")));
-    maxThreads = reinterpret_cast<GetInt>(
-        const_cast<void *>(backend.symbol("omp_get_max_threads")));
-    blocktime = reinterpret_cast<GetInt>(
-        const_cast<void *>(backend.symbol("kmp_get_blocktime")));
+    auto find = [&](auto &function, const char *name) {
+      function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(
+          const_cast<void *>(backend.symbol(name)));
+    };
+    find(setNumThreads, "omp_set_num_threads");
+    find(setBlocktime, "kmp_set_blocktime");
+    find(maxThreads, "omp_get_max_threads");
+    find(blocktime, "kmp_get_blocktime");
   }
 };
 
@@ -140,6 +141,9 @@ struct Trainer::Impl {
                size_t step);
   void runRung(Rung &rung);
   Status runRungs(const std::vector<Rung *> &present);
+  /// runRungs' order and tasks, kept across steps (no allocation per step).
+  std::vector<Rung *> rungOrder;
+  std::vector<std::function<void()>> rungTasks;
   Result<std::pair<double, double>> evaluate(const Dataset &set,
                                              std::vector<float> *perSample);
   Result<EpochReport> epoch(TrainerObserver &observer);
@@ -277,16 +281,16 @@ Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
     return Status::success();
   }
   // The rungs with the most rows first: the pool hands tasks out in order.
-  std::vector<Rung *> order(present);
-  std::stable_sort(order.begin(), order.end(), [](Rung *a, Rung *b) {
+  rungOrder.assign(present.begin(), present.end());
+  std::stable_sort(rungOrder.begin(), rungOrder.end(), [](Rung *a, Rung *b) {
     return a->members->size() > b->members->size();
   });
-  std::vector<std::function<void()>> tasks;
-  for (Rung *rung : order)
-    tasks.push_back([this, rung] { runRung(*rung); });
+  rungTasks.clear();
+  for (Rung *rung : rungOrder)
+    rungTasks.push_back([this, rung] { runRung(*rung); });
   // Each thread runs its rung's kernels alone; the update gets every
   // thread back.
-  pool->run(tasks, [this] {
+  pool->run(rungTasks, [this] {
     if (openmp->setNumThreads)
       openmp->setNumThreads(1);
   });
@@ -389,6 +393,7 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
 
   size_t lowSampleSteps = 0, sampleSteps = 0;
   std::vector<std::vector<uint32_t>> byRung(ladder.size());
+  std::vector<Rung *> present; // this step's rungs
   std::optional<IdleThreadsSleep> sleeping;
   if (pool)
     sleeping.emplace(openmp.get());
@@ -397,7 +402,7 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       members.clear();
     for (uint32_t s : batches[b])
       byRung[state.rungOf[s]].push_back(s);
-    std::vector<Rung *> present;
+    present.clear();
     for (size_t r = 0; r < ladder.size(); ++r)
       if (!byRung[r].empty()) {
         prepare(rungs[r], byRung[r], plan.epoch, b);

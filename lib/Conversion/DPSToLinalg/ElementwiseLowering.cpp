@@ -107,8 +107,6 @@ struct TanhGradLowering : ElementwiseLowering<TanhGradOp> {
   }
 };
 
-bool isFloat8(Type type) { return isa<Float8E4M3FNType, Float8E5M2Type>(type); }
-
 /// The row-major linear index of the current element of a linalg.generic over
 /// a tensor whose sizes are `sizes`, as i32 (wrapping), for hashing.
 Value linearIndex(OpBuilder &b, Location loc, ArrayRef<Value> sizes) {

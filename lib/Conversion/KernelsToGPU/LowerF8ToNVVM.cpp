@@ -11,6 +11,7 @@
 #include "GPUChip.h"
 
 #include "dps/Conversion/Passes.h"
+#include "dps/Dialect/DPS/IR/DPSAttrs.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -27,10 +28,6 @@ using namespace mlir;
 using namespace mlir::dps;
 
 namespace {
-
-bool isConvertibleF8(Type type) {
-  return isa<Float8E4M3FNType, Float8E5M2Type>(type);
-}
 
 bool inGPUCode(Operation *op) {
   return op->getParentOfType<gpu::LaunchOp>() ||
@@ -95,7 +92,7 @@ struct DPSLowerF8ToNVVMPass
       if (!isa<arith::TruncFOp, arith::ExtFOp>(op) || !inGPUCode(op))
         return;
       Type in = op->getOperand(0).getType(), out = op->getResult(0).getType();
-      if (isConvertibleF8(in) || isConvertibleF8(out))
+      if (isFloat8(in) || isFloat8(out))
         casts.push_back(op);
     });
     if (casts.empty())
@@ -131,7 +128,7 @@ struct DPSLowerF8ToNVVMPass
         }
         result = truncate(b, loc, in, out);
       } else {
-        if (!isConvertibleF8(in.getType())) {
+        if (!isFloat8(in.getType())) {
           op->emitError("f8 is only extended from f8 types on the GPU");
           return signalPassFailure();
         }

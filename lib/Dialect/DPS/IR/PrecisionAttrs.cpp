@@ -19,6 +19,10 @@ static int precisionRank(Type type) {
       .Default([](Type) { return -1; });
 }
 
+bool mlir::dps::isFloat8(Type type) {
+  return isa<Float8E4M3FNType, Float8E5M2Type>(type);
+}
+
 bool mlir::dps::isSupportedPrecision(Type type) {
   return precisionRank(type) >= 0;
 }

@@ -45,11 +45,6 @@ Value filled(OpBuilder &b, Location loc, Value init, double value);
 /// eliminated, else bufferization copies).
 Value writeInto(OpBuilder &b, Location loc, Value value, Value destination);
 
-/// The f8 formats of the ladder.
-inline bool isFloat8(Type type) {
-  return isa<Float8E4M3FNType, Float8E5M2Type>(type);
-}
-
 /// The element type of a rung's gradient set (what its gradient kernel
 /// writes and the update reads): the type the rung computes its gradients
 /// at, which holds them exactly (bf16 for f8 rungs), or f32 for the f32 rung

@@ -37,6 +37,9 @@ namespace mlir::dps {
 /// Whether `type` is one of the precisions dps computes in.
 bool isSupportedPrecision(Type type);
 
+/// Whether `type` is one of the f8 precisions (f8E4M3FN, f8E5M2).
+bool isFloat8(Type type);
+
 /// The precisions dps computes in, for diagnostics.
 constexpr llvm::StringLiteral kSupportedPrecisions =
     "f32, f16, bf16, f8E4M3FN, f8E5M2";
