@@ -36,6 +36,14 @@ def main(out):
     if "bf16" in rungs and "bf16" in torch:
         print(f"  dps bf16 / torch bf16 autocast  {ratio(rungs['bf16'], torch['bf16']['samples_per_second'])}  (target >= 1.5)")
 
+    def phases(path):
+        e = epochs(path)
+        if not all("rung_seconds" in x for x in e):
+            return None
+        probe, rungs, update = (sum(x[k] for x in e) for k in
+                                ("probe_seconds", "rung_seconds", "update_seconds"))
+        return probe, rungs, update, sum(x["train_seconds"] for x in e) - probe - rungs - update
+
     def run(path):
         e = epochs(path)
         return (sum(x.get("train_seconds", x["seconds"]) for x in e),
@@ -54,6 +62,15 @@ def main(out):
             print(f"  pair {i}: dps {dps[0]:6.1f} s {dps[1]:6.1f} s {dps[2]:.4f}   "
                   f"f32 {f32[0]:6.1f} s {f32[1]:6.1f} s {f32[2]:.4f}   "
                   f"speed-up {ratio(f32[0], dps[0])}")
+        # Where the training time went (medians over the runs; metrics of
+        # older builds lack the split).
+        for i, name in enumerate(("dps", "f32")):
+            split = [phases(out / f"run-{name}-{rep}.json") for rep in range(1, len(pairs) + 1)]
+            if all(split):
+                cols = zip(*split)
+                print(f"  {name} training split (median s): " + ", ".join(
+                    f"{label} {statistics.median(c):.2f}"
+                    for label, c in zip(("probe", "rungs", "updates", "rest"), cols)))
         train = statistics.median(f32[0] / dps[0] for dps, f32 in pairs)
         whole = statistics.median(f32[1] / dps[1] for dps, f32 in pairs)
         print(f"  DPS speed-up over f32 (median of the pairs): training {train:.2f}x, "

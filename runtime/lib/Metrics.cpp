@@ -24,6 +24,9 @@ std::string dps::rt::metricsJson(const RunReport &report,
                       {"test_accuracy", e.testAccuracy},
                       {"seconds", e.seconds},
                       {"train_seconds", e.trainSeconds},
+                      {"probe_seconds", e.probeSeconds},
+                      {"rung_seconds", e.rungSeconds},
+                      {"update_seconds", e.updateSeconds},
                       {"samples_per_second", e.samplesPerSecond},
                       {"low_precision_fraction", e.lowPrecisionFraction},
                       {"sample_store_bytes", e.sampleStoreBytes},
@@ -66,6 +69,9 @@ Result<std::vector<EpochReport>> dps::rt::parseEpochs(const std::string &text) {
       report.testAccuracy = e.at("test_accuracy").get<double>();
       report.seconds = e.at("seconds").get<double>();
       report.trainSeconds = e.value("train_seconds", report.seconds);
+      report.probeSeconds = e.value("probe_seconds", 0.0);
+      report.rungSeconds = e.value("rung_seconds", 0.0);
+      report.updateSeconds = e.value("update_seconds", 0.0);
       report.samplesPerSecond = e.at("samples_per_second").get<double>();
       report.lowPrecisionFraction =
           e.at("low_precision_fraction").get<double>();

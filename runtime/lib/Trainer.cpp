@@ -349,9 +349,11 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
   // Claim 1: the losses the subsets are formed from, measured by a probe or
   // recorded in the previous epoch.
   if (plan.probe || state.losses.size() != n) {
+    Clock::time_point probeStart = Clock::now();
     auto probed = evaluate(data.train, &state.losses);
     if (!probed)
       return probed.status();
+    report.probeSeconds = secondsSince(probeStart);
   }
   auto bucketing = bucketByLoss(state.losses, plan.subsets, ladder);
   if (!bucketing)
@@ -408,8 +410,10 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
         prepare(rungs[r], byRung[r], plan.epoch, b);
         present.push_back(&rungs[r]);
       }
+    Clock::time_point phase = Clock::now();
     if (Status s = runRungs(present); !s)
       return s;
+    report.rungSeconds += secondsSince(phase);
     bool overflow = false;
     for (Rung *rungPtr : present) {
       Rung &rung = *rungPtr;
@@ -464,10 +468,12 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       // A step whose gradients overflow changes nothing.
       ++report.skippedSteps;
     } else {
+      phase = Clock::now();
       if (Status s = callKernel(*update, batches[b].size(), state.step,
                                 totalSteps, nullptr, nullptr);
           !s)
         return s;
+      report.updateSeconds += secondsSince(phase);
       params.markUpdated();
     }
     ++state.step;

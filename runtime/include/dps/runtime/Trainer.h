@@ -62,6 +62,10 @@ struct EpochReport {
   /// seconds: the whole epoch (training, refreshes, evaluation);
   /// trainSeconds: its training steps alone, which samplesPerSecond divides.
   double seconds = 0, trainSeconds = 0, samplesPerSecond = 0;
+  /// Where trainSeconds went: the loss probe, the rungs' refreshes, gathers
+  /// and gradient kernels (wall time, rungs at once counted once), the
+  /// updates; the rest is bucketing and bookkeeping.
+  double probeSeconds = 0, rungSeconds = 0, updateSeconds = 0;
   double lowPrecisionFraction = 0;
   std::map<std::string, size_t> sampleStoreBytes, paramBytes;
   bool rollback = false, probe = false;
