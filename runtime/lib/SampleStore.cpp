@@ -2,6 +2,7 @@
 #include "dps/runtime/SampleStore.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <thread>
 
@@ -45,42 +46,78 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
     return Status::error(
         "the assignment covers " + std::to_string(rungOf.size()) +
         " samples, the store " + std::to_string(source.size()));
-  // Samples that stay on their rung keep their bytes (copied); the others
-  // are rounded anew from the source, never from another rung's copy.
-  std::vector<std::vector<uint8_t>> previous = std::move(buffers);
-  std::vector<uint8_t> previousRung = std::move(rung);
-  std::vector<uint32_t> previousPosition = std::move(position);
-  members.assign(ladder.size(), {});
-  position.assign(source.size(), 0);
-  for (size_t s = 0; s < rungOf.size(); ++s) {
+  for (size_t s = 0; s < rungOf.size(); ++s)
     if (rungOf[s] >= ladder.size())
       return Status::error("sample " + std::to_string(s) +
                            " assigned to rung " + std::to_string(rungOf[s]) +
                            " of a ladder of " + std::to_string(ladder.size()));
-    position[s] = members[rungOf[s]].size();
-    members[rungOf[s]].push_back(uint32_t(s));
+  // In place, rung by rung: a sample that stays keeps its row (unless the
+  // rung shrinks past it: then it moves down into a row another sample
+  // left), a sample that arrives is rounded anew from the source into a
+  // free row, never from another rung's copy. An epoch boundary touches
+  // only the rows that change.
+  bool fresh = rung.empty();
+  members.resize(ladder.size());
+  buffers.resize(ladder.size());
+  position.resize(source.size());
+  size_t size = source.sampleSize();
+  std::vector<uint32_t> freeRows, arrivals;
+  for (size_t r = 0; r < ladder.size(); ++r) {
+    std::vector<uint32_t> &rows = members[r]; // row -> sample
+    size_t bytes = rowBytes(r), staying = 0;
+    freeRows.clear();
+    for (size_t p = 0; p < rows.size(); ++p) {
+      if (rungOf[rows[p]] == r)
+        ++staying;
+      else
+        freeRows.push_back(uint32_t(p));
+    }
+    arrivals.clear();
+    for (size_t s = 0; s < rungOf.size(); ++s)
+      if (rungOf[s] == r && (fresh || rung[s] != r))
+        arrivals.push_back(uint32_t(s));
+    size_t oldCount = rows.size(), newCount = staying + arrivals.size();
+    if (freeRows.empty() && arrivals.empty())
+      continue;
+    std::vector<uint8_t> &buffer = buffers[r];
+    if (newCount > oldCount) {
+      buffer.reserve(newCount * bytes); // exactly: bytes() is what is held
+      buffer.resize(newCount * bytes);
+      rows.resize(newCount);
+      for (size_t p = oldCount; p < newCount; ++p)
+        freeRows.push_back(uint32_t(p));
+    }
+    // Free rows below the new end, in order; stayers past it move there.
+    auto end = std::lower_bound(freeRows.begin(), freeRows.end(), newCount);
+    auto slot = freeRows.begin();
+    for (size_t p = newCount; p < oldCount; ++p) {
+      uint32_t sample = rows[p];
+      if (rungOf[sample] != r)
+        continue;
+      std::memcpy(buffer.data() + *slot * bytes, buffer.data() + p * bytes,
+                  bytes);
+      rows[*slot] = sample;
+      position[sample] = *slot++;
+    }
+    // The rest of the free rows take the arrivals.
+    assert(size_t(end - slot) == arrivals.size() && "rows miscounted");
+    (void)end;
+    for (size_t i = 0; i < arrivals.size(); ++i) {
+      rows[slot[i]] = arrivals[i];
+      position[arrivals[i]] = slot[i];
+    }
+    forChunks(arrivals.size(), size, [&, r](size_t begin, size_t stop) {
+      for (size_t i = begin; i < stop; ++i)
+        narrow(source.sample(arrivals[i]), size, ladder[r],
+               buffer.data() + size_t(slot[i]) * bytes, /*saturate=*/true);
+    });
+    if (newCount < oldCount) {
+      rows.resize(newCount);
+      buffer.resize(newCount * bytes);
+      buffer.shrink_to_fit(); // the memory a rung gives up is given back
+    }
   }
   rung = rungOf;
-  buffers.assign(ladder.size(), {});
-  size_t size = source.sampleSize();
-  for (size_t r = 0; r < ladder.size(); ++r) {
-    std::vector<uint8_t> &buffer = buffers[r];
-    size_t bytes = rowBytes(r);
-    buffer.resize(members[r].size() * bytes);
-    forChunks(members[r].size(), size, [&, r](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) {
-        uint32_t sample = members[r][i];
-        uint8_t *out = buffer.data() + i * bytes;
-        if (!previousRung.empty() && previousRung[sample] == r)
-          std::memcpy(out,
-                      previous[r].data() + previousPosition[sample] * bytes,
-                      bytes);
-        else
-          narrow(source.sample(sample), size, ladder[r], out,
-                 /*saturate=*/true);
-      }
-    });
-  }
   return Status::success();
 }
 

@@ -60,3 +60,54 @@ TEST(SampleStore, BadAssignmentsAreErrors) {
   EXPECT_FALSE(store.assign(std::vector<uint8_t>(3, 0)));
   EXPECT_FALSE(store.assign(std::vector<uint8_t>(data.size(), 7)));
 }
+
+TEST(SampleStore, ReassignmentsKeepEveryRowAsIfRoundedAnew) {
+  // The store moves rows in place (stayers keep theirs, or move down when
+  // their rung shrinks; arrivals fill the free rows): after any sequence of
+  // assignments every row must equal its sample rounded from the source,
+  // and each rung hold exactly its samples' bytes.
+  Dataset data = tinyDataset();
+  SampleStore store(data, kLadder);
+  std::vector<uint8_t> rungOf(data.size());
+  std::vector<uint8_t> expected(data.sampleSize() * 4);
+  uint32_t state = 12345;
+  for (int round = 0; round < 40; ++round) {
+    // Skewed towards one rung per round, so rungs grow and shrink a lot.
+    size_t favourite = size_t(round) % kLadder.size();
+    for (uint8_t &r : rungOf) {
+      state = state * 1664525u + 1013904223u;
+      r = (state >> 24) % 4 == 0 ? uint8_t((state >> 8) % kLadder.size())
+                                 : uint8_t(favourite);
+    }
+    if (round % 7 == 6)
+      rungOf.assign(data.size(), uint8_t(favourite)); // everything on one
+    ASSERT_TRUE(store.assign(rungOf));
+    std::vector<size_t> counts(kLadder.size(), 0);
+    for (size_t s = 0; s < data.size(); ++s) {
+      size_t r = rungOf[s];
+      ++counts[r];
+      ASSERT_EQ(store.rungOf(s), r);
+      narrow(data.sample(s), data.sampleSize(), kLadder[r], expected.data(),
+             /*saturate=*/true);
+      ASSERT_EQ(std::memcmp(store.row(s), expected.data(), store.rowBytes(r)),
+                0)
+          << "sample " << s << " on rung " << r << " in round " << round;
+    }
+    for (size_t r = 0; r < kLadder.size(); ++r) {
+      EXPECT_EQ(store.count(r), counts[r]);
+      EXPECT_EQ(store.bytes(r), counts[r] * store.rowBytes(r));
+    }
+  }
+}
+
+TEST(SampleStore, AnUnchangedAssignmentTouchesNoRow) {
+  Dataset data = tinyDataset();
+  SampleStore store(data, kLadder);
+  std::vector<uint8_t> rungOf(data.size());
+  for (size_t i = 0; i < rungOf.size(); ++i)
+    rungOf[i] = i % 3;
+  ASSERT_TRUE(store.assign(rungOf));
+  const uint8_t *before = store.row(7);
+  ASSERT_TRUE(store.assign(rungOf));
+  EXPECT_EQ(store.row(7), before); // same buffer, same row
+}

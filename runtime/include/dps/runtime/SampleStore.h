@@ -21,7 +21,9 @@ public:
   SampleStore(const Dataset &source, std::vector<Precision> ladder);
 
   /// Puts each sample on its rung (`rungOf[sample]`, an index into the
-  /// ladder), rebuilding the rungs' buffers from the original data.
+  /// ladder), in place: a sample that stays keeps its bytes, one that
+  /// arrives is rounded from the original data; a rung that shrinks gives
+  /// its memory back.
   Status assign(const std::vector<uint8_t> &rungOf);
 
   size_t rungs() const { return ladder.size(); }
