@@ -228,8 +228,7 @@ void storeCached(const std::string &folder, const std::string &key,
 
   OwningOpRef<ModuleOp> expanded = model->clone();
   PassManager kernels(context);
-  kernels.addPass(createDPSAutodiff());
-  kernels.addPass(createDPSSpecializePrecision());
+  addKernelABIPasses(kernels);
   if (failed(kernels.run(*expanded)))
     return Status::error(path + ": cannot derive the training kernels");
   FailureOr<KernelManifest> manifest = buildKernelManifest(*expanded);

@@ -59,10 +59,14 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
   buildKernelCodegenPipeline(pm, options);
 }
 
-void mlir::dps::addKernelDerivationPasses(OpPassManager &pm,
-                                          bool nativeF8Casts) {
+void mlir::dps::addKernelABIPasses(OpPassManager &pm) {
   pm.addPass(createDPSAutodiff());
   pm.addPass(createDPSSpecializePrecision());
+}
+
+void mlir::dps::addKernelDerivationPasses(OpPassManager &pm,
+                                          bool nativeF8Casts) {
+  addKernelABIPasses(pm);
   pm.addPass(
       createConvertDPSToLinalg(ConvertDPSToLinalgOptions{nativeF8Casts}));
   pm.addPass(createDPSFinalizeKernels());

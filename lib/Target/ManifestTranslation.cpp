@@ -4,6 +4,7 @@
 #include "dps/Conversion/Passes.h"
 #include "dps/Dialect/DPS/IR/DPSOps.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
+#include "dps/Pipelines/Pipelines.h"
 #include "dps/InitAllDPS.h"
 #include "dps/Target/KernelManifest.h"
 #include "dps/Target/Translations.h"
@@ -45,8 +46,7 @@ static LogicalResult writeManifest(ModuleOp module, raw_ostream &os) {
   });
   if (!expanded) {
     PassManager pm(module.getContext());
-    pm.addPass(createDPSAutodiff());
-    pm.addPass(createDPSSpecializePrecision());
+    addKernelABIPasses(pm);
     if (failed(pm.run(module)))
       return failure();
   }

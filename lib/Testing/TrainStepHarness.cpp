@@ -27,8 +27,7 @@ TrainStepHarness::compile(ModuleOp model, llvm::StringRef stepName) {
   // The ABI, read off the expanded dps IR.
   OwningOpRef<ModuleOp> expanded = model.clone();
   PassManager autodiff(ctx);
-  autodiff.addPass(createDPSAutodiff());
-  autodiff.addPass(createDPSSpecializePrecision());
+  addKernelABIPasses(autodiff);
   if (failed(autodiff.run(*expanded)))
     return failure();
   FailureOr<KernelManifest> manifest =

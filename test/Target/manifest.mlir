@@ -42,12 +42,16 @@
 // CHECK-NEXT: "role": "param",
 // CHECK: "kind": "refresh",
 // CHECK-NEXT: "name": "mlp_train_refresh_bf16",
-// The f8 rung: scaled copies with their scales, amax in and out.
+// The f8 rung: copies decoded to bf16 (no scales beside them), the input
+// batch at f8, amax in and out.
+// CHECK: "element_type": "bf16",
+// CHECK-NEXT: "layout": "row_major",
+// CHECK-NEXT: "name": "dense0.weight",
+// CHECK-NEXT: "role": "param_copy",
+// CHECK-NOT: "scale.
 // CHECK: "element_type": "f8E4M3FN",
-// CHECK: "name": "dense0.weight",
-// CHECK-NEXT: "role": "param_copy",
-// CHECK: "name": "scale.dense0.weight",
-// CHECK-NEXT: "role": "param_copy",
+// CHECK-NEXT: "layout": "row_major",
+// CHECK-NEXT: "name": "input",
 // CHECK: "name": "amax.scaling",
 // CHECK-NEXT: "role": "amax",
 // CHECK-NEXT: "shape": [

@@ -1,4 +1,5 @@
 // RUN: dps-opt %s -dps-autodiff -dps-specialize-precision -split-input-file | FileCheck %s
+// RUN: dps-opt %s -dps-autodiff -dps-specialize-precision=decode-f8-copies=false -split-input-file | FileCheck %s --check-prefix=SCALED
 
 // bf16: copies and input at bf16, everything computed at bf16 but the loss;
 // the gradients written into the rung's bf16 set, which the overflow check
@@ -66,24 +67,23 @@ dps.train_step @t {forward = @f, loss = #dps.loss<softmax_cross_entropy>,
 
 // -----
 
-// f8: scaled copies (the inverse scale stored next to each), computation on
-// bf16, and every contraction operand not already f8-exact quantised under a
-// per-tensor amax scale: the runtime's (amax.scaling) when it has one, else
-// the current one; the observed amax is returned for delayed scaling.
+// f8: copies decoded by the refresh kernel (bf16 holding the f8 values times
+// their inverse scales), computation on bf16, and every contraction operand
+// not already f8-exact quantised under a per-tensor amax scale: the
+// runtime's (amax.scaling) when it has one, else the current one; the
+// observed amax is returned for delayed scaling.
 // CHECK-LABEL: func.func @t_grad_f8E4M3FN(
-// CHECK-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xf8E4M3FN> {dps.role = #dps.role<param_copy>}
-// CHECK-SAME: tensor<3x2xf8E4M3FN> {dps.role = #dps.role<param_copy>}
-// CHECK-SAME: %[[WS:[a-z0-9]+]]: tensor<1xf32> {dps.role = #dps.role<param_copy>}
+// CHECK-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xbf16> {dps.role = #dps.role<param_copy>}
+// CHECK-SAME: tensor<3x2xbf16> {dps.role = #dps.role<param_copy>}
 // CHECK-SAME: tensor<8x4xf8E4M3FN> {dps.role = #dps.role<input>}
 // The quantised tensors: the ReLU output, the logits' gradient, the ReLU's
 // input gradient.
 // CHECK-SAME: %[[AMAX:[a-z0-9]+]]: tensor<3xf32> {dps.role = #dps.role<amax>}
 // CHECK-SAME: %[[OBSERVED:[a-z0-9]+]]: tensor<3xf32> {dps.role = #dps.role<amax>})
-// CHECK: %[[INVW:.*]] = tensor.extract %[[WS]]
-// CHECK: %[[WB:.*]] = dps.cast %[[W]] scale %[[INVW]] : tensor<4x3xf8E4M3FN> to tensor<4x3xbf16>
 // CHECK: %[[XS:.*]] = dps.cast %{{.*}} : tensor<?x4xf8E4M3FN> to tensor<?x4xbf16>
-// The dense layer's input is f8-exact already: no quantisation before it.
-// CHECK-NEXT: dps.dense %[[XS]], %[[WB]] : tensor<?x4xbf16>, tensor<4x3xbf16>
+// The copy is used as it is; the dense layer's input is f8-exact already: no
+// quantisation before it.
+// CHECK-NEXT: dps.dense %[[XS]], %[[W]] : tensor<?x4xbf16>, tensor<4x3xbf16>
 // CHECK: %[[CUR:.*]] = dps.amax %[[R:.*]] : tensor<?x3xbf16>
 // CHECK: %[[HIST:.*]] = tensor.extract %[[AMAX]]
 // CHECK: arith.select %{{.*}}, %[[HIST]], %[[CUR]] : f32
@@ -91,10 +91,33 @@ dps.train_step @t {forward = @f, loss = #dps.loss<softmax_cross_entropy>,
 // CHECK: %[[DQ:.*]] = dps.cast %[[Q]] scale %{{.*}} : tensor<?x3xf8E4M3FN> to tensor<?x3xbf16>
 // CHECK: dps.dense %[[DQ]]
 // CHECK: tensor.insert %[[CUR]] into %[[OBSERVED]]
+// The refresh rounds each master to f8 under its amax scale and decodes it
+// with the inverse scale; it returns no scales.
 // CHECK-LABEL: func.func @t_refresh_f8E4M3FN(
-// CHECK: %[[A:.*]] = dps.amax %{{.*}} : tensor<4x3xf32>
-// CHECK: dps.cast %{{.*}} scale %{{.*}} saturate : tensor<4x3xf32> to tensor<4x3xf8E4M3FN>
-// CHECK: tensor.insert %{{.*}} into %{{.*}}[%{{.*}}] : tensor<1xf32>
+// CHECK-SAME: -> (tensor<4x3xbf16>, tensor<3x2xbf16>)
+// CHECK: dps.amax %{{.*}} : tensor<4x3xf32>
+// CHECK: %[[N:.*]] = dps.cast %{{.*}} scale %[[S:.*]] saturate : tensor<4x3xf32> to tensor<4x3xf8E4M3FN>
+// CHECK: %[[INV:.*]] = arith.divf %{{.*}}, %[[S]] : f32
+// CHECK: dps.cast %[[N]] scale %[[INV]] : tensor<4x3xf8E4M3FN> to tensor<4x3xbf16>
+// CHECK-NOT: tensor<1xf32>
+// CHECK: return
+
+// decode-f8-copies=false: f8 copies with their inverse scales next to them,
+// decoded in the gradient kernel.
+// SCALED-LABEL: func.func @t_grad_f8E4M3FN(
+// SCALED-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xf8E4M3FN> {dps.role = #dps.role<param_copy>}
+// SCALED-SAME: tensor<3x2xf8E4M3FN> {dps.role = #dps.role<param_copy>}
+// SCALED-SAME: %[[WS:[a-z0-9]+]]: tensor<1xf32> {dps.role = #dps.role<param_copy>}
+// SCALED-SAME: tensor<8x4xf8E4M3FN> {dps.role = #dps.role<input>}
+// SCALED: %[[INVW:.*]] = tensor.extract %[[WS]]
+// SCALED: %[[WB:.*]] = dps.cast %[[W]] scale %[[INVW]] : tensor<4x3xf8E4M3FN> to tensor<4x3xbf16>
+// SCALED: %[[XS:.*]] = dps.cast %{{.*}} : tensor<?x4xf8E4M3FN> to tensor<?x4xbf16>
+// SCALED-NEXT: dps.dense %[[XS]], %[[WB]] : tensor<?x4xbf16>, tensor<4x3xbf16>
+// SCALED-LABEL: func.func @t_refresh_f8E4M3FN(
+// SCALED-SAME: -> (tensor<4x3xf8E4M3FN>, tensor<3x2xf8E4M3FN>, tensor<1xf32>, tensor<1xf32>)
+// SCALED: dps.amax %{{.*}} : tensor<4x3xf32>
+// SCALED: dps.cast %{{.*}} scale %{{.*}} saturate : tensor<4x3xf32> to tensor<4x3xf8E4M3FN>
+// SCALED: tensor.insert %{{.*}} into %{{.*}}[%{{.*}}] : tensor<1xf32>
 func.func @f(%x: tensor<?x4xf32>, %w: tensor<4x3xf32> {dps.param = #dps.init<he_normal>},
              %v: tensor<3x2xf32> {dps.param = #dps.init<he_normal>}) -> tensor<?x2xf32> {
   %y = dps.dense %x, %w : tensor<?x4xf32>, tensor<4x3xf32>

@@ -56,9 +56,12 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
 void buildLowerToLLVMPipeline(OpPassManager &pm,
                               const LowerToLLVMOptions &options);
 
-/// The front half both targets share: dps-autodiff, one gradient kernel per
-/// rung, dps-to-linalg (f8 casts as arith.truncf/extf with
-/// `nativeF8Casts`), kernel finalisation.
+/// The kernels' ABI, as a manifest describes it (the same for both
+/// targets): dps-autodiff, then one gradient kernel per rung.
+void addKernelABIPasses(OpPassManager &pm);
+
+/// The front half both targets share: the ABI passes, dps-to-linalg (f8
+/// casts as arith.truncf/extf with `nativeF8Casts`), kernel finalisation.
 void addKernelDerivationPasses(OpPassManager &pm, bool nativeF8Casts);
 
 /// One-shot bufferization with the kernel buffer ABI (kernels write their

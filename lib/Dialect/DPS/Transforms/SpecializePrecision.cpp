@@ -104,13 +104,16 @@ struct KernelArgs {
 /// Builds `<step>_grad_<P>` for a rung below f32.
 class RungSpecializer {
 public:
-  RungSpecializer(TrainStepOp step, func::FuncOp generic, Type precision)
+  RungSpecializer(TrainStepOp step, func::FuncOp generic, Type precision,
+                  bool decodedCopies)
       : step(step), generic(generic), precision(precision),
         compute(isFloat8(precision)
                     ? Type(BFloat16Type::get(step.getContext()))
                     : precision),
         f32(Float32Type::get(step.getContext())),
-        lossScaling(precision.isF16()), amaxScaling(isFloat8(precision)) {}
+        lossScaling(precision.isF16()), amaxScaling(isFloat8(precision)),
+        decodedCopies(amaxScaling && decodedCopies),
+        scaledCopies(amaxScaling && !decodedCopies) {}
 
   LogicalResult build();
 
@@ -126,6 +129,9 @@ private:
   func::FuncOp generic;
   Type precision, compute, f32;
   bool lossScaling, amaxScaling;
+  /// f8 copies: decoded by the refresh kernel (bf16, ready to multiply), or
+  /// stored as f8 with their inverse scales and decoded here.
+  bool decodedCopies, scaledCopies;
 
   Value lossScale, inverseLossScale, amaxScalingArg;
   SmallVector<Value> observedAmax;
@@ -223,10 +229,10 @@ LogicalResult RungSpecializer::build() {
   //  [amax.scaling], grad_accs..., losses, overflow, [amax.observed])
   SmallVector<KernelArgSpec> specs;
   for (unsigned index : old.params)
-    specs.push_back(
-        {withElementType(generic.getArgument(index).getType(), precision),
-         ArgRole::param_copy});
-  if (amaxScaling)
+    specs.push_back({withElementType(generic.getArgument(index).getType(),
+                                     decodedCopies ? compute : precision),
+                     ArgRole::param_copy});
+  if (scaledCopies)
     for (size_t i = 0; i < numParams; ++i)
       specs.push_back(
           {RankedTensorType::get({1}, f32), ArgRole::param_copy});
@@ -267,7 +273,7 @@ LogicalResult RungSpecializer::build() {
   ValueRange copies = args.slice(next, numParams);
   next += numParams;
   ValueRange copyScales;
-  if (amaxScaling) {
+  if (scaledCopies) {
     copyScales = args.slice(next, numParams);
     next += numParams;
   }
@@ -286,11 +292,12 @@ LogicalResult RungSpecializer::build() {
   }
 
   // Parameters and the input batch, from the rung's storage to its compute
-  // type (f8 copies are scaled: multiply by the stored inverse scale).
+  // type (f8 copies are scaled: multiply by the stored inverse scale;
+  // decoded ones are bf16 already).
   IRMapping mapping;
   for (auto [i, index] : llvm::enumerate(old.params)) {
     Value copy = copies[i];
-    if (amaxScaling) {
+    if (scaledCopies) {
       Value zero = arith::ConstantIndexOp::create(b, loc, 0);
       Value inverse =
           tensor::ExtractOp::create(b, loc, copyScales[i], ValueRange{zero});
@@ -397,12 +404,16 @@ LogicalResult RungSpecializer::build() {
 
 /// `<step>_refresh_<P>`: (params..., copies..., [scales...]) -> copies (and
 /// scales): each f32 master weight rounded to P, f8 under a per-tensor
-/// scale whose inverse is stored next to the copy.
+/// scale whose inverse is stored next to the copy, or (decoded) multiplied
+/// back by it into a bf16 copy.
 LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
-                                 Type precision) {
+                                 Type precision, bool decodeF8) {
   Location loc = step.getLoc();
   Type f32 = Float32Type::get(step.getContext());
   bool scaled = isFloat8(precision);
+  bool decoded = scaled && decodeF8;
+  Type stored = decoded ? Type(BFloat16Type::get(step.getContext()))
+                        : precision;
   KernelArgs old = KernelArgs::of(generic);
   SmallVector<KernelArgSpec> specs;
   for (unsigned index : old.params)
@@ -410,9 +421,9 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
                      generic.getArgAttr(index, DPSDialect::kParamAttrName)});
   for (unsigned index : old.params)
     specs.push_back(
-        {withElementType(generic.getArgument(index).getType(), precision),
+        {withElementType(generic.getArgument(index).getType(), stored),
          ArgRole::param_copy});
-  if (scaled)
+  if (scaled && !decoded)
     for (size_t i = 0; i < old.params.size(); ++i)
       specs.push_back({RankedTensorType::get({1}, f32), ArgRole::param_copy});
   SmallVector<Type> results = llvm::map_to_vector(
@@ -444,11 +455,19 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
         b, loc, b.getF32FloatAttr(static_cast<float>(largest)));
     Value scale = arith::DivFOp::create(
         b, loc, range, arith::MaximumFOp::create(b, loc, amax, tiny));
-    copies.push_back(CastOp::create(b, loc, copyType, master, scale,
-                                    RoundingMode::nearest_even, Value(),
-                                    /*saturate=*/true));
+    Value narrow = CastOp::create(
+        b, loc, withElementType(master.getType(), precision), master, scale,
+        RoundingMode::nearest_even, Value(), /*saturate=*/true);
     Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f));
     Value inverse = arith::DivFOp::create(b, loc, one, scale);
+    if (decoded) {
+      // As the gradient kernel decodes a stored f8 copy.
+      copies.push_back(CastOp::create(b, loc, copyType, narrow, inverse,
+                                      RoundingMode::nearest_even, Value(),
+                                      /*saturate=*/false));
+      continue;
+    }
+    copies.push_back(narrow);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     scales.push_back(tensor::InsertOp::create(b, loc, inverse, args[2 * n + i],
                                               ValueRange{zero}));
@@ -464,6 +483,8 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
 
 struct DPSSpecializePrecisionPass
     : public dps::impl::DPSSpecializePrecisionBase<DPSSpecializePrecisionPass> {
+  using DPSSpecializePrecisionBase::DPSSpecializePrecisionBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     for (TrainStepOp step : module.getOps<TrainStepOp>()) {
@@ -478,8 +499,9 @@ struct DPSSpecializePrecisionPass
       for (Type rung : llvm::reverse(step.getLadder().getRungs())) {
         if (rung.isF32())
           continue;
-        if (failed(buildRefreshKernel(step, generic, rung)) ||
-            failed(RungSpecializer(step, generic, rung).build()))
+        if (failed(buildRefreshKernel(step, generic, rung, decodeF8Copies)) ||
+            failed(RungSpecializer(step, generic, rung, decodeF8Copies)
+                       .build()))
           return signalPassFailure();
       }
       if (step.getLadder().indexOf(Float32Type::get(&getContext())) >= 0) {

@@ -57,7 +57,22 @@ def DPSSpecializePrecision : Pass<"dps-specialize-precision", "::mlir::ModuleOp"
     `<step>_refresh_<P>` builds a rung's parameter copy from the f32 master
     weights. The f32 rung's kernel is `<step>_grad_f32`, reading the master
     weights directly.
+
+    An f8 rung's copies hold its f8 weights decoded (`decode-f8-copies`, the
+    default): bf16 tensors of the f8 values times their inverse scales (the
+    rounding the gradient kernel would otherwise apply to every weight on
+    every call), written by the refresh kernel, which returns no scales; the
+    weights are f8 values all the same, and the gradient kernel multiplies
+    them as they are (f8 rungs compute on bf16 dot products). With
+    `decode-f8-copies=false` the copies are f8 with their inverse scales
+    next to them, decoded in the gradient kernel (for a target whose
+    contractions would take f8 operands).
   }];
+  let options = [
+    Option<"decodeF8Copies", "decode-f8-copies", "bool", /*default=*/"true",
+           "f8 rungs hold their parameter copies decoded to bf16 (the f8 "
+           "values times their inverse scales), decoded once per refresh">
+  ];
   let dependentDialects = [
     "::mlir::dps::DPSDialect", "::mlir::tensor::TensorDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::arith::ArithDialect",
