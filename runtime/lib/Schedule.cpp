@@ -102,9 +102,12 @@ EpochPlan Schedule::plan(const ScheduleState &state) const {
       if (shares[i] > 0)
         plan.subsets.push_back({shares[i], config.ladder[i]});
   }
-  plan.probe = (e == 1 && config.probeFirstEpoch) ||
-               (config.probeEvery > 0 && e > 1 &&
-                (e - 1) % config.probeEvery == 0);
+  // A one-rung ladder has nothing to split: its probe would measure losses
+  // no subset is formed from.
+  plan.probe = config.ladder.size() > 1 &&
+               ((e == 1 && config.probeFirstEpoch) ||
+                (config.probeEvery > 0 && e > 1 &&
+                 (e - 1) % config.probeEvery == 0));
   return plan;
 }
 

@@ -347,15 +347,22 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
   report.probe = plan.probe;
 
   // Claim 1: the losses the subsets are formed from, measured by a probe or
-  // recorded in the previous epoch.
-  if (plan.probe || state.losses.size() != n) {
+  // recorded in the previous epoch. With neither (epoch 1 without a probe)
+  // every sample runs at the ladder's top precision, which measures them.
+  std::vector<SubsetSpec> topOnly;
+  if (plan.probe) {
     Clock::time_point probeStart = Clock::now();
     auto probed = evaluate(data.train, &state.losses);
     if (!probed)
       return probed.status();
     report.probeSeconds = secondsSince(probeStart);
+  } else if (state.losses.size() != n) {
+    state.losses.assign(n, 0.0f);
+    topOnly.push_back({1.0, ladder.front()});
   }
-  auto bucketing = bucketByLoss(state.losses, plan.subsets, ladder);
+  auto bucketing = bucketByLoss(state.losses,
+                                topOnly.empty() ? plan.subsets : topOnly,
+                                ladder);
   if (!bucketing)
     return bucketing.status();
   state.rungOf = bucketing->rung;

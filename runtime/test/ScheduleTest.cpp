@@ -102,10 +102,18 @@ TEST(Schedule, OptionalFullPrecisionFinalEpochAndProbes) {
   EXPECT_TRUE(plans[2].probe);
 }
 
-TEST(Schedule, SingleRungLadderRunsOneSubset) {
-  Schedule schedule(ScheduleConfig::defaults({Precision::F32}, 3));
+TEST(Schedule, SingleRungLadderRunsOneSubsetAndNoProbe) {
+  ScheduleConfig config = ScheduleConfig::defaults({Precision::F32}, 3);
+  config.probeEvery = 1;
+  Schedule schedule(config);
   EXPECT_TRUE(schedule.settings().validate());
-  EXPECT_EQ(schedule.plan(ScheduleState()).subsets.size(), 1u);
+  ScheduleState state;
+  for (int e = 0; e < 3; ++e) {
+    EpochPlan plan = schedule.plan(state);
+    EXPECT_EQ(plan.subsets.size(), 1u);
+    EXPECT_FALSE(plan.probe) << "epoch " << plan.epoch;
+    state = schedule.observe(state, 0.5);
+  }
 }
 
 TEST(Schedule, FewerSubsetsSpreadOverTheLadderAndStillFallToOne) {

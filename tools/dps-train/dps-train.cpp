@@ -80,7 +80,9 @@ cl::opt<double> rollbackTolerance("rollback-tolerance",
 cl::opt<bool> finalFullPrecision("final-full-precision",
                                  cl::cat(trainOptions), cl::desc("Run the last epoch at the "
                                           "maximum precision"));
-cl::opt<bool> noProbe("no-probe", cl::cat(trainOptions), cl::desc("No loss probe before epoch 1"));
+cl::opt<bool> noProbe("no-probe", cl::cat(trainOptions),
+                      cl::desc("No loss probe before epoch 1, which then "
+                               "runs every sample at the top precision"));
 cl::opt<int> probeEvery("probe-every",
                         cl::cat(trainOptions), cl::desc("Re-measure losses every N epochs"),
                         cl::init(0));

@@ -12,6 +12,19 @@
 // CHECK-NEXT: 3 f32:
 // CHECK: final test accuracy {{[0-9.]+}} in {{[0-9.]+}} s; params sha256 {{[0-9a-f]+}}
 
+// Without the probe, epoch 1 runs every sample at the top precision, which
+// measures the losses epoch 2's subsets are formed from.
+// RUN: dps-train %s --dataset tiny --epochs 2 --val-split 16 --no-probe | FileCheck %s --check-prefix=NOPROBE
+// NOPROBE: epoch subsets
+// NOPROBE-NEXT: 1 f32:67 {{[0-9.]+}}
+// NOPROBE-NEXT: 2 f32:{{[0-9]+}} bf16:{{[0-9]+}} f8E4M3FN:{{[0-9]+}}
+
+// A one-rung ladder has nothing to split: it runs no probe.
+// RUN: dps-train %s --dataset tiny --epochs 1 --val-split 16 --ladder f32 --metrics %t-f32.json > /dev/null
+// RUN: FileCheck %s --check-prefix=ONERUNG < %t-f32.json
+// ONERUNG: "probe": false,
+// ONERUNG-NEXT: "probe_seconds": 0.0,
+
 // JSON: "dataset": "tiny",
 // JSON: "epoch": 1,
 // JSON: "low_precision_fraction":

@@ -37,8 +37,9 @@ struct ScheduleConfig {
   std::vector<double> lateShares;
   RollbackMode rollback = RollbackMode::BestWithTolerance;
   double rollbackTolerance = 0.01;
-  /// Re-measure losses with a probe before epoch 1 (so it is already mixed)
-  /// and, if > 0, every `probeEvery` epochs.
+  /// Re-measure losses with a probe before epoch 1 (so it is already mixed;
+  /// without it epoch 1 runs at the top precision) and, if > 0, every
+  /// `probeEvery` epochs. A one-rung ladder never probes.
   bool probeFirstEpoch = true;
   int probeEvery = 0;
   /// Run the last epoch at the maximum precision.
