@@ -176,13 +176,64 @@ int dps::rt::rank(Precision precision) {
 }
 
 namespace {
+/// roundTo on eight values at once, in the compiler's generic vectors (no
+/// intrinsics: SSE2 or wider, whatever the target has): every case
+/// computed and the right one selected. A scalar loop mispredicts its
+/// branches on a sample store's mix of zeros, subnormals and normal values
+/// and, for the f8 and f16 formats, runs at ~6 ns a value; this ~1.
+template <const Format &F>
+void roundEight(const float *source, bool saturate, int32_t *codes) {
+  // Signed lanes throughout (SSE2 compares only those; every quantity
+  // here but the wrapped codes replaced below stays under 2^31).
+  using I = int32_t __attribute__((vector_size(32)));
+  using V = float __attribute__((vector_size(32)));
+  constexpr unsigned shift = 23 - F.mantissa;
+  constexpr int bias = 1 - F.minExponent;
+  I bits;
+  std::memcpy(&bits, source, sizeof(bits));
+  I sign = (bits >> (32 - F.width)) & int32_t(1u << (F.width - 1));
+  I magnitude = bits & 0x7FFFFFFF;
+  // Ties to even on the magnitude's bits (as unsigned: the sum may pass
+  // 2^31), then F's exponent bias (negative below F's normals: replaced
+  // next).
+  using U = uint32_t __attribute__((vector_size(32)));
+  U lsb = (U)(magnitude >> shift) & 1u;
+  I code = (I)(((U)magnitude + ((1u << (shift - 1)) - 1) + lsb) >> shift) -
+           int32_t(uint32_t(127 - bias) << F.mantissa);
+  if constexpr (bias != 127) {
+    // As roundTo: units of the smallest subnormal, rounded by adding and
+    // taking away 2^23 (clamped first: below 2^mantissa, so exact).
+    constexpr int32_t normalFloor = int32_t(F.minExponent + 127) << 23;
+    I small = magnitude < normalFloor;
+    I clamped = small ? magnitude : I{} + normalFloor;
+    V units;
+    std::memcpy(&units, &clamped, sizeof(units));
+    units *= floatOf(uint32_t(127 + int(F.mantissa) - F.minExponent) << 23);
+    V rounded = (units + 0x1p23f) - 0x1p23f;
+    code = small ? __builtin_convertvector(rounded, I) : code;
+  }
+  int32_t overflow =
+      int32_t(saturate ? F.maxFinite : (F.hasInfinity ? F.infinity : F.nan));
+  code = code > int32_t(F.maxFinite) ? I{} + overflow : code;
+  code = magnitude > 0x7F800000 ? I{} + int32_t(F.nan) : code;
+  I result = sign | code;
+  std::memcpy(codes, &result, sizeof(result));
+}
+
 /// One format's loop, with the format a constant the compiler folds into
 /// roundTo (a whole sample store is narrowed at each epoch boundary).
 template <const Format &F, typename Code>
 void narrowAll(const float *source, size_t count, void *destination,
                bool saturate) {
   auto *out = static_cast<Code *>(destination);
-  for (size_t i = 0; i < count; ++i)
+  size_t i = 0;
+  int32_t codes[8];
+  for (; i + 8 <= count; i += 8) {
+    roundEight<F>(source + i, saturate, codes);
+    for (int j = 0; j < 8; ++j)
+      out[i + j] = Code(codes[j]);
+  }
+  for (; i < count; ++i)
     out[i] = Code(roundTo(F, source[i], saturate));
 }
 } // namespace

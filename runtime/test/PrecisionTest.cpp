@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 using namespace dps::rt;
 
@@ -69,4 +71,42 @@ TEST(Precision, SubnormalsRoundToNearestEven) {
   narrow(in, 2, Precision::F8E4M3FN, out);
   EXPECT_EQ(out[0], 0x00);
   EXPECT_EQ(out[1], 0x02);
+}
+
+TEST(Precision, BlocksRoundAsSingleValues) {
+  // narrow() rounds eight values at a time in vector lanes and the rest
+  // one by one: both must give the same codes, for every kind of value
+  // (a sweep through the f32 bit patterns, and the edges: zeros,
+  // subnormals, the formats' largest values and ties, infinities, NaNs).
+  std::vector<float> values;
+  for (uint64_t bits = 0; bits < (uint64_t(1) << 32); bits += 4099) {
+    uint32_t b = uint32_t(bits);
+    float v;
+    std::memcpy(&v, &b, 4);
+    values.push_back(v);
+  }
+  for (float v : {0.0f, -0.0f, 448.0f, 464.0f, 480.0f, 57344.0f, 61440.0f,
+                  65504.0f, 65520.0f, std::ldexp(1.0f, -9), std::ldexp(1.0f, -10),
+                  std::ldexp(3.0f, -10), std::ldexp(1.0f, -16),
+                  std::ldexp(1.0f, -17), std::ldexp(1.0f, -24),
+                  std::ldexp(1.0f, -25), std::ldexp(1.0f, -126),
+                  std::ldexp(1.0f, -149), 3.3895314e38f, INFINITY, -INFINITY,
+                  NAN, -NAN})
+    for (float sign : {1.0f, -1.0f})
+      values.push_back(sign * v);
+  while (values.size() % 8)
+    values.push_back(1.0f);
+  for (Precision p : {Precision::F16, Precision::BF16, Precision::F8E4M3FN,
+                      Precision::F8E5M2})
+    for (bool saturate : {false, true}) {
+      size_t width = size_t(bytesPerElement(p));
+      std::vector<uint8_t> blocks(values.size() * width), one(width);
+      narrow(values.data(), values.size(), p, blocks.data(), saturate);
+      for (size_t i = 0; i < values.size(); ++i) {
+        narrow(&values[i], 1, p, one.data(), saturate);
+        ASSERT_EQ(std::memcmp(blocks.data() + i * width, one.data(), width), 0)
+            << name(p) << (saturate ? " saturating" : "") << ": value "
+            << values[i] << " (index " << i << ")";
+      }
+    }
 }
