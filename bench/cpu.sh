@@ -46,7 +46,7 @@ done
 
 # Alternating, REPS times each (this machine's speed drifts by up to 2x
 # within minutes; the summary takes the medians and each pair's ratio).
-reps=${REPS:-3}
+reps=${REPS:-5}
 echo "== whole runs (MLP, 15 epochs: DPS and f32 alternating, $reps each)"
 for rep in $(seq "$reps"); do
   "$build/bin/dps-train" examples/mlp.mlir --epochs 15 --threads "$threads" \
