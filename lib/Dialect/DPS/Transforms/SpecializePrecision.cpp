@@ -105,15 +105,15 @@ struct KernelArgs {
 class RungSpecializer {
 public:
   RungSpecializer(TrainStepOp step, func::FuncOp generic, Type precision,
-                  bool decodedCopies)
+                  bool decodeF8)
       : step(step), generic(generic), precision(precision),
         compute(isFloat8(precision)
                     ? Type(BFloat16Type::get(step.getContext()))
                     : precision),
         f32(Float32Type::get(step.getContext())),
         lossScaling(precision.isF16()), amaxScaling(isFloat8(precision)),
-        decodedCopies(amaxScaling && decodedCopies),
-        scaledCopies(amaxScaling && !decodedCopies) {}
+        decodedCopies(amaxScaling && decodeF8),
+        scaledCopies(amaxScaling && !decodeF8) {}
 
   LogicalResult build();
 
