@@ -14,3 +14,38 @@ func.func @copies(%a: memref<8xf32>, %b: memref<8xf32>, %n: index) {
   memref.dealloc %c : memref<?xf32>
   return
 }
+
+// Rows of a static length with unit stride on both sides (an input batch
+// copied into a K-padded operand): a loop of row copies, each between
+// contiguous views (llvm.memcpy after finalize-memref-to-llvm).
+// CHECK-LABEL: func.func @rows
+// CHECK-SAME: (%[[X:.*]]: memref<?x784xbf16>, %[[N:.*]]: index)
+// CHECK: %[[PAD:.*]] = memref.subview
+// CHECK: %[[ROWS:.*]] = memref.dim %[[X]], %c0
+// CHECK: scf.for %[[I:.*]] = %c0 to %[[ROWS]] step %c1 {
+// CHECK-NEXT: %[[FROM:.*]] = memref.subview %[[X]][%[[I]], 0] [1, 784] [1, 1] : memref<?x784xbf16> to memref<784xbf16, strided<[1], offset: ?>>
+// CHECK-NEXT: %[[TO:.*]] = memref.subview %[[PAD]][%[[I]], 0] [1, 784] [1, 1] : memref<?x784xbf16, strided<[800, 1]>> to memref<784xbf16, strided<[1], offset: ?>>
+// CHECK-NEXT: memref.copy %[[FROM]], %[[TO]]
+// CHECK-NEXT: }
+// CHECK-NOT: linalg.copy
+func.func @rows(%x: memref<?x784xbf16>, %n: index) -> memref<?x800xbf16> {
+  %a = memref.alloc(%n) : memref<?x800xbf16>
+  %v = memref.subview %a[0, 0] [%n, 784] [1, 1] : memref<?x800xbf16> to memref<?x784xbf16, strided<[800, 1]>>
+  memref.copy %x, %v : memref<?x784xbf16> to memref<?x784xbf16, strided<[800, 1]>>
+  return %a : memref<?x800xbf16>
+}
+
+// Rows of a dynamic length, or columns (a strided innermost dimension):
+// element loops.
+// CHECK-LABEL: func.func @no_static_rows
+// CHECK: linalg.copy ins(%{{.*}} : memref<4x?xf32>)
+// CHECK: linalg.copy ins(%{{.*}} : memref<8x4xf32, strided<[1, 8]>>)
+// CHECK-NOT: memref.copy
+func.func @no_static_rows(%a: memref<4x?xf32>, %b: memref<4x16xf32>, %n: index,
+                          %c: memref<8x8xf32>, %d: memref<8x4xf32>) {
+  %v = memref.subview %b[0, 0] [4, %n] [1, 1] : memref<4x16xf32> to memref<4x?xf32, strided<[16, 1]>>
+  memref.copy %a, %v : memref<4x?xf32> to memref<4x?xf32, strided<[16, 1]>>
+  %u = memref.reinterpret_cast %c to offset: [0], sizes: [8, 4], strides: [1, 8] : memref<8x8xf32> to memref<8x4xf32, strided<[1, 8]>>
+  memref.copy %u, %d : memref<8x4xf32, strided<[1, 8]>> to memref<8x4xf32>
+  return
+}

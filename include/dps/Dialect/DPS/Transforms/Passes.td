@@ -136,16 +136,22 @@ def DPSKernelBufferABI : Pass<"dps-kernel-buffer-abi", "::mlir::ModuleOp"> {
 }
 
 def DPSLowerStridedCopies : Pass<"dps-lower-strided-copies", "::mlir::func::FuncOp"> {
-  let summary = "Turn memref copies between non-contiguous views into linalg.copy";
+  let summary = "Turn memref copies between non-contiguous views into loops";
   let description = [{
     Bufferization copies into and out of strided subviews (an inserted
     slice, a window of col2im). `finalize-memref-to-llvm` would lower those to
     calls of `memrefCopy` from MLIR's C runner library, which neither the JIT
-    nor an AOT-compiled model links; as `linalg.copy` they become loops in
-    the kernel itself. Copies between contiguous buffers stay (they become
+    nor an AOT-compiled model links. Where both sides have rows (innermost
+    dimension) of a static length with unit stride, such as an input batch
+    copied into a K-padded contraction operand, the copy becomes loops over
+    the rows, each row a `memref.copy` of contiguous views (an
+    `llvm.memcpy`); otherwise a `linalg.copy` (element loops in the kernel
+    itself). Copies between contiguous buffers stay (they become
     `llvm.memcpy`).
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
