@@ -50,8 +50,13 @@ Result<Bucketing> dps::rt::bucketByLoss(const std::vector<float> &losses,
     float loss = losses[i];
     return std::isnan(loss) ? INFINITY : loss;
   };
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return key(a) > key(b); });
+  // Highest loss first, ties by index: a total order, so each subset is a
+  // set of samples whatever the order inside it; selecting each boundary
+  // (nth_element) is linear, where sorting every loss was not.
+  auto before = [&](size_t a, size_t b) {
+    float ka = key(a), kb = key(b);
+    return ka > kb || (ka == kb && a < b);
+  };
 
   Bucketing result;
   result.rung.assign(n, 0);
@@ -65,6 +70,9 @@ Result<Bucketing> dps::rt::bucketByLoss(const std::vector<float> &losses,
     size_t end = s + 1 == subsets.size()
                      ? n
                      : std::min(n, size_t(std::llround(cumulative * n)));
+    if (end > begin && end < n)
+      std::nth_element(order.begin() + begin, order.begin() + end,
+                       order.end(), before);
     for (size_t k = begin; k < end; ++k) {
       result.rung[order[k]] = uint8_t(rungOf[s]);
       ++result.rungSamples[rungOf[s]];

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace dps::rt;
@@ -85,4 +86,46 @@ TEST(Bucketer, BadSubsetsAreErrors) {
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.status().message().find("not on the ladder"),
             std::string::npos);
+}
+
+TEST(Bucketer, SubsetsAreTheLossQuantilesOfAFullSort) {
+  // Against the definition: sort every sample by loss (highest first, NaN
+  // highest, ties by index) and cut at round(cumulative fraction * n).
+  uint32_t state = 7;
+  auto next = [&] { return state = state * 1664525u + 1013904223u; };
+  for (int round = 0; round < 50; ++round) {
+    size_t n = 1 + next() % 500;
+    std::vector<float> losses(n);
+    for (float &loss : losses) {
+      uint32_t r = next();
+      loss = r % 17 == 0 ? NAN : float((r >> 8) % 23) / 4; // many ties
+    }
+    double a = 0.05 + (next() % 60) / 100.0, b = (next() % 30) / 100.0;
+    std::vector<SubsetSpec> subsets = {{a, Precision::F32},
+                                       {b, Precision::BF16},
+                                       {1 - a - b, Precision::F8E4M3FN}};
+    auto bucketing = bucketByLoss(losses, subsets, kLadder);
+    ASSERT_TRUE(bucketing) << bucketing.status().message();
+
+    std::vector<size_t> order(n);
+    for (size_t i = 0; i < n; ++i)
+      order[i] = i;
+    auto key = [&](size_t i) {
+      return std::isnan(losses[i]) ? INFINITY : losses[i];
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t x, size_t y) { return key(x) > key(y); });
+    double cumulative = 0;
+    size_t begin = 0;
+    for (size_t s = 0; s < subsets.size(); ++s) {
+      cumulative += subsets[s].fraction;
+      size_t end = s + 1 == subsets.size()
+                       ? n
+                       : std::min(n, size_t(std::llround(cumulative * n)));
+      for (size_t k = begin; k < end; ++k)
+        ASSERT_EQ(bucketing->rung[order[k]], s)
+            << "round " << round << ", sample " << order[k];
+      begin = end;
+    }
+  }
 }
