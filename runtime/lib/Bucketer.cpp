@@ -71,8 +71,8 @@ Result<Bucketing> dps::rt::bucketByLoss(const std::vector<float> &losses,
                      ? n
                      : std::min(n, size_t(std::llround(cumulative * n)));
     if (end > begin && end < n)
-      std::nth_element(order.begin() + begin, order.begin() + end,
-                       order.end(), before);
+      std::nth_element(order.begin() + begin, order.begin() + end, order.end(),
+                       before);
     for (size_t k = begin; k < end; ++k) {
       result.rung[order[k]] = uint8_t(rungOf[s]);
       ++result.rungSamples[rungOf[s]];

@@ -85,13 +85,13 @@ TEST(Precision, BlocksRoundAsSingleValues) {
     std::memcpy(&v, &b, 4);
     values.push_back(v);
   }
-  for (float v : {0.0f, -0.0f, 448.0f, 464.0f, 480.0f, 57344.0f, 61440.0f,
-                  65504.0f, 65520.0f, std::ldexp(1.0f, -9), std::ldexp(1.0f, -10),
-                  std::ldexp(3.0f, -10), std::ldexp(1.0f, -16),
-                  std::ldexp(1.0f, -17), std::ldexp(1.0f, -24),
-                  std::ldexp(1.0f, -25), std::ldexp(1.0f, -126),
-                  std::ldexp(1.0f, -149), 3.3895314e38f, INFINITY, -INFINITY,
-                  NAN, -NAN})
+  std::vector<float> edges = {0.0f, 448.0f, 464.0f, 480.0f, 57344.0f,
+                              61440.0f, 65504.0f, 65520.0f, 3.3895314e38f,
+                              INFINITY, NAN};
+  for (int exponent : {-9, -10, -16, -17, -24, -25, -126, -149})
+    for (float mantissa : {1.0f, 1.5f, 3.0f})
+      edges.push_back(std::ldexp(mantissa, exponent));
+  for (float v : edges)
     for (float sign : {1.0f, -1.0f})
       values.push_back(sign * v);
   while (values.size() % 8)

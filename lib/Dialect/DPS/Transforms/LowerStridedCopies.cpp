@@ -1,4 +1,4 @@
-//===- LowerStridedCopies.cpp - strided memref.copy to loops -------------===//
+//===- LowerStridedCopies.cpp - strided memref.copy to loops --------------===//
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
