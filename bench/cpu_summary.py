@@ -36,18 +36,17 @@ def main(out):
     if "bf16" in rungs and "bf16" in torch:
         print(f"  dps bf16 / torch bf16 autocast  {ratio(rungs['bf16'], torch['bf16']['samples_per_second'])}  (target >= 1.5)")
 
-    def phases(path):
-        e = epochs(path)
-        if not all("rung_seconds" in x for x in e):
-            return None
-        probe, rungs, update = (sum(x[k] for x in e) for k in
-                                ("probe_seconds", "rung_seconds", "update_seconds"))
-        return probe, rungs, update, sum(x["train_seconds"] for x in e) - probe - rungs - update
-
     def run(path):
+        # Training and whole-epoch seconds, final accuracy, and where the
+        # training time went (None from builds whose metrics lack the split).
         e = epochs(path)
-        return (sum(x.get("train_seconds", x["seconds"]) for x in e),
-                sum(x["seconds"] for x in e), e[-1]["test_accuracy"])
+        train = sum(x.get("train_seconds", x["seconds"]) for x in e)
+        split = None
+        if all("rung_seconds" in x for x in e):
+            probe, rungs, update = (sum(x[k] for x in e) for k in
+                                    ("probe_seconds", "rung_seconds", "update_seconds"))
+            split = (probe, rungs, update, train - probe - rungs - update)
+        return train, sum(x["seconds"] for x in e), e[-1]["test_accuracy"], split
 
     pairs = []
     for rep in range(1, 100):
@@ -62,10 +61,9 @@ def main(out):
             print(f"  pair {i}: dps {dps[0]:6.1f} s {dps[1]:6.1f} s {dps[2]:.4f}   "
                   f"f32 {f32[0]:6.1f} s {f32[1]:6.1f} s {f32[2]:.4f}   "
                   f"speed-up {ratio(f32[0], dps[0])}")
-        # Where the training time went (medians over the runs; metrics of
-        # older builds lack the split).
-        for i, name in enumerate(("dps", "f32")):
-            split = [phases(out / f"run-{name}-{rep}.json") for rep in range(1, len(pairs) + 1)]
+        # Where the training time went (medians over the runs).
+        for side, name in enumerate(("dps", "f32")):
+            split = [pair[side][3] for pair in pairs]
             if all(split):
                 cols = zip(*split)
                 print(f"  {name} training split (median s): " + ", ".join(

@@ -48,6 +48,14 @@ RankedTensorType withElementType(Type type, Type element) {
   return RankedTensorType::get(tensor.getShape(), element);
 }
 
+/// The element type of rung `precision`'s parameter copies: the rung's own,
+/// except an f8 rung's decoded copies, bf16 (f8 rungs compute on bf16).
+Type copyElementType(Type precision, bool decodeF8) {
+  return isFloat8(precision) && decodeF8
+             ? Type(BFloat16Type::get(precision.getContext()))
+             : precision;
+}
+
 /// Ops that stay f32 in every rung: losses, their gradients, and ops pinned
 /// with `dps.precision = #dps.precision<f32>`.
 bool isPinnedToF32(Operation *op) {
@@ -112,7 +120,7 @@ public:
                     : precision),
         f32(Float32Type::get(step.getContext())),
         lossScaling(precision.isF16()), amaxScaling(isFloat8(precision)),
-        decodedCopies(amaxScaling && decodeF8),
+        copyElement(copyElementType(precision, decodeF8)),
         scaledCopies(amaxScaling && !decodeF8) {}
 
   LogicalResult build();
@@ -129,9 +137,11 @@ private:
   func::FuncOp generic;
   Type precision, compute, f32;
   bool lossScaling, amaxScaling;
-  /// f8 copies: decoded by the refresh kernel (bf16, ready to multiply), or
-  /// stored as f8 with their inverse scales and decoded here.
-  bool decodedCopies, scaledCopies;
+  /// The copies' element type; f8 copies are either decoded by the refresh
+  /// kernel (bf16, ready to multiply) or stored as f8 with their inverse
+  /// scales and decoded here (scaledCopies).
+  Type copyElement;
+  bool scaledCopies;
 
   Value lossScale, inverseLossScale, amaxScalingArg;
   SmallVector<Value> observedAmax;
@@ -230,7 +240,7 @@ LogicalResult RungSpecializer::build() {
   SmallVector<KernelArgSpec> specs;
   for (unsigned index : old.params)
     specs.push_back({withElementType(generic.getArgument(index).getType(),
-                                     decodedCopies ? compute : precision),
+                                     copyElement),
                      ArgRole::param_copy});
   if (scaledCopies)
     for (size_t i = 0; i < numParams; ++i)
@@ -412,8 +422,7 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
   Type f32 = Float32Type::get(step.getContext());
   bool scaled = isFloat8(precision);
   bool decoded = scaled && decodeF8;
-  Type stored = decoded ? Type(BFloat16Type::get(step.getContext()))
-                        : precision;
+  Type stored = copyElementType(precision, decodeF8);
   KernelArgs old = KernelArgs::of(generic);
   SmallVector<KernelArgSpec> specs;
   for (unsigned index : old.params)
