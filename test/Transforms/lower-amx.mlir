@@ -233,3 +233,96 @@ func.func @large_pack(%x: tensor<?x512xbf16>, %w: tensor<512x128xbf16>,
   } -> tensor<?x128xf32>
   return %r : tensor<?x128xf32>
 }
+
+// -----
+
+// A weight gradient rounded into its set (bf16) at once: the rounding runs
+// on each 32 x 32 block as its tiles leave the tile registers, through a
+// [rows, 32] scratch whose rows each band owns, and the f32 matrix of the
+// sums is never allocated. 80 rows (two pairs of bands and a single band)
+// by 48 columns (a 32-column block and a 16-column one).
+// CHECK-LABEL: func.func @fused_epilogue
+// CHECK-NOT: memref<80x48xf32>
+// CHECK: %[[SCRATCH:.*]] = memref.alloc() {alignment = 64 : i64} : memref<80x32xf32>
+// CHECK: scf.for {{.*}} step %c32
+// CHECK: amx.tile_zero
+// CHECK: amx.tile_mulf
+// CHECK-COUNT-4: amx.tile_store %[[SCRATCH]]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : memref<32x32xf32, strided<[32, 1], offset: ?>>) outs(%{{.*}} : memref<32x32xbf16, strided<[48, 1], offset: ?>>)
+// CHECK: arith.truncf
+// CHECK-COUNT-2: amx.tile_store %[[SCRATCH]]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : memref<32x16xf32, strided<[32, 1], offset: ?>>) outs(%{{.*}} : memref<32x16xbf16, strided<[48, 1], offset: ?>>)
+// CHECK: } {dps.parallel}
+// CHECK: scf.if
+// CHECK-COUNT-2: amx.tile_store %[[SCRATCH]]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : memref<16x32xf32, strided<[32, 1], offset: ?>>)
+// CHECK: memref.dealloc %[[SCRATCH]]
+// CHECK-NOT: memref<80x48xf32>
+// CHECK: return
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(i, j) -> (i, j)>
+func.func @fused_epilogue(%x: tensor<80x32xbf16>, %w: tensor<32x48xbf16>,
+                          %set: tensor<80x48xbf16>) -> tensor<80x48xbf16> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<80x48xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<80x48xf32>) -> tensor<80x48xf32>
+  %g = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<80x32xbf16>, tensor<32x48xbf16>)
+      outs(%f : tensor<80x48xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<80x48xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%g : tensor<80x48xf32>) outs(%set : tensor<80x48xbf16>) {
+  ^bb0(%in: f32, %out: bf16):
+    %t = arith.truncf %in : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<80x48xbf16>
+  return %r : tensor<80x48xbf16>
+}
+
+// -----
+
+// The sums read again after the rounding (here: returned too): C stays,
+// the tiles are stored into it, and the rounding stays a pass of its own.
+// CHECK-LABEL: func.func @sums_read_twice
+// CHECK: amx.tile_store %{{.*}} : memref<64x32xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : memref<64x32xf32>) outs(%{{.*}} : memref<64x32xbf16>)
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(i, j) -> (i, j)>
+func.func @sums_read_twice(%x: tensor<64x32xbf16>, %w: tensor<32x32xbf16>,
+                           %set: tensor<64x32xbf16>)
+    -> (tensor<64x32xbf16>, tensor<64x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %g = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<64x32xbf16>, tensor<32x32xbf16>)
+      outs(%f : tensor<64x32xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x32xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%g : tensor<64x32xf32>) outs(%set : tensor<64x32xbf16>) {
+  ^bb0(%in: f32, %out: bf16):
+    %t = arith.truncf %in : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<64x32xbf16>
+  return %r, %g : tensor<64x32xbf16>, tensor<64x32xf32>
+}

@@ -265,7 +265,34 @@ struct TileOperands {
   Value c;      // [m, n] f32
   int64_t columns;
   bool zeroInit; // C holds zeros before: sums start in zeroed tiles
+  /// The elementwise op that reads C next (a weight gradient rounded into
+  /// its set), applied block by block to the tiles as they are stored into
+  /// `scratch` in place of C: [m, 32] f32, the rows of C and one block of
+  /// its columns, so each band (each thread) reuses its own 32 x 32 block.
+  linalg::GenericOp epilogue;
+  Value scratch;
 };
+
+/// `epilogue` on the block of rows x columns at (row, column): a clone whose
+/// C operand is the tiles' block in `scratch` and whose other operands are
+/// that block of theirs.
+void emitEpilogue(OpBuilder &b, Location loc, const TileOperands &ops,
+                  Value row, Value column, int64_t rows, int64_t columns) {
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(rows),
+                                     b.getIndexAttr(columns)};
+  SmallVector<OpFoldResult> unit(2, b.getIndexAttr(1));
+  auto block = [&](Value buffer, OpFoldResult r, OpFoldResult c) {
+    return memref::SubViewOp::create(b, loc, buffer,
+                                     ArrayRef<OpFoldResult>{r, c}, sizes, unit)
+        .getResult();
+  };
+  SmallVector<Value> blocks = llvm::map_to_vector(
+      ops.epilogue->getOperands(), [&](Value operand) -> Value {
+        return operand == ops.c ? block(ops.scratch, row, b.getIndexAttr(0))
+                                : block(operand, row, column);
+      });
+  b.clone(*ops.epilogue)->setOperands(blocks);
+}
 
 /// One block of rowTiles x colTiles f32 tiles of C at (row, column): its
 /// tiles stay in registers across the loop over k.
@@ -308,10 +335,20 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
                 nb, l, accType, as[i], ps[j], acc[i * colTiles + j]));
         scf::YieldOp::create(nb, l, updated);
       });
+  if (!ops.epilogue) {
+    for (int64_t i = 0; i < rowTiles; ++i)
+      for (int64_t j = 0; j < colTiles; ++j)
+        amx::TileStoreOp::create(b, loc, ops.c,
+                                 ValueRange{rows[i], columns[j]},
+                                 loop.getResult(i * colTiles + j));
+    return;
+  }
   for (int64_t i = 0; i < rowTiles; ++i)
     for (int64_t j = 0; j < colTiles; ++j)
-      amx::TileStoreOp::create(b, loc, ops.c, ValueRange{rows[i], columns[j]},
+      amx::TileStoreOp::create(b, loc, ops.scratch,
+                               ValueRange{rows[i], index(b, loc, j * kTile)},
                                loop.getResult(i * colTiles + j));
+  emitEpilogue(b, loc, ops, row, column, rowTiles * kTile, colTiles * kTile);
 }
 
 /// A band of rowTiles x 16 rows of C: a loop over 32-column blocks, then a
@@ -393,6 +430,38 @@ linalg::FillOp zeroFillOfOutput(linalg::GenericOp op) {
   return fill;
 }
 
+/// The elementwise op right after `op` that reads its C, where C is a
+/// buffer of the kernel's own, zero-filled before `op` (`zeroFill`) and
+/// read by nothing else: C's only purpose is to feed it (a weight
+/// gradient's f32 sums, rounded into the rung's gradient set). Applied to
+/// each block as its tiles leave the tile registers, the f32 matrix is
+/// never written out and read back.
+linalg::GenericOp fusibleEpilogue(linalg::GenericOp op,
+                                  linalg::FillOp zeroFill) {
+  Value c = op.getDpsInitOperand(0)->get();
+  auto epilogue = dyn_cast_or_null<linalg::GenericOp>(op->getNextNode());
+  if (!zeroFill || !epilogue || !epilogue.hasPureBufferSemantics() ||
+      epilogue.getNumDpsInits() != 1 ||
+      llvm::is_contained(op->getOperands(),
+                         epilogue.getDpsInitOperand(0)->get()) ||
+      !llvm::is_contained(epilogue.getDpsInputs(), c) ||
+      epilogue.getNumParallelLoops() != epilogue.getNumLoops() ||
+      !llvm::all_of(epilogue.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }) ||
+      !epilogue.getBody()->getOps<linalg::IndexOp>().empty())
+    return nullptr;
+  for (Operation *user : c.getUsers())
+    if (user != op && user != epilogue && user != zeroFill &&
+        !isa<memref::DeallocOp>(user))
+      return nullptr;
+  // Every operand a 2-D buffer of C's shape (identity maps), the other
+  // inputs untouched by `op`, which writes C alone.
+  for (Value operand : epilogue->getOperands())
+    if (!lastDimContiguous(operand))
+      return nullptr;
+  return epilogue;
+}
+
 LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
   Location loc = op.getLoc();
   Value a = op.getDpsInputOperand(0)->get();
@@ -411,7 +480,11 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
   linalg::FillOp zeroFill = zeroFillOfOutput(op);
   TileOperands ops{*aFlat, *packedFlat, c, columns, bool(zeroFill)};
 
-  Value m = memref::DimOp::create(rewriter, loc, c, 0);
+  // (A constant where static: C may go, see the epilogue.)
+  int64_t staticRows = cast<MemRefType>(c.getType()).getDimSize(0);
+  Value m = ShapedType::isDynamic(staticRows)
+                ? memref::DimOp::create(rewriter, loc, c, 0).getResult()
+                : index(rewriter, loc, staticRows);
   Value pairedRows = roundDown(rewriter, loc, m, 2 * kTile);
   Value bandRows = roundDown(rewriter, loc, m, kTile);
   auto ifLess = [&](OpBuilder &b, Location l, Value lhs, Value rhs,
@@ -436,8 +509,15 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
   // cores, splitting these small products between threads was slower than
   // one thread, as each thread first pulls the operands the calling thread
   // just packed into its own cache.
-  int64_t staticRows = cast<MemRefType>(c.getType()).getDimSize(0);
   if (!ShapedType::isDynamic(staticRows) && staticRows > columns) {
+    // Whole bands only with an epilogue: no partial band's copy of C.
+    if (staticRows % kTile == 0)
+      ops.epilogue = fusibleEpilogue(op, zeroFill);
+    if (ops.epilogue)
+      ops.scratch = memref::AllocOp::create(
+          rewriter, loc,
+          MemRefType::get({staticRows, 2 * kTile}, rewriter.getF32Type()),
+          rewriter.getI64IntegerAttr(64));
     auto bands = loop(rewriter, loc, c0, pairedRows, 2 * kTile,
                       [&](OpBuilder &b, Location l, Value row) {
                         emitBand(b, l, ops, row, 2);
@@ -446,6 +526,8 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
     ifLess(rewriter, loc, pairedRows, bandRows, [&](OpBuilder &b, Location l) {
       emitBand(b, l, ops, pairedRows, 1);
     });
+    if (ops.scratch)
+      memref::DeallocOp::create(rewriter, loc, ops.scratch);
   } else {
     auto column = [&](OpBuilder &b, Location l, Value n, int64_t colTiles) {
       loop(b, l, index(b, l, 0), pairedRows, 2 * kTile,
@@ -464,12 +546,20 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
       column(rewriter, loc, index(rewriter, loc, paired), 1);
   }
   // The rows left over.
-  ifLess(rewriter, loc, bandRows, m, [&](OpBuilder &b, Location l) {
-    emitPartialBand(b, l, ops, bandRows, m);
-  });
+  if (ShapedType::isDynamic(staticRows) || staticRows % kTile != 0)
+    ifLess(rewriter, loc, bandRows, m, [&](OpBuilder &b, Location l) {
+      emitPartialBand(b, l, ops, bandRows, m);
+    });
   rewriter.eraseOp(op);
   if (zeroFill)
     rewriter.eraseOp(zeroFill);
+  if (ops.epilogue) {
+    rewriter.eraseOp(ops.epilogue);
+    // C is left with its deallocation.
+    for (Operation *user : llvm::make_early_inc_range(c.getUsers()))
+      rewriter.eraseOp(user);
+    rewriter.eraseOp(c.getDefiningOp());
+  }
   return success();
 }
 

@@ -247,7 +247,12 @@ def DPSLowerAMX : Pass<"dps-lower-amx"> {
     16-column and 16-row blocks at the edges, and rows left over (fewer
     than 16) through zero-padded 16-row copies of A and C. With more rows
     than columns the loop over pairs of row bands is marked `dps.parallel`;
-    otherwise column blocks run down the bands on one thread. Each
+    otherwise column blocks run down the bands on one thread. Where such a
+    C (rows a multiple of 16) is a zero-filled buffer of the kernel's own
+    read only by the elementwise op right after the contraction (a weight
+    gradient rounded into its set), that op runs on each block as its tiles
+    are stored, from a [rows, 32] f32 scratch whose rows each band owns, and
+    C goes. Each
     `dps.vnni_pack` copy becomes a loop over pairs of rows that interleaves
     16-element slices of the two rows (on i16), or, from B^T, 16 x 16 blocks
     of i32 pairs transposed in registers; each `dps.amx_transpose` copy
