@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 using namespace dps::rt;
 
@@ -176,17 +177,28 @@ int dps::rt::rank(Precision precision) {
 }
 
 namespace {
-/// roundTo on eight values at once, in the compiler's generic vectors (no
+/// Lanes of the narrowing's generic vectors: one zmm register where the CPU
+/// has AVX-512 (the clone of narrow() for x86-64-v4), two or four narrower
+/// ones elsewhere.
+constexpr int kLanes = 16;
+using I = int32_t __attribute__((vector_size(4 * kLanes)));
+using U = uint32_t __attribute__((vector_size(4 * kLanes)));
+using V = float __attribute__((vector_size(4 * kLanes)));
+using Codes16 = uint16_t __attribute__((vector_size(2 * kLanes)));
+using Codes8 = uint8_t __attribute__((vector_size(kLanes)));
+
+/// roundTo on kLanes values at once, in the compiler's generic vectors (no
 /// intrinsics: SSE2 or wider, whatever the target has): every case
 /// computed and the right one selected. A scalar loop mispredicts its
 /// branches on a sample store's mix of zeros, subnormals and normal values
-/// and, for the f8 and f16 formats, runs at ~6 ns a value; this ~1.
+/// and, for the f8 and f16 formats, runs at ~6 ns a value.
+// (The codes through a reference: a 64-byte vector returned by value
+// changes the ABI between the clones.)
 template <const Format &F>
-void roundEight(const float *source, bool saturate, int32_t *codes) {
+[[gnu::always_inline]] inline void roundLanes(const float *source,
+                                              bool saturate, I &codes) {
   // Signed lanes throughout (SSE2 compares only those; every quantity
   // here but the wrapped codes replaced below stays under 2^31).
-  using I = int32_t __attribute__((vector_size(32)));
-  using V = float __attribute__((vector_size(32)));
   constexpr unsigned shift = 23 - F.mantissa;
   constexpr int bias = 1 - F.minExponent;
   I bits;
@@ -196,7 +208,6 @@ void roundEight(const float *source, bool saturate, int32_t *codes) {
   // Ties to even on the magnitude's bits (as unsigned: the sum may pass
   // 2^31), then F's exponent bias (negative below F's normals: replaced
   // next).
-  using U = uint32_t __attribute__((vector_size(32)));
   U lsb = (U)(magnitude >> shift) & 1u;
   I code = (I)(((U)magnitude + ((1u << (shift - 1)) - 1) + lsb) >> shift) -
            int32_t(uint32_t(127 - bias) << F.mantissa);
@@ -216,28 +227,34 @@ void roundEight(const float *source, bool saturate, int32_t *codes) {
       int32_t(saturate ? F.maxFinite : (F.hasInfinity ? F.infinity : F.nan));
   code = code > int32_t(F.maxFinite) ? I{} + overflow : code;
   code = magnitude > 0x7F800000 ? I{} + int32_t(F.nan) : code;
-  I result = sign | code;
-  std::memcpy(codes, &result, sizeof(result));
+  codes = sign | code;
 }
 
 /// One format's loop, with the format a constant the compiler folds into
-/// roundTo (a whole sample store is narrowed at each epoch boundary).
-template <const Format &F, typename Code>
-void narrowAll(const float *source, size_t count, void *destination,
-               bool saturate) {
+/// the rounding (a whole sample store is narrowed at each epoch boundary):
+/// kLanes values at a time, their codes truncated in the vector and stored
+/// at once; roundTo for the tail.
+template <const Format &F, typename Codes>
+[[gnu::always_inline]] inline void narrowAll(const float *source,
+                                             size_t count, void *destination,
+                                             bool saturate) {
+  using Code = std::remove_reference_t<decltype(Codes{}[0])>;
   auto *out = static_cast<Code *>(destination);
   size_t i = 0;
-  int32_t codes[8];
-  for (; i + 8 <= count; i += 8) {
-    roundEight<F>(source + i, saturate, codes);
-    for (int j = 0; j < 8; ++j)
-      out[i + j] = Code(codes[j]);
+  for (; i + kLanes <= count; i += kLanes) {
+    I codes;
+    roundLanes<F>(source + i, saturate, codes);
+    Codes narrowed = __builtin_convertvector(codes, Codes);
+    std::memcpy(out + i, &narrowed, sizeof(narrowed));
   }
   for (; i < count; ++i)
     out[i] = Code(roundTo(F, source[i], saturate));
 }
 } // namespace
 
+// Cloned for AVX-512 and AVX2 hosts (chosen once, when the library loads);
+// the loops above are inlined into each clone.
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 void dps::rt::narrow(const float *source, size_t count, Precision precision,
                      void *destination, bool saturate) {
   switch (precision) {
@@ -245,13 +262,13 @@ void dps::rt::narrow(const float *source, size_t count, Precision precision,
     std::memcpy(destination, source, count * 4);
     return;
   case Precision::F16:
-    return narrowAll<kF16, uint16_t>(source, count, destination, saturate);
+    return narrowAll<kF16, Codes16>(source, count, destination, saturate);
   case Precision::BF16:
-    return narrowAll<kBF16, uint16_t>(source, count, destination, saturate);
+    return narrowAll<kBF16, Codes16>(source, count, destination, saturate);
   case Precision::F8E4M3FN:
-    return narrowAll<kE4M3, uint8_t>(source, count, destination, saturate);
+    return narrowAll<kE4M3, Codes8>(source, count, destination, saturate);
   case Precision::F8E5M2:
-    return narrowAll<kE5M2, uint8_t>(source, count, destination, saturate);
+    return narrowAll<kE5M2, Codes8>(source, count, destination, saturate);
   }
 }
 

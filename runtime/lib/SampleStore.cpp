@@ -12,11 +12,11 @@ namespace {
 /// Calls fill(begin, end) over [0, count) in contiguous chunks, on as many
 /// threads as the CPU has (at most 8) when the items hold enough elements
 /// to pay for starting them: re-rounding a sample store at an epoch
-/// boundary is tens of millions of elements, on the training's critical
-/// path.
+/// boundary is millions of elements, on the training's critical path.
+/// (Rounding 2^18 elements takes ~0.2 ms, starting a thread ~0.05.)
 template <typename Fill>
 void forChunks(size_t count, size_t elementsPerItem, Fill fill) {
-  constexpr size_t kElementsPerThread = size_t(1) << 22;
+  constexpr size_t kElementsPerThread = size_t(1) << 18;
   size_t threads = std::min<size_t>(
       {std::max(1u, std::thread::hardware_concurrency()), 8,
        count * elementsPerItem / kElementsPerThread + 1, count});
