@@ -36,7 +36,8 @@ void forChunks(size_t count, size_t elementsPerItem, Fill fill) {
 
 SampleStore::SampleStore(const Dataset &source, std::vector<Precision> ladder)
     : source(source), ladder(std::move(ladder)) {
-  // Until assigned, every sample is on the top rung.
+  // Until assigned, every sample is on the top rung. (Short of memory, the
+  // store stays empty and the first assign() reports it.)
   Status status = assign(std::vector<uint8_t>(source.size(), 0));
   (void)status;
 }
@@ -79,10 +80,17 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
     size_t oldCount = rows.size(), newCount = staying + arrivals.size();
     if (freeRows.empty() && arrivals.empty())
       continue;
-    std::vector<uint8_t> &buffer = buffers[r];
+    PageBuffer &buffer = buffers[r];
     if (newCount > oldCount) {
-      buffer.reserve(newCount * bytes); // exactly: bytes() is what is held
-      buffer.resize(newCount * bytes);
+      if (!buffer.resize(newCount * bytes)) {
+        // Nothing half-assigned stays: the next assign starts afresh.
+        members.clear();
+        buffers.clear();
+        rung.clear();
+        return Status::error("out of memory: the sample store's " +
+                             std::string(name(ladder[r])) + " rung needs " +
+                             std::to_string(newCount * bytes) + " bytes");
+      }
       rows.resize(newCount);
       for (size_t p = oldCount; p < newCount; ++p)
         freeRows.push_back(uint32_t(p));
@@ -113,8 +121,10 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
     });
     if (newCount < oldCount) {
       rows.resize(newCount);
-      buffer.resize(newCount * bytes);
-      buffer.shrink_to_fit(); // the memory a rung gives up is given back
+      // The pages a rung gives up go back to the system.
+      bool shrunk = buffer.resize(newCount * bytes);
+      assert(shrunk && "shrinking a mapping cannot fail");
+      (void)shrunk;
     }
   }
   rung = rungOf;

@@ -10,6 +10,7 @@
 #define DPS_RUNTIME_SAMPLESTORE_H
 
 #include "dps/runtime/Dataset.h"
+#include "dps/runtime/PageBuffer.h"
 #include "dps/runtime/Precision.h"
 
 #include <vector>
@@ -51,7 +52,7 @@ private:
   std::vector<uint8_t> rung;               // per sample
   std::vector<uint32_t> position;          // per sample: row in its rung
   std::vector<std::vector<uint32_t>> members;
-  std::vector<std::vector<uint8_t>> buffers;
+  std::vector<PageBuffer> buffers;
 };
 
 } // namespace dps::rt

@@ -1,0 +1,74 @@
+//===- PageBufferTest.cpp -------------------------------------------------===//
+#include "dps/runtime/PageBuffer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+using namespace dps::rt;
+
+namespace {
+std::vector<uint8_t> pattern(size_t bytes, uint8_t seed) {
+  std::vector<uint8_t> values(bytes);
+  for (size_t i = 0; i < bytes; ++i)
+    values[i] = uint8_t(seed + i * 7 + i / 4093);
+  return values;
+}
+} // namespace
+
+TEST(PageBuffer, KeepsItsPrefixAcrossGrowingAndShrinking) {
+  // Sizes off page boundaries, across them, and to and from empty.
+  PageBuffer buffer;
+  EXPECT_EQ(buffer.size(), 0u);
+  size_t held = 0;
+  std::vector<uint8_t> expected;
+  for (size_t size : {size_t(10), size_t(4096), size_t(5000),
+                      size_t(3 << 20) + 17, size_t(100), size_t(0),
+                      size_t(70000), size_t(69999), size_t(1 << 22)}) {
+    ASSERT_TRUE(buffer.resize(size));
+    ASSERT_EQ(buffer.size(), size);
+    size_t kept = std::min(held, size);
+    ASSERT_EQ(std::memcmp(buffer.data(), expected.data(), kept), 0)
+        << "resized " << held << " -> " << size;
+    expected = pattern(size, uint8_t(size));
+    if (size)
+      std::memcpy(buffer.data(), expected.data(), size);
+    held = size;
+  }
+}
+
+TEST(PageBuffer, MovesOwnership) {
+  PageBuffer a;
+  ASSERT_TRUE(a.resize(9000));
+  std::memset(a.data(), 0x5A, 9000);
+  PageBuffer b(std::move(a));
+  EXPECT_EQ(a.size(), 0u);
+  EXPECT_EQ(a.data(), nullptr);
+  ASSERT_EQ(b.size(), 9000u);
+  EXPECT_EQ(b.data()[8999], 0x5A);
+  PageBuffer c;
+  ASSERT_TRUE(c.resize(10));
+  c = std::move(b);
+  EXPECT_EQ(c.size(), 9000u);
+  EXPECT_EQ(c.data()[0], 0x5A);
+  std::vector<PageBuffer> many(3); // as a store holds them, one per rung
+  ASSERT_TRUE(many[1].resize(123));
+  many.resize(50);
+  EXPECT_EQ(many[1].size(), 123u);
+}
+
+TEST(PageBuffer, RefusedMemoryLeavesTheBufferAsItWas) {
+  PageBuffer buffer;
+  ASSERT_TRUE(buffer.resize(4096));
+  buffer.data()[4095] = 42;
+  EXPECT_FALSE(buffer.resize(std::numeric_limits<size_t>::max() / 2));
+  ASSERT_EQ(buffer.size(), 4096u);
+  EXPECT_EQ(buffer.data()[4095], 42);
+  PageBuffer empty;
+  EXPECT_FALSE(empty.resize(std::numeric_limits<size_t>::max() / 2));
+  EXPECT_EQ(empty.size(), 0u);
+  EXPECT_EQ(empty.data(), nullptr);
+}
