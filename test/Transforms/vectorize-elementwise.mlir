@@ -122,3 +122,85 @@ func.func @amax(%x: memref<?x100xf32>, %m: memref<f32>) {
   }
   return
 }
+
+// -----
+
+// With an innermost dimension that 64 divides and an idempotent combiner
+// (max, min, and, or), the slices combine lane by lane instead: a 64-lane
+// running value starts as the output's value in every lane (through a
+// stack buffer only ever accessed as one vector), stays in a register
+// through both loops (the 256 columns as 4 x 64), and one
+// vector.reduction combines the lanes into the output after them.
+// CHECK-LABEL: func.func @amax_in_lanes
+// CHECK-SAME: %[[X:.*]]: memref<?x256xf32>, %[[M:.*]]: memref<i32>
+// CHECK: %[[LANES:.*]] = memref.alloca() : memref<64xi32>
+// CHECK: %[[OUT:.*]] = vector.transfer_read %[[M]][]
+// CHECK: vector.broadcast %[[OUT]] : vector<i32> to vector<64xi32>
+// CHECK: memref.expand_shape %[[X]] {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 4, 64]
+// CHECK: %[[INIT:.*]] = vector.transfer_read %[[LANES]]
+// CHECK: %[[ROWS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (vector<64xi32>)
+// CHECK:   scf.for {{.*}} -> (vector<64xi32>)
+// CHECK-NOT: vector.reduction
+// CHECK:     arith.maxui %{{.*}}, %{{.*}} : vector<64xi32>
+// CHECK: vector.transfer_write %[[ROWS]], %[[LANES]]
+// CHECK: vector.reduction <maxui>, %{{.*}}, %{{.*}} : vector<64xi32> into i32
+// CHECK: vector.transfer_write %{{.*}}, %[[M]][]
+// CHECK-NOT: vector.reduction
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#all = affine_map<(d0, d1) -> ()>
+func.func @amax_in_lanes(%x: memref<?x256xf32>, %m: memref<i32>) {
+  %mask = arith.constant 2147483647 : i32
+  linalg.generic {indexing_maps = [#id, #all], iterator_types = ["reduction", "reduction"]}
+      ins(%x : memref<?x256xf32>) outs(%m : memref<i32>) {
+  ^bb0(%in: f32, %out: i32):
+    %bits = arith.bitcast %in : f32 to i32
+    %abs = arith.andi %bits, %mask : i32
+    %r = arith.maxui %out, %abs : i32
+    linalg.yield %r : i32
+  }
+  return
+}
+
+// -----
+
+// An overflow check (every value finite: an `and` into an i1) likewise.
+// CHECK-LABEL: func.func @all_finite
+// CHECK: memref.alloca() : memref<64xi1>
+// CHECK: scf.for {{.*}} -> (vector<64xi1>)
+// CHECK:   arith.andi %{{.*}}, %{{.*}} : vector<64xi1>
+// CHECK: vector.reduction <and>, %{{.*}}, %{{.*}} : vector<64xi1> into i1
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#all = affine_map<(d0, d1) -> ()>
+func.func @all_finite(%x: memref<128x128xbf16>, %ok: memref<i1>) {
+  %inf = arith.constant 0x7F800000 : f32
+  linalg.generic {indexing_maps = [#id, #all], iterator_types = ["reduction", "reduction"]}
+      ins(%x : memref<128x128xbf16>) outs(%ok : memref<i1>) {
+  ^bb0(%in: bf16, %out: i1):
+    %w = arith.extf %in : bf16 to f32
+    %a = math.absf %w : f32
+    %f = arith.cmpf olt, %a, %inf : f32
+    %r = arith.andi %out, %f : i1
+    linalg.yield %r : i1
+  }
+  return
+}
+
+// -----
+
+// A sum into one value is not idempotent (its output's value may not start
+// every lane): each slice is reduced into the scalar as before.
+// CHECK-LABEL: func.func @sum_of_everything
+// CHECK-NOT: memref.alloca
+// CHECK: scf.for {{.*}} -> (vector<f32>)
+// CHECK:   vector.reduction <add>, %{{.*}}, %{{.*}} : vector<64xf32> into f32
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#all = affine_map<(d0, d1) -> ()>
+func.func @sum_of_everything(%x: memref<?x128xf32>, %s: memref<f32>) {
+  linalg.generic {indexing_maps = [#id, #all], iterator_types = ["reduction", "reduction"]}
+      ins(%x : memref<?x128xf32>) outs(%s : memref<f32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %out, %in : f32
+    linalg.yield %r : f32
+  }
+  return
+}

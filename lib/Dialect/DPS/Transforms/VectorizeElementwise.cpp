@@ -17,6 +17,7 @@
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -50,6 +51,131 @@ bool isLargeOverParallelRows(linalg::GenericOp op, ArrayRef<int64_t> ranges) {
          op.getIteratorTypesArray().front() == utils::IteratorType::parallel;
 }
 
+/// The op that combines a reduction's running value with each element (its
+/// yield's operand, one of whose operands is the output's block argument),
+/// if it is idempotent (x . x = x): a running value may then start from the
+/// output's value in every lane of a vector and be combined lane by lane.
+Operation *idempotentCombiner(linalg::GenericOp op) {
+  Block *body = op.getBody();
+  Value yielded = body->getTerminator()->getOperand(0);
+  Operation *combiner = yielded.getDefiningOp();
+  if (!combiner || combiner->getBlock() != body ||
+      !isa<arith::MaxUIOp, arith::MaxSIOp, arith::MinUIOp, arith::MinSIOp,
+           arith::AndIOp, arith::OrIOp, arith::MaximumFOp, arith::MinimumFOp,
+           arith::MaxNumFOp, arith::MinNumFOp>(
+          combiner))
+    return nullptr;
+  Value out = body->getArguments().back();
+  if (!out.hasOneUse() || out.getUses().begin()->getOwner() != combiner)
+    return nullptr;
+  return combiner;
+}
+
+/// A reduction of whole buffers into one value (an amax, an overflow
+/// check), tiled as it is, combines each `width`-wide slice into the scalar
+/// with a tree of shuffles. With an idempotent combiner and an innermost
+/// dimension that `width` divides, it becomes
+///
+///   lanes[j] = out                        for j < width
+///   lanes[j] = combine(lanes[j], f(in[..., k, j]))   over every other index
+///   out = combine over j of lanes[j]
+///
+/// with the inputs' innermost dimension split into [.., width]: the slices
+/// combine lane by lane, in a register across the loops, and the shuffles
+/// run once. (The lane buffer is only ever read and written as one
+/// vector, so i1 lanes keep one layout.)
+void splitIntoLanes(RewriterBase &rewriter, linalg::GenericOp op,
+                    int64_t width) {
+  // (At a function's top level: the lanes are a stack buffer.)
+  if (!isa<FunctionOpInterface>(op->getParentOp()) ||
+      !op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != op.getNumLoops() || op.getNumLoops() == 0)
+    return;
+  Value out = op.getDpsInitOperand(0)->get();
+  auto outType = cast<MemRefType>(out.getType());
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t inner = ranges.back();
+  if (outType.getRank() != 0 || ShapedType::isDynamic(inner) ||
+      inner % width != 0 ||
+      !llvm::all_of(op.getDpsInputs(),
+                    [](Value v) {
+                      auto type = dyn_cast<MemRefType>(v.getType());
+                      return type && type.getLayout().isIdentity();
+                    }) ||
+      !llvm::all_of(ArrayRef(op.getIndexingMapsArray()).drop_back(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return;
+  Operation *combiner = idempotentCombiner(op);
+  if (!combiner)
+    return;
+  // Worth it from two slices on.
+  if (!llvm::any_of(ranges, ShapedType::isDynamic) &&
+      computeProduct(ranges) < 2 * width)
+    return;
+
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  unsigned rank = op.getNumLoops();
+  rewriter.setInsertionPoint(op);
+  Type element = outType.getElementType();
+  auto lanesType = MemRefType::get({width}, element);
+  Value lanes = memref::AllocaOp::create(rewriter, loc, lanesType);
+  // lanes = broadcast(out), as a generic: vectorized like every other
+  // access to the lanes.
+  AffineMap scalar = AffineMap::get(1, 0, ctx);
+  AffineMap lane = AffineMap::getMultiDimIdentityMap(1, ctx);
+  linalg::GenericOp::create(
+      rewriter, loc, ValueRange{out}, ValueRange{lanes},
+      ArrayRef<AffineMap>{scalar, lane}, {utils::IteratorType::parallel},
+      [](OpBuilder &b, Location l, ValueRange args) {
+        linalg::YieldOp::create(b, l, args[0]);
+      });
+
+  // The inputs as [..., inner / width, width].
+  SmallVector<Value> inputs;
+  for (Value input : op.getDpsInputs()) {
+    auto type = cast<MemRefType>(input.getType());
+    SmallVector<ReassociationIndices> groups;
+    for (unsigned d = 0; d + 1 < rank; ++d)
+      groups.push_back({int64_t(d)});
+    groups.push_back({int64_t(rank - 1), int64_t(rank)});
+    SmallVector<OpFoldResult> shape;
+    for (unsigned d = 0; d + 1 < rank; ++d)
+      shape.push_back(memref::getMixedSize(rewriter, loc, input, d));
+    shape.push_back(rewriter.getIndexAttr(inner / width));
+    shape.push_back(rewriter.getIndexAttr(width));
+    SmallVector<int64_t> staticShape(type.getShape());
+    staticShape.back() = inner / width;
+    staticShape.push_back(width);
+    inputs.push_back(memref::ExpandShapeOp::create(
+        rewriter, loc, MemRefType::get(staticShape, type.getElementType()),
+        input, groups, shape));
+  }
+  SmallVector<AffineMap> maps(inputs.size(),
+                              AffineMap::getMultiDimIdentityMap(rank + 1, ctx));
+  maps.push_back(AffineMap::get(rank + 1, 0, getAffineDimExpr(rank, ctx)));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  iterators.push_back(utils::IteratorType::parallel);
+  auto split = linalg::GenericOp::create(rewriter, loc, inputs,
+                                         ValueRange{lanes}, maps, iterators);
+  rewriter.inlineRegionBefore(op.getRegion(), split.getRegion(),
+                              split.getRegion().begin());
+
+  // out = the lanes combined.
+  linalg::GenericOp::create(
+      rewriter, loc, ValueRange{lanes}, ValueRange{out},
+      ArrayRef<AffineMap>{lane, AffineMap::get(1, 0, ctx)},
+      {utils::IteratorType::reduction},
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        OperationState state(l, combiner->getName(),
+                             ValueRange{args[1], args[0]},
+                             TypeRange{element}, combiner->getAttrs());
+        linalg::YieldOp::create(b, l, b.create(state)->getResult(0));
+      });
+  rewriter.eraseOp(op);
+}
+
 struct DPSVectorizeElementwisePass
     : public dps::impl::DPSVectorizeElementwiseBase<
           DPSVectorizeElementwisePass> {
@@ -60,6 +186,13 @@ struct DPSVectorizeElementwisePass
     IRRewriter rewriter(&getContext());
 
     SmallVector<linalg::GenericOp> ops;
+    root->walk([&](linalg::GenericOp op) {
+      if (isElementwise(op))
+        ops.push_back(op);
+    });
+    for (linalg::GenericOp op : ops)
+      splitIntoLanes(rewriter, op, width);
+    ops.clear();
     root->walk([&](linalg::GenericOp op) {
       if (isElementwise(op))
         ops.push_back(op);

@@ -279,8 +279,13 @@ def DPSVectorizeElementwise : Pass<"dps-vectorize-elementwise"> {
     elements in all but its innermost dimension and to `width` elements
     there; full tiles (and a static last partial one, peeled off) become
     vector code, reductions `vector.multi_reduction`s into the output slice.
-    Ops that cannot be vectorized (a gather with `tensor.extract`) stay
-    scalar loops.
+    A reduction of whole buffers into one value (an amax, an overflow
+    check) with an idempotent combiner (max, min, and, or) and an innermost
+    dimension that `width` divides first becomes a lane-wise reduction into
+    `width` lanes (a stack buffer starting as the output's value), then one
+    reduction of the lanes: the slices combine elementwise in a register,
+    not through a tree of shuffles each. Ops that cannot be vectorized (a
+    gather with `tensor.extract`) stay scalar loops.
   }];
   let options = [
     Option<"width", "width", "int64_t", /*default=*/"64",
