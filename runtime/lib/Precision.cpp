@@ -235,9 +235,8 @@ template <const Format &F>
 /// kLanes values at a time, their codes truncated in the vector and stored
 /// at once; roundTo for the tail.
 template <const Format &F, typename Codes>
-[[gnu::always_inline]] inline void narrowAll(const float *source,
-                                             size_t count, void *destination,
-                                             bool saturate) {
+[[gnu::always_inline]] inline void narrowAll(const float *source, size_t count,
+                                             void *destination, bool saturate) {
   using Code = std::remove_reference_t<decltype(Codes{}[0])>;
   auto *out = static_cast<Code *>(destination);
   size_t i = 0;
@@ -254,9 +253,10 @@ template <const Format &F, typename Codes>
 
 // Cloned for AVX-512 and AVX2 hosts (chosen once, when the library loads);
 // the loops above are inlined into each clone.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-void dps::rt::narrow(const float *source, size_t count, Precision precision,
-                     void *destination, bool saturate) {
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",
+                             "default"))) void
+dps::rt::narrow(const float *source, size_t count, Precision precision,
+                void *destination, bool saturate) {
   switch (precision) {
   case Precision::F32:
     std::memcpy(destination, source, count * 4);

@@ -338,8 +338,7 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
   if (!ops.epilogue) {
     for (int64_t i = 0; i < rowTiles; ++i)
       for (int64_t j = 0; j < colTiles; ++j)
-        amx::TileStoreOp::create(b, loc, ops.c,
-                                 ValueRange{rows[i], columns[j]},
+        amx::TileStoreOp::create(b, loc, ops.c, ValueRange{rows[i], columns[j]},
                                  loop.getResult(i * colTiles + j));
     return;
   }

@@ -62,8 +62,7 @@ Operation *idempotentCombiner(linalg::GenericOp op) {
   if (!combiner || combiner->getBlock() != body ||
       !isa<arith::MaxUIOp, arith::MaxSIOp, arith::MinUIOp, arith::MinSIOp,
            arith::AndIOp, arith::OrIOp, arith::MaximumFOp, arith::MinimumFOp,
-           arith::MaxNumFOp, arith::MinNumFOp>(
-          combiner))
+           arith::MaxNumFOp, arith::MinNumFOp>(combiner))
     return nullptr;
   Value out = body->getArguments().back();
   if (!out.hasOneUse() || out.getUses().begin()->getOwner() != combiner)
@@ -124,12 +123,12 @@ void splitIntoLanes(RewriterBase &rewriter, linalg::GenericOp op,
   // access to the lanes.
   AffineMap scalar = AffineMap::get(1, 0, ctx);
   AffineMap lane = AffineMap::getMultiDimIdentityMap(1, ctx);
-  linalg::GenericOp::create(
-      rewriter, loc, ValueRange{out}, ValueRange{lanes},
-      ArrayRef<AffineMap>{scalar, lane}, {utils::IteratorType::parallel},
-      [](OpBuilder &b, Location l, ValueRange args) {
-        linalg::YieldOp::create(b, l, args[0]);
-      });
+  linalg::GenericOp::create(rewriter, loc, ValueRange{out}, ValueRange{lanes},
+                            ArrayRef<AffineMap>{scalar, lane},
+                            {utils::IteratorType::parallel},
+                            [](OpBuilder &b, Location l, ValueRange args) {
+                              linalg::YieldOp::create(b, l, args[0]);
+                            });
 
   // The inputs as [..., inner / width, width].
   SmallVector<Value> inputs;
@@ -169,8 +168,8 @@ void splitIntoLanes(RewriterBase &rewriter, linalg::GenericOp op,
       {utils::IteratorType::reduction},
       [&](OpBuilder &b, Location l, ValueRange args) {
         OperationState state(l, combiner->getName(),
-                             ValueRange{args[1], args[0]},
-                             TypeRange{element}, combiner->getAttrs());
+                             ValueRange{args[1], args[0]}, TypeRange{element},
+                             combiner->getAttrs());
         linalg::YieldOp::create(b, l, b.create(state)->getResult(0));
       });
   rewriter.eraseOp(op);

@@ -1,4 +1,4 @@
-//===- PageBuffer.h - bytes that grow and shrink without copying -*- C++ -*-===//
+//===- PageBuffer.h - bytes that grow and shrink, not copied ----*- C++ -*-===//
 //
 // A buffer of anonymous pages resized with mremap: the kernel moves or drops
 // page mappings and nothing is copied. A sample store's rungs grow and shrink
