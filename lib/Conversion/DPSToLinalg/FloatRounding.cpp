@@ -173,29 +173,33 @@ Value mlir::dps::roundToNarrowGrid(OpBuilder &b, Location loc, Value value,
 
   auto [sign, magnitude, isNaN] = splitF32(m, value);
 
-  // Normal numbers: the f32 mantissa rounded to `mantissa` bits in place (a
-  // carry moves into the exponent), ties to even.
-  Value lsb = m.andI(m.shr(magnitude, shift), m.c(1));
-  Value rounded =
-      m.andI(m.add(magnitude, m.add(m.c((1 << (shift - 1)) - 1), lsb)),
-             m.c(~((1 << shift) - 1)));
-  // Below the smallest normal: a multiple of the smallest subnormal,
-  // 2^(minExponent - mantissa). Adding and subtracting 2^23 times it rounds
-  // there, ties to even, exactly.
-  if (f.bias != 127) {
-    Value isSubnormal =
-        m.ult(magnitude, m.c(int64_t(f.minExponent + 127) << 23));
-    Value magic = arith::ConstantOp::create(
-        b, loc,
-        b.getF32FloatAttr(
-            std::ldexp(1.0f, f.minExponent - int(f.mantissa) + 23)));
-    Value absValue = arith::BitcastOp::create(b, loc, f32, magnitude);
-    Value subnormal = arith::BitcastOp::create(
-        b, loc, i32,
-        arith::SubFOp::create(
-            b, loc, arith::AddFOp::create(b, loc, absValue, magic), magic));
-    rounded = m.select(isSubnormal, subnormal, rounded);
-  }
+  // Adding c = 2^(e + shift) to |x| (e its exponent) and taking it away
+  // rounds |x| to the format's spacing in that binade, 2^(e - mantissa),
+  // ties to even, in f32's own rounding (a carry into the next binade
+  // included: |x| < c, so the sum's spacing is c's). c is at least the one
+  // of the smallest normal's binade, where the spacing stays the smallest
+  // subnormal, and at most the one of the largest finite value's binade, so
+  // that anything above rounds past the largest value (overflow, below)
+  // and c's bits never pass f32's exponent range. Four integer ops and two
+  // float ones, where rounding the mantissa bits and selecting the
+  // subnormal case took ten.
+  auto exponentBits = [](int exponent) {
+    return int64_t(exponent + 127) << 23;
+  };
+  int maxExponent =
+      llvm::APFloat::semanticsMaxExponent(format.getFloatSemantics());
+  Value c =
+      m.add(m.andI(magnitude, m.c(0x7F800000)), m.c(int64_t(shift) << 23));
+  c = arith::MaxUIOp::create(b, loc, c,
+                             m.c(exponentBits(f.minExponent + int(shift))));
+  c = arith::MinUIOp::create(b, loc, c,
+                             m.c(exponentBits(maxExponent + int(shift))));
+  Value cf = arith::BitcastOp::create(b, loc, f32, c);
+  Value absValue = arith::BitcastOp::create(b, loc, f32, magnitude);
+  Value rounded = arith::BitcastOp::create(
+      b, loc, i32,
+      arith::SubFOp::create(b, loc, arith::AddFOp::create(b, loc, absValue, cf),
+                            cf));
 
   // Out of range: saturate, or infinity, or NaN where there is no infinity.
   llvm::APFloat largest = llvm::APFloat::getLargest(format.getFloatSemantics());
