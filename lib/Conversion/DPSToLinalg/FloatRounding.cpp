@@ -182,7 +182,11 @@ Value mlir::dps::roundToNarrowGrid(OpBuilder &b, Location loc, Value value,
   // that anything above rounds past the largest value (overflow, below)
   // and c's bits never pass f32's exponent range. Four integer ops and two
   // float ones, where rounding the mantissa bits and selecting the
-  // subnormal case took ten.
+  // subnormal case took ten. Every result is 0 or a normal f32 for the f8
+  // and f16 formats (their smallest subnormal is one), so flushing
+  // denormals (the runtime's FTZ/DAZ) changes nothing; not for bf16.
+  assert(f.minExponent - int(f.mantissa) >= -126 &&
+         "a format whose subnormals are normal f32 values");
   auto exponentBits = [](int exponent) {
     return int64_t(exponent + 127) << 23;
   };

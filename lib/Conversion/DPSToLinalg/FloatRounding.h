@@ -25,7 +25,8 @@ Value roundToNarrowFloat(OpBuilder &b, Location loc, Value value,
 /// saturating if asked), as an f32: the same value as widening
 /// roundToNarrowFloat's result, without forming the narrow code (a value
 /// rounded to an f8 grid and used at once, as f8 rungs do with
-/// activations, needs no bytes).
+/// activations, needs no bytes). For f8 and f16 formats (rounded in f32
+/// arithmetic, whose results stay normal).
 Value roundToNarrowGrid(OpBuilder &b, Location loc, Value value,
                         FloatType format, bool saturate);
 
