@@ -69,6 +69,26 @@ def main(out):
                 print(f"  {name} training split (median s): " + ", ".join(
                     f"{label} {statistics.median(c):.2f}"
                     for label, c in zip(("probe", "rungs", "updates", "rest"), cols)))
+        # Each rung's thread per step it ran in (medians over the DPS runs):
+        # the same kernels run 1.5-3x slower here than timed alone below.
+        per_rung = {}
+        for rep in range(1, len(pairs) + 1):
+            totals = {}
+            for x in epochs(out / f"run-dps-{rep}.json"):
+                for s in x["subsets"]:
+                    if s.get("steps"):
+                        t = totals.setdefault(s["precision"], [0, 0.0, 0.0, 0.0])
+                        t[0] += s["steps"]
+                        for i, k in enumerate(("refresh_seconds", "gather_seconds",
+                                               "kernel_seconds"), 1):
+                            t[i] += s[k]
+            for precision, (steps, *seconds) in totals.items():
+                per_rung.setdefault(precision, []).append(
+                    [1e6 * x / steps for x in seconds])
+        for precision, runs in per_rung.items():
+            cols = [statistics.median(c) for c in zip(*runs)]
+            print(f"  dps {precision} rung per step it runs in (median us): refresh "
+                  f"{cols[0]:.0f}, gather {cols[1]:.0f}, kernel {cols[2]:.0f}")
         train = statistics.median(f32[0] / dps[0] for dps, f32 in pairs)
         whole = statistics.median(f32[1] / dps[1] for dps, f32 in pairs)
         print(f"  DPS speed-up over f32 (median of the pairs): training {train:.2f}x, "

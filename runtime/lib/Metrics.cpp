@@ -16,7 +16,11 @@ std::string dps::rt::metricsJson(const RunReport &report,
     for (const SubsetReport &s : e.subsets)
       subsets.push_back({{"precision", s.precision},
                          {"samples", s.samples},
-                         {"mean_loss", s.meanLoss}});
+                         {"mean_loss", s.meanLoss},
+                         {"steps", s.steps},
+                         {"refresh_seconds", s.refreshSeconds},
+                         {"gather_seconds", s.gatherSeconds},
+                         {"kernel_seconds", s.kernelSeconds}});
     epochs.push_back({{"epoch", e.epoch},
                       {"subsets", subsets},
                       {"train_loss", e.trainLoss},
@@ -60,10 +64,17 @@ Result<std::vector<EpochReport>> dps::rt::parseEpochs(const std::string &text) {
     for (const json &e : root.at("epochs")) {
       EpochReport report;
       report.epoch = e.at("epoch").get<int>();
-      for (const json &s : e.at("subsets"))
-        report.subsets.push_back({s.at("precision").get<std::string>(),
-                                  s.at("samples").get<size_t>(),
-                                  s.at("mean_loss").get<double>()});
+      for (const json &s : e.at("subsets")) {
+        SubsetReport subset;
+        subset.precision = s.at("precision").get<std::string>();
+        subset.samples = s.at("samples").get<size_t>();
+        subset.meanLoss = s.at("mean_loss").get<double>();
+        subset.steps = s.value("steps", size_t(0));
+        subset.refreshSeconds = s.value("refresh_seconds", 0.0);
+        subset.gatherSeconds = s.value("gather_seconds", 0.0);
+        subset.kernelSeconds = s.value("kernel_seconds", 0.0);
+        report.subsets.push_back(std::move(subset));
+      }
       report.trainLoss = e.at("train_loss").get<double>();
       report.validationError = e.at("val_error").get<double>();
       report.testAccuracy = e.at("test_accuracy").get<double>();

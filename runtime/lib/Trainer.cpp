@@ -52,6 +52,9 @@ struct Rung {
   // of its kernels in call order, and how it went.
   const std::vector<uint32_t> *members = nullptr;
   bool refreshDue = false, injectNaN = false;
+  /// The epoch's time in the rung's thread so far (for its SubsetReport).
+  size_t steps = 0;
+  double refreshSeconds = 0, gatherSeconds = 0, kernelSeconds = 0;
   std::vector<uint64_t> seeds;
   size_t nextSeed = 0;
   Status status = Status::success();
@@ -254,10 +257,14 @@ void Trainer::Impl::prepare(Rung &rung, const std::vector<uint32_t> &members,
 /// rung's buffers (and reads the masters), so rungs may run at once.
 void Trainer::Impl::runRung(Rung &rung) {
   const std::vector<uint32_t> &members = *rung.members;
+  ++rung.steps;
+  Clock::time_point phase = Clock::now();
   if (rung.refreshDue) {
     rung.status = callKernel(*rung.refresh, 0, 0, 1, &rung, nullptr);
+    rung.refreshSeconds += secondsSince(phase);
     if (!rung.status)
       return;
+    phase = Clock::now();
   }
   size_t rungIndex = size_t(&rung - rungs.data());
   store.gather(rungIndex, members, rung.input.data());
@@ -267,8 +274,11 @@ void Trainer::Impl::runRung(Rung &rung) {
   }
   for (size_t i = 0; i < members.size(); ++i)
     rung.labels[i] = data.train.labels[members[i]];
+  rung.gatherSeconds += secondsSince(phase);
+  phase = Clock::now();
   rung.status = callKernel(*rung.grad, members.size(), 0, 1, &rung,
                            rung.input.data());
+  rung.kernelSeconds += secondsSince(phase);
 }
 
 Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
@@ -491,6 +501,18 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
 
   sleeping.reset();
   report.trainSeconds = secondsSince(start);
+  for (SubsetReport &subset : report.subsets)
+    for (Rung &rung : rungs)
+      if (rung.name == subset.precision) {
+        subset.steps = rung.steps;
+        subset.refreshSeconds = rung.refreshSeconds;
+        subset.gatherSeconds = rung.gatherSeconds;
+        subset.kernelSeconds = rung.kernelSeconds;
+      }
+  for (Rung &rung : rungs) {
+    rung.steps = 0;
+    rung.refreshSeconds = rung.gatherSeconds = rung.kernelSeconds = 0;
+  }
   auto validation = evaluate(data.validation, nullptr);
   if (!validation)
     return validation.status();

@@ -34,11 +34,19 @@
 // JSON: "rollback": false,
 // JSON: "sample_store_bytes": {
 // JSON: "samples_per_second":
+// Each subset's rung: where its thread spent the epoch's steps (the f32
+// rung reads the masters: no refresh).
 // JSON: "subsets": [
-// JSON: "mean_loss":
+// JSON-NEXT: {
+// JSON-NEXT: "gather_seconds": {{[0-9.e-]+}},
+// JSON-NEXT: "kernel_seconds": {{[0-9.e-]+}},
+// JSON-NEXT: "mean_loss":
 // JSON-NEXT: "precision": "f32",
+// JSON-NEXT: "refresh_seconds": 0.0,
 // JSON-NEXT: "samples":
+// JSON-NEXT: "steps": {{[1-9]}}
 // JSON: "precision": "bf16",
+// JSON-NEXT: "refresh_seconds": {{[0-9]\.[0-9]*[1-9][0-9]*(e-[0-9]+)?}},
 // JSON: "precision": "f8E4M3FN",
 // JSON: "test_accuracy":
 // JSON: "train_loss":
