@@ -37,8 +37,10 @@ def main(out):
         print(f"  dps bf16 / torch bf16 autocast  {ratio(rungs['bf16'], torch['bf16']['samples_per_second'])}  (target >= 1.5)")
 
     def run(path):
-        # Training and whole-epoch seconds, final accuracy, and where the
-        # training time went (None from builds whose metrics lack the split).
+        # Training and whole-epoch seconds, final accuracy, where the
+        # training time went (None from builds whose metrics lack the split)
+        # and each rung's thread's time per step it ran in, in us (refresh,
+        # gather, kernel; empty from older builds).
         e = epochs(path)
         train = sum(x.get("train_seconds", x["seconds"]) for x in e)
         split = None
@@ -46,7 +48,15 @@ def main(out):
             probe, rungs, update = (sum(x[k] for x in e) for k in
                                     ("probe_seconds", "rung_seconds", "update_seconds"))
             split = (probe, rungs, update, train - probe - rungs - update)
-        return train, sum(x["seconds"] for x in e), e[-1]["test_accuracy"], split
+        totals = {}
+        for s in (s for x in e for s in x["subsets"] if s.get("steps")):
+            t = totals.setdefault(s["precision"], [0, 0.0, 0.0, 0.0])
+            t[0] += s["steps"]
+            for i, k in enumerate(("refresh_seconds", "gather_seconds", "kernel_seconds"), 1):
+                t[i] += s[k]
+        per_step = {p: [1e6 * x / steps for x in seconds]
+                    for p, (steps, *seconds) in totals.items()}
+        return train, sum(x["seconds"] for x in e), e[-1]["test_accuracy"], split, per_step
 
     pairs = []
     for rep in range(1, 100):
@@ -72,19 +82,9 @@ def main(out):
         # Each rung's thread per step it ran in (medians over the DPS runs):
         # the same kernels run 1.5-3x slower here than timed alone below.
         per_rung = {}
-        for rep in range(1, len(pairs) + 1):
-            totals = {}
-            for x in epochs(out / f"run-dps-{rep}.json"):
-                for s in x["subsets"]:
-                    if s.get("steps"):
-                        t = totals.setdefault(s["precision"], [0, 0.0, 0.0, 0.0])
-                        t[0] += s["steps"]
-                        for i, k in enumerate(("refresh_seconds", "gather_seconds",
-                                               "kernel_seconds"), 1):
-                            t[i] += s[k]
-            for precision, (steps, *seconds) in totals.items():
-                per_rung.setdefault(precision, []).append(
-                    [1e6 * x / steps for x in seconds])
+        for dps, _ in pairs:
+            for precision, times in dps[4].items():
+                per_rung.setdefault(precision, []).append(times)
         for precision, runs in per_rung.items():
             cols = [statistics.median(c) for c in zip(*runs)]
             print(f"  dps {precision} rung per step it runs in (median us): refresh "

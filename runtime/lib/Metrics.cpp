@@ -17,10 +17,10 @@ std::string dps::rt::metricsJson(const RunReport &report,
       subsets.push_back({{"precision", s.precision},
                          {"samples", s.samples},
                          {"mean_loss", s.meanLoss},
-                         {"steps", s.steps},
-                         {"refresh_seconds", s.refreshSeconds},
-                         {"gather_seconds", s.gatherSeconds},
-                         {"kernel_seconds", s.kernelSeconds}});
+                         {"steps", s.time.steps},
+                         {"refresh_seconds", s.time.refreshSeconds},
+                         {"gather_seconds", s.time.gatherSeconds},
+                         {"kernel_seconds", s.time.kernelSeconds}});
     epochs.push_back({{"epoch", e.epoch},
                       {"subsets", subsets},
                       {"train_loss", e.trainLoss},
@@ -69,10 +69,10 @@ Result<std::vector<EpochReport>> dps::rt::parseEpochs(const std::string &text) {
         subset.precision = s.at("precision").get<std::string>();
         subset.samples = s.at("samples").get<size_t>();
         subset.meanLoss = s.at("mean_loss").get<double>();
-        subset.steps = s.value("steps", size_t(0));
-        subset.refreshSeconds = s.value("refresh_seconds", 0.0);
-        subset.gatherSeconds = s.value("gather_seconds", 0.0);
-        subset.kernelSeconds = s.value("kernel_seconds", 0.0);
+        subset.time.steps = s.value("steps", size_t(0));
+        subset.time.refreshSeconds = s.value("refresh_seconds", 0.0);
+        subset.time.gatherSeconds = s.value("gather_seconds", 0.0);
+        subset.time.kernelSeconds = s.value("kernel_seconds", 0.0);
         report.subsets.push_back(std::move(subset));
       }
       report.trainLoss = e.at("train_loss").get<double>();

@@ -53,8 +53,7 @@ struct Rung {
   const std::vector<uint32_t> *members = nullptr;
   bool refreshDue = false, injectNaN = false;
   /// The epoch's time in the rung's thread so far (for its SubsetReport).
-  size_t steps = 0;
-  double refreshSeconds = 0, gatherSeconds = 0, kernelSeconds = 0;
+  RungTime time;
   std::vector<uint64_t> seeds;
   size_t nextSeed = 0;
   Status status = Status::success();
@@ -257,11 +256,11 @@ void Trainer::Impl::prepare(Rung &rung, const std::vector<uint32_t> &members,
 /// rung's buffers (and reads the masters), so rungs may run at once.
 void Trainer::Impl::runRung(Rung &rung) {
   const std::vector<uint32_t> &members = *rung.members;
-  ++rung.steps;
+  ++rung.time.steps;
   Clock::time_point phase = Clock::now();
   if (rung.refreshDue) {
     rung.status = callKernel(*rung.refresh, 0, 0, 1, &rung, nullptr);
-    rung.refreshSeconds += secondsSince(phase);
+    rung.time.refreshSeconds += secondsSince(phase);
     if (!rung.status)
       return;
     phase = Clock::now();
@@ -274,11 +273,11 @@ void Trainer::Impl::runRung(Rung &rung) {
   }
   for (size_t i = 0; i < members.size(); ++i)
     rung.labels[i] = data.train.labels[members[i]];
-  rung.gatherSeconds += secondsSince(phase);
+  rung.time.gatherSeconds += secondsSince(phase);
   phase = Clock::now();
   rung.status = callKernel(*rung.grad, members.size(), 0, 1, &rung,
                            rung.input.data());
-  rung.kernelSeconds += secondsSince(phase);
+  rung.time.kernelSeconds += secondsSince(phase);
 }
 
 Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
@@ -382,7 +381,7 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
     if (bucketing->rungSamples[r])
       report.subsets.push_back({std::string(name(ladder[r])),
                                 bucketing->rungSamples[r],
-                                bucketing->rungMeanLoss[r]});
+                                bucketing->rungMeanLoss[r], RungTime()});
 
   // The epoch's batches: shuffled, or (literal mode) each from one subset.
   std::vector<std::vector<uint32_t>> batches;
@@ -501,17 +500,11 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
 
   sleeping.reset();
   report.trainSeconds = secondsSince(start);
-  for (SubsetReport &subset : report.subsets)
-    for (Rung &rung : rungs)
-      if (rung.name == subset.precision) {
-        subset.steps = rung.steps;
-        subset.refreshSeconds = rung.refreshSeconds;
-        subset.gatherSeconds = rung.gatherSeconds;
-        subset.kernelSeconds = rung.kernelSeconds;
-      }
   for (Rung &rung : rungs) {
-    rung.steps = 0;
-    rung.refreshSeconds = rung.gatherSeconds = rung.kernelSeconds = 0;
+    for (SubsetReport &subset : report.subsets)
+      if (subset.precision == rung.name)
+        subset.time = rung.time;
+    rung.time = RungTime();
   }
   auto validation = evaluate(data.validation, nullptr);
   if (!validation)

@@ -335,19 +335,17 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
                 nb, l, accType, as[i], ps[j], acc[i * colTiles + j]));
         scf::YieldOp::create(nb, l, updated);
       });
-  if (!ops.epilogue) {
-    for (int64_t i = 0; i < rowTiles; ++i)
-      for (int64_t j = 0; j < colTiles; ++j)
-        amx::TileStoreOp::create(b, loc, ops.c, ValueRange{rows[i], columns[j]},
-                                 loop.getResult(i * colTiles + j));
-    return;
-  }
+  // Into C, or into the scratch's block of the same rows for the epilogue.
+  Value target = ops.epilogue ? ops.scratch : ops.c;
   for (int64_t i = 0; i < rowTiles; ++i)
     for (int64_t j = 0; j < colTiles; ++j)
-      amx::TileStoreOp::create(b, loc, ops.scratch,
-                               ValueRange{rows[i], index(b, loc, j * kTile)},
-                               loop.getResult(i * colTiles + j));
-  emitEpilogue(b, loc, ops, row, column, rowTiles * kTile, colTiles * kTile);
+      amx::TileStoreOp::create(
+          b, loc, target,
+          ValueRange{rows[i],
+                     ops.epilogue ? index(b, loc, j * kTile) : columns[j]},
+          loop.getResult(i * colTiles + j));
+  if (ops.epilogue)
+    emitEpilogue(b, loc, ops, row, column, rowTiles * kTile, colTiles * kTile);
 }
 
 /// A band of rowTiles x 16 rows of C: a loop over 32-column blocks, then a

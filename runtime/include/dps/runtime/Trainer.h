@@ -49,16 +49,20 @@ struct TrainerOptions {
 /// kernels' OpenMP runtime reads it too), else every core.
 unsigned defaultThreads();
 
+/// Where a rung's thread spent its time in an epoch's steps: the steps it
+/// ran in, refreshing its copies, gathering its samples, and in its
+/// gradient kernel (each step's rungs run at once: these overlap across
+/// rungs).
+struct RungTime {
+  size_t steps = 0;
+  double refreshSeconds = 0, gatherSeconds = 0, kernelSeconds = 0;
+};
+
 struct SubsetReport {
   std::string precision;
   size_t samples = 0;
   double meanLoss = 0;
-  /// Where the rung's thread spent its time in the epoch's steps: the
-  /// steps it ran in, refreshing its copies, gathering its samples, and in
-  /// its gradient kernel (each step's rungs run at once: these overlap
-  /// across rungs).
-  size_t steps = 0;
-  double refreshSeconds = 0, gatherSeconds = 0, kernelSeconds = 0;
+  RungTime time;
 };
 
 struct EpochReport {
