@@ -81,7 +81,7 @@ calls=()
 for p in f32 bf16 f8E4M3FN; do
   for rows in 1 43 128; do calls+=("grad_$p@$rows"); done
 done
-calls+=(refresh_bf16 refresh_f8E4M3FN update)
+calls+=(refresh_bf16 refresh_f8E4M3FN update update_from_bf16)
 "$build/bin/dps-run" "$aot/mlp.so" --time-kernels "$(IFS=,; echo "${calls[*]}")" \
   > "$out/dps-calls.jsonl"
 rm -rf "$aot"

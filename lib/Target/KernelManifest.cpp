@@ -5,6 +5,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 
 using namespace mlir;
@@ -15,13 +16,6 @@ const KernelInfo *KernelManifest::findKernel(llvm::StringRef name) const {
     if (kernel.name == name)
       return &kernel;
   return nullptr;
-}
-
-static std::string typeName(Type type) {
-  std::string result;
-  llvm::raw_string_ostream os(result);
-  os << type;
-  return result;
 }
 
 /// Human-readable names of the forward function's parameters:
@@ -57,7 +51,7 @@ static std::string argName(ArgRole role, unsigned ordinal,
                            const std::vector<std::string> &params,
                            OptimizerAttrInterface optimizer,
                            const std::string &precision,
-                           const std::vector<std::string> &ladder) {
+                           const std::vector<std::string> &rungs) {
   switch (role) {
   case ArgRole::param:
     return params[ordinal];
@@ -69,9 +63,9 @@ static std::string argName(ArgRole role, unsigned ordinal,
     return ordinal == 0 ? "amax.scaling" : "amax.observed";
   case ArgRole::grad_acc:
     // One set per rung: a gradient kernel's own precision; the update
-    // kernel's sets in ladder order.
+    // kernel's sets, those of its rungs in order.
     if (precision.empty())
-      return "grad." + ladder[ordinal / params.size()] + "." +
+      return "grad." + rungs[ordinal / params.size()] + "." +
              params[ordinal % params.size()];
     return "grad." + precision + "." + params[ordinal];
   case ArgRole::opt_state: {
@@ -84,6 +78,34 @@ static std::string argName(ArgRole role, unsigned ordinal,
   default:
     return stringifyArgRole(role).str();
   }
+}
+
+/// The rungs whose gradient sets an update kernel reads: its `dps.rungs`, a
+/// suffix of the ladder in order, or the whole ladder where it has none.
+static FailureOr<std::vector<std::string>>
+updateRungs(func::FuncOp kernel, const std::vector<std::string> &ladder) {
+  Attribute attr = kernel->getAttr(DPSDialect::kRungsAttrName);
+  if (!attr)
+    return ladder;
+  auto error = [&] {
+    return kernel.emitOpError()
+           << "'" << DPSDialect::kRungsAttrName
+           << "' must list the rungs the update reads, a suffix of the "
+              "ladder ["
+           << llvm::join(ladder, ", ") << "] in its order; got " << attr;
+  };
+  auto types = dyn_cast<ArrayAttr>(attr);
+  if (!types || types.empty() || types.size() > ladder.size())
+    return error();
+  std::vector<std::string> rungs;
+  size_t first = ladder.size() - types.size();
+  for (auto [index, element] : llvm::enumerate(types)) {
+    auto type = dyn_cast<TypeAttr>(element);
+    if (!type || typeName(type.getValue()) != ladder[first + index])
+      return error();
+    rungs.push_back(ladder[first + index]);
+  }
+  return rungs;
 }
 
 FailureOr<KernelManifest>
@@ -125,6 +147,13 @@ mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
     if (auto precision =
             func->getAttrOfType<PrecisionAttr>(DPSDialect::kPrecisionAttrName))
       kernel.precision = typeName(precision.getElementType());
+    if (kernel.kind == KernelKind::update) {
+      FailureOr<std::vector<std::string>> rungs =
+          updateRungs(func, manifest.ladder);
+      if (failed(rungs))
+        return failure();
+      kernel.rungs = std::move(*rungs);
+    }
     DenseMap<ArgRole, unsigned> ordinals;
     for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
       auto role =
@@ -138,7 +167,7 @@ mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
       arg.name =
           argName(arg.role, ordinal, params, step.getOptimizer(),
                   kernel.kind == KernelKind::grad ? kernel.precision : "",
-                  manifest.ladder);
+                  kernel.rungs);
       Type type = func.getArgument(i).getType();
       if (auto shaped = dyn_cast<ShapedType>(type)) {
         arg.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
@@ -186,6 +215,8 @@ void mlir::dps::writeManifestJSON(const KernelManifest &manifest,
                               {"kind", stringifyKernelKind(kernel.kind)},
                               {"precision", kernel.precision},
                               {"args", std::move(args)}};
+    if (kernel.kind == KernelKind::update)
+      object["rungs"] = llvm::json::Array(kernel.rungs);
     if (!manifest.gpuChip.empty()) {
       llvm::json::Array launches;
       for (const GPULaunch &launch : kernel.gpuLaunches) {

@@ -83,8 +83,9 @@ const KernelInfo &TrainStepHarness::kernel(KernelKind kind,
                                            llvm::StringRef precision) const {
   for (const KernelInfo &kernel : kernelManifest.kernels)
     if (kernel.kind == kind &&
-        (kernel.precision == precision || kind == KernelKind::update ||
-         kind == KernelKind::eval))
+        (kind == KernelKind::update
+             ? kernel.rungs.size() == kernelManifest.ladder.size()
+             : kernel.precision == precision || kind == KernelKind::eval))
       return kernel;
   llvm::report_fatal_error("no kernel of that kind at that precision");
 }

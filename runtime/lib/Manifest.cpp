@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -38,7 +39,8 @@ const KernelSpec *Manifest::find(const std::string &kind,
                                  const std::string &precision) const {
   for (const KernelSpec &kernel : kernels)
     if (kernel.kind == kind &&
-        (kind == "update" || kind == "eval" || kernel.precision == precision))
+        (kind == "update" ? kernel.rungs.size() == ladder.size()
+                          : kind == "eval" || kernel.precision == precision))
       return &kernel;
   return nullptr;
 }
@@ -79,6 +81,15 @@ Result<Manifest> dps::rt::parseManifest(const std::string &json,
       kernel.name = k.at("name").get<std::string>();
       kernel.kind = k.at("kind").get<std::string>();
       kernel.precision = k.at("precision").get<std::string>();
+      if (kernel.kind == "update") {
+        kernel.rungs = k.value("rungs", manifest.ladder);
+        for (const std::string &rung : kernel.rungs)
+          if (std::find(manifest.ladder.begin(), manifest.ladder.end(), rung) ==
+              manifest.ladder.end())
+            return Status::error(origin + ": kernel " + kernel.name +
+                                 " reads the gradients of rung '" + rung +
+                                 "', which is not in the ladder");
+      }
       for (const nlohmann::json &a : k.at("args")) {
         ArgSpec arg;
         arg.name = a.at("name").get<std::string>();

@@ -37,7 +37,8 @@ std::string dps::rt::metricsJson(const RunReport &report,
                       {"param_bytes", e.paramBytes},
                       {"rollback", e.rollback},
                       {"probe", e.probe},
-                      {"skipped_steps", e.skippedSteps}});
+                      {"skipped_steps", e.skippedSteps},
+                      {"update_kernels", e.updateKernels}});
   }
   json ladderNames = json::array();
   for (Precision p : ladder)
@@ -93,6 +94,8 @@ Result<std::vector<EpochReport>> dps::rt::parseEpochs(const std::string &text) {
       report.rollback = e.at("rollback").get<bool>();
       report.probe = e.value("probe", false);
       report.skippedSteps = e.value("skipped_steps", 0);
+      report.updateKernels =
+          e.value("update_kernels", std::map<std::string, size_t>());
       epochs.push_back(std::move(report));
     }
     return epochs;

@@ -115,7 +115,15 @@ struct Trainer::Impl {
   ParameterBuffers params;
   SampleStore store;
   std::vector<Rung> rungs;
-  const KernelSpec *update = nullptr, *eval = nullptr;
+  const KernelSpec *eval = nullptr;
+  /// The update kernels, fewest gradient sets read first, and which of the
+  /// run's rungs' sets each reads (bit r: rungs[r]). A step calls the first
+  /// that reads the sets of all its rungs.
+  struct Update {
+    const KernelSpec *kernel;
+    uint32_t reads;
+  };
+  std::vector<Update> updates;
   size_t batch, sampleSize;
   std::vector<int32_t> labels;
   std::vector<float> losses, evalInput;
@@ -468,13 +476,21 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       if (rung.precision != Precision::F32)
         lowSampleSteps += members.size();
     }
-    // The update sums every rung's set: those of rungs absent from this
+    // The update sums the sets it reads: those of rungs absent from this
     // step must be zero.
+    uint32_t presentRungs = 0;
+    for (size_t r = 0; r < rungs.size(); ++r)
+      if (!byRung[r].empty())
+        presentRungs |= 1u << r;
+    const Update &update = *std::find_if(
+        updates.begin(), updates.end(), [&](const Update &candidate) {
+          return (candidate.reads & presentRungs) == presentRungs;
+        });
     for (size_t r = 0; r < rungs.size(); ++r) {
       Rung &rung = rungs[r];
-      if (!byRung[r].empty())
+      if (presentRungs & (1u << r))
         rung.gradientsWritten = true;
-      else if (rung.gradientsWritten) {
+      else if (rung.gradientsWritten && (update.reads & (1u << r))) {
         for (std::vector<uint8_t> *set : rung.gradients)
           std::fill(set->begin(), set->end(), 0);
         rung.gradientsWritten = false;
@@ -485,11 +501,12 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       ++report.skippedSteps;
     } else {
       phase = Clock::now();
-      if (Status s = callKernel(*update, batches[b].size(), state.step,
+      if (Status s = callKernel(*update.kernel, batches[b].size(), state.step,
                                 totalSteps, nullptr, nullptr);
           !s)
         return s;
       report.updateSeconds += secondsSince(phase);
+      ++report.updateKernels[update.kernel->name];
       params.markUpdated();
     }
     ++state.step;
@@ -618,9 +635,8 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
   trainer->impl = std::make_unique<Impl>(manifest, backend, data,
                                          std::move(options), params.take());
   Impl &t = *trainer->impl;
-  t.update = manifest.find("update");
   t.eval = manifest.find("eval");
-  if (!t.update || !t.eval)
+  if (!manifest.find("update") || !t.eval)
     return Status::error("the manifest lacks the update or eval kernel");
   t.batch = size_t(manifest.batch);
   t.sampleSize = data.train.sampleSize();
@@ -671,6 +687,21 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
     }
     t.rungs.push_back(std::move(rung));
   }
+  for (const KernelSpec &kernel : manifest.kernels)
+    if (kernel.kind == "update") {
+      uint32_t reads = 0;
+      for (size_t r = 0; r < t.rungs.size(); ++r)
+        if (std::count(kernel.rungs.begin(), kernel.rungs.end(),
+                       t.rungs[r].name))
+          reads |= 1u << r;
+      t.updates.push_back({&kernel, reads});
+    }
+  // The whole ladder's update reads every rung's set, so some kernel fits
+  // every step.
+  std::stable_sort(t.updates.begin(), t.updates.end(),
+                   [](const Impl::Update &a, const Impl::Update &b) {
+                     return a.kernel->rungs.size() < b.kernel->rungs.size();
+                   });
   t.openmp = std::make_unique<OpenMP>(backend);
   if (t.options.threads > 1 && t.rungs.size() > 1) {
     t.pool = std::make_unique<TaskPool>(

@@ -137,3 +137,41 @@ TEST(Manifest, MalformedManifestsAreClearErrors) {
   EXPECT_FALSE(parseManifest("not json"));
   EXPECT_FALSE(readManifest("/nonexistent/manifest.json"));
 }
+
+namespace {
+/// kManifest with an update kernel for the bf16 rung alone, listed first,
+/// whose "rungs" are `rungs`.
+std::string withUpdateFromBF16(const std::string &rungs) {
+  std::string manifest = kManifest;
+  std::string variant =
+      R"({"name": "mlp_train_update_from_bf16", "kind": "update", "precision": "f32", "rungs": )" +
+      rungs + R"(, "args": [
+      {"name": "grad.bf16.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "bf16", "layout": "row_major"}]},
+    )";
+  size_t at = manifest.find(R"({"name": "mlp_train_update")");
+  return manifest.insert(at, variant);
+}
+} // namespace
+
+TEST(Manifest, UpdateKernelsSayWhichGradientSetsTheyRead) {
+  auto manifest = parseManifest(withUpdateFromBF16(R"(["bf16"])"));
+  ASSERT_TRUE(manifest) << manifest.status().message();
+  ASSERT_EQ(manifest->kernels.size(), 3u);
+  EXPECT_EQ(manifest->kernels[1].rungs, std::vector<std::string>{"bf16"});
+  // Without "rungs", an update reads every rung's set; find() gives the
+  // update that does, wherever it is listed.
+  EXPECT_EQ(manifest->kernels[2].rungs,
+            (std::vector<std::string>{"f32", "bf16"}));
+  ASSERT_NE(manifest->find("update"), nullptr);
+  EXPECT_EQ(manifest->find("update")->name, "mlp_train_update");
+  EXPECT_TRUE(manifest->kernels[0].rungs.empty()); // not an update
+}
+
+TEST(Manifest, AnUpdateReadingARungOffTheLadderIsAClearError) {
+  auto bad = parseManifest(withUpdateFromBF16(R"(["f16"])"), "m.json");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.status().message(),
+            "m.json: kernel mlp_train_update_from_bf16 reads the gradients of "
+            "rung 'f16', which is not in the ladder");
+  EXPECT_FALSE(parseManifest(withUpdateFromBF16(R"("bf16")")));
+}

@@ -76,6 +76,28 @@
 // CHECK: "name": "total_steps",
 // CHECK: "kind": "update",
 // CHECK-NEXT: "name": "mlp_train_update",
+// CHECK-NEXT: "precision": "f32",
+// CHECK-NEXT: "rungs": [
+// CHECK-NEXT: "f32",
+// CHECK-NEXT: "bf16",
+// CHECK-NEXT: "f8E4M3FN"
+// CHECK-NEXT: ]
+// The updates for the rungs from bf16 and from f8 down read those sets only.
+// CHECK: "name": "grad.bf16.dense0.weight",
+// CHECK-NOT: "grad.f32.
+// CHECK: "name": "mlp_train_update_from_bf16",
+// CHECK-NEXT: "precision": "f32",
+// CHECK-NEXT: "rungs": [
+// CHECK-NEXT: "bf16",
+// CHECK-NEXT: "f8E4M3FN"
+// CHECK-NEXT: ]
+// CHECK: "name": "grad.f8E4M3FN.dense0.weight",
+// CHECK-NOT: "grad.bf16.
+// CHECK: "name": "mlp_train_update_from_f8E4M3FN",
+// CHECK-NEXT: "precision": "f32",
+// CHECK-NEXT: "rungs": [
+// CHECK-NEXT: "f8E4M3FN"
+// CHECK-NEXT: ]
 // CHECK: "name": "predictions",
 // CHECK-NEXT: "role": "predictions",
 // CHECK: "kind": "eval",

@@ -1,4 +1,5 @@
 // RUN: dps-opt %s -dps-autodiff -split-input-file | FileCheck %s
+// RUN: dps-opt %s -dps-autodiff=update-variants=false -split-input-file | FileCheck %s --check-prefix=WHOLE
 
 // SGD with momentum: one momentum buffer per parameter; the gradient set
 // holds a sum over `rows` samples, scaled by 1 / rows; the set is only read.
@@ -13,7 +14,7 @@
 // CHECK-SAME: %[[STEP:[a-z0-9]+]]: i64 {dps.role = #dps.role<step>}
 // CHECK-SAME: %[[TOTAL:[a-z0-9]+]]: i64 {dps.role = #dps.role<total_steps>})
 // CHECK-SAME: -> (tensor<4x3xf32>, tensor<3xf32>, tensor<4x3xf32>, tensor<3xf32>)
-// CHECK-SAME: attributes {dps.kernel = #dps.kernel<update>, dps.precision = #dps.precision<f32>, dps.train_step = @mlp_train}
+// CHECK-SAME: attributes {dps.kernel = #dps.kernel<update>, dps.precision = #dps.precision<f32>, dps.rungs = [f32], dps.train_step = @mlp_train}
 // CHECK: %[[N:.*]] = arith.index_castui %[[ROWS]] : index to i64
 // CHECK: %[[NF:.*]] = arith.uitofp %[[N]] : i64 to f32
 // CHECK: %[[SCALE:.*]] = arith.divf
@@ -88,6 +89,7 @@ dps.train_step @adam {forward = @net, loss = #dps.loss<mse>,
 // CHECK-SAME: %[[G2:[a-z0-9]+]]: tensor<4x3xbf16> {dps.role = #dps.role<grad_acc>}
 // CHECK-SAME: %{{[a-z0-9]+}}: index {dps.role = #dps.role<rows>}
 // CHECK-SAME: -> tensor<4x3xf32>
+// CHECK-SAME: dps.rungs = [f32, bf16, f8E4M3FN]
 // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[G0]], %[[G1]], %[[G2]] : {{.*}}) outs(%{{.*}} : tensor<4x3xf32>)
 // CHECK-NEXT: ^bb0(%[[A:.*]]: f32, %[[B:.*]]: bf16, %[[C:.*]]: bf16, %{{.*}}: f32):
 // CHECK-NEXT: %[[B32:.*]] = arith.extf %[[B]] : bf16 to f32
@@ -98,6 +100,44 @@ dps.train_step @adam {forward = @net, loss = #dps.loss<mse>,
 // CHECK: %[[W1:.*]] = dps.optimizer_step %[[W]], %[[SUM]] lr
 // CHECK-NOT: linalg.fill
 // CHECK: return %[[W1]] :
+
+// The same step for the rungs from bf16 down: the f32 set is not read, and
+// the sum starts at +0.0, which is what @ladder_update adds when the f32
+// set is zero (+0.0 + b is b but for b = -0.0), so the two agree bitwise.
+// CHECK-LABEL: func.func @ladder_update_from_bf16(
+// CHECK-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xf32> {dps.param = #dps.init<he_normal>, dps.role = #dps.role<param>}
+// CHECK-SAME: %[[G1:[a-z0-9]+]]: tensor<4x3xbf16> {dps.role = #dps.role<grad_acc>}
+// CHECK-SAME: %[[G2:[a-z0-9]+]]: tensor<4x3xbf16> {dps.role = #dps.role<grad_acc>}
+// CHECK-SAME: %{{[a-z0-9]+}}: index {dps.role = #dps.role<rows>}
+// CHECK-SAME: dps.kernel = #dps.kernel<update>
+// CHECK-SAME: dps.rungs = [bf16, f8E4M3FN]
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[G1]], %[[G2]] : {{.*}}) outs(%{{.*}} : tensor<4x3xf32>)
+// CHECK-NEXT: ^bb0(%[[B:.*]]: bf16, %[[C:.*]]: bf16, %{{.*}}: f32):
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[B32:.*]] = arith.extf %[[B]] : bf16 to f32
+// CHECK-NEXT: %[[B0:.*]] = arith.addf %[[ZERO]], %[[B32]] : f32
+// CHECK-NEXT: %[[C32:.*]] = arith.extf %[[C]] : bf16 to f32
+// CHECK-NEXT: %[[BC:.*]] = arith.addf %[[B0]], %[[C32]] : f32
+// CHECK-NEXT: linalg.yield %[[BC]]
+// CHECK: dps.optimizer_step %[[W]], %[[SUM]] lr
+// CHECK-LABEL: func.func @ladder_update_from_f8E4M3FN(
+// CHECK-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xf32> {dps.param = #dps.init<he_normal>, dps.role = #dps.role<param>}
+// CHECK-SAME: %[[G2:[a-z0-9]+]]: tensor<4x3xbf16> {dps.role = #dps.role<grad_acc>}
+// CHECK-SAME: %{{[a-z0-9]+}}: index {dps.role = #dps.role<rows>}
+// CHECK-SAME: dps.rungs = [f8E4M3FN]
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[G2]] : {{.*}}) outs(%{{.*}} : tensor<4x3xf32>)
+// CHECK-NEXT: ^bb0(%[[C:.*]]: bf16, %{{.*}}: f32):
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[C32:.*]] = arith.extf %[[C]] : bf16 to f32
+// CHECK-NEXT: %[[C0:.*]] = arith.addf %[[ZERO]], %[[C32]] : f32
+// CHECK-NEXT: linalg.yield %[[C0]]
+// CHECK: dps.optimizer_step %[[W]], %[[SUM]] lr
+// CHECK-LABEL: func.func @ladder_eval(
+
+// Without update-variants, only the whole ladder's update.
+// WHOLE-LABEL: func.func @ladder_update(
+// WHOLE-NOT: func.func @ladder_update_from
+// WHOLE: func.func @ladder_eval(
 func.func @net(%x: tensor<?x4xf32>, %w: tensor<4x3xf32> {dps.param = #dps.init<he_normal>}) -> tensor<?x3xf32> {
   %y = dps.dense %x, %w : tensor<?x4xf32>, tensor<4x3xf32>
   return %y : tensor<?x3xf32>

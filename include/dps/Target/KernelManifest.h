@@ -44,6 +44,8 @@ struct KernelInfo {
   std::string name;
   KernelKind kind;
   std::string precision;
+  /// Update kernels: the rungs whose gradient sets it reads, in ladder order.
+  std::vector<std::string> rungs;
   std::vector<KernelArg> args;
   std::vector<GPULaunch> gpuLaunches; // GPU manifests only
 };

@@ -27,6 +27,13 @@ bool mlir::dps::isSupportedPrecision(Type type) {
   return precisionRank(type) >= 0;
 }
 
+std::string mlir::dps::typeName(Type type) {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  os << type;
+  return name;
+}
+
 LogicalResult
 PrecisionAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       Type elementType) {

@@ -13,6 +13,8 @@ using namespace mlir::dps;
 
 namespace {
 struct DPSAutodiffPass : public dps::impl::DPSAutodiffBase<DPSAutodiffPass> {
+  using DPSAutodiffBase::DPSAutodiffBase;
+
   void runOnOperation() override {
     SmallVector<TrainStepOp> steps(getOperation().getOps<TrainStepOp>());
     for (TrainStepOp step : steps) {
@@ -22,7 +24,7 @@ struct DPSAutodiffPass : public dps::impl::DPSAutodiffBase<DPSAutodiffPass> {
         return signalPassFailure();
       }
       if (failed(mlir::dps::detail::buildEvalKernel(step)) ||
-          failed(mlir::dps::detail::buildUpdateKernel(step)) ||
+          failed(mlir::dps::detail::buildUpdateKernels(step, updateVariants)) ||
           failed(mlir::dps::detail::buildGradientKernel(step)))
         return signalPassFailure();
     }

@@ -65,7 +65,10 @@ Operation *buildLoss(OpBuilder &b, TrainStepOp step, Value logits,
                      Value labels);
 
 LogicalResult buildGradientKernel(TrainStepOp step);
-LogicalResult buildUpdateKernel(TrainStepOp step);
+/// `<step>_update`, reading every rung's gradient set, and with `variants`
+/// `<step>_update_from_<rung>` for each lower rung, reading the sets of that
+/// rung and those below it.
+LogicalResult buildUpdateKernels(TrainStepOp step, bool variants);
 LogicalResult buildEvalKernel(TrainStepOp step);
 
 } // namespace mlir::dps::detail

@@ -18,13 +18,6 @@ using namespace mlir::dps;
 
 namespace {
 
-std::string typeName(Type type) {
-  std::string name;
-  llvm::raw_string_ostream os(name);
-  os << type;
-  return name;
-}
-
 /// The element type an op computes at: its first float tensor result's, or
 /// its first float tensor operand's.
 Type computeType(Operation *op) {

@@ -26,13 +26,6 @@ using namespace mlir::dps::detail;
 
 namespace {
 
-std::string typeName(Type type) {
-  std::string name;
-  llvm::raw_string_ostream os(name);
-  os << type;
-  return name;
-}
-
 Type elementType(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   return type ? type.getElementType() : Type();

@@ -10,12 +10,13 @@ using namespace mlir::dps;
 using namespace mlir::dps::detail;
 
 /// The elementwise f32 sum of `sets` (same-shaped tensors, f32 or narrower),
-/// left to right: one generic into a fresh tensor, which dps-fuse-elementwise
-/// folds into the optimizer step that reads it.
-static Value sumOf(OpBuilder &b, Location loc, ValueRange sets) {
+/// left to right, after `+0.0` when `fromZero`: one generic into a fresh
+/// tensor, which dps-fuse-elementwise folds into the optimizer step that
+/// reads it.
+static Value sumOf(OpBuilder &b, Location loc, ValueRange sets, bool fromZero) {
   auto type = cast<RankedTensorType>(sets.front().getType());
   Type f32 = b.getF32Type();
-  if (sets.size() == 1 && type.getElementType() == f32)
+  if (sets.size() == 1 && type.getElementType() == f32 && !fromZero)
     return sets.front();
   auto sumType = RankedTensorType::get(type.getShape(), f32);
   Value init = tensor::EmptyOp::create(b, loc, type.getShape(), f32);
@@ -27,6 +28,9 @@ static Value sumOf(OpBuilder &b, Location loc, ValueRange sets) {
              b, loc, sumType, sets, init, maps, iterators,
              [&](OpBuilder &nb, Location nloc, ValueRange args) {
                Value sum;
+               if (fromZero)
+                 sum = arith::ConstantOp::create(nb, nloc,
+                                                 nb.getF32FloatAttr(0.0f));
                for (Value term : args.drop_back()) {
                  if (term.getType() != f32)
                    term = arith::ExtFOp::create(nb, nloc, f32, term);
@@ -39,15 +43,19 @@ static Value sumOf(OpBuilder &b, Location loc, ValueRange sets) {
       .getResult(0);
 }
 
-// (params..., opt_state..., grad_accs (rung 0)..., ..., grad_accs (rung K-1)...,
-//  rows, step, total_steps) -> (params..., opt_state...)
+// (params..., opt_state..., grad_accs of rung `first`..., ..., grad_accs of
+//  rung K-1..., rows, step, total_steps) -> (params..., opt_state...)
 // The optimizer state of parameter i is its `k` consecutive tensors. Each rung
 // of the ladder has its own set of gradients, which its gradient kernel
 // overwrites (so the rungs of a step can run at the same time) at the rung's
 // gradient type; the step's gradient is their f32 sum, in ladder order, over
 // `rows` samples. The sets are only read: a rung absent from a step must
-// have a zero set (the runtime clears it).
-LogicalResult mlir::dps::detail::buildUpdateKernel(TrainStepOp step) {
+// have a zero set (the runtime clears it). A kernel that reads only the
+// rungs from `first` down (dps.rungs lists them) starts its sum at +0.0,
+// which is what the whole ladder's kernel computes when the sets above
+// `first` are zero: the two agree bitwise, so the runtime may call it for a
+// step without those rungs and skip reading their sets.
+static LogicalResult buildUpdateKernel(TrainStepOp step, size_t first) {
   Location loc = step.getLoc();
   MLIRContext *ctx = step.getContext();
   OptimizerAttrInterface optimizer = step.getOptimizer();
@@ -59,7 +67,7 @@ LogicalResult mlir::dps::detail::buildUpdateKernel(TrainStepOp step) {
   for (const KernelArgSpec &param : params)
     for (unsigned k = 0; k < statePerParam; ++k)
       args.push_back({param.type, ArgRole::opt_state});
-  ArrayRef<Type> rungs = step.getLadder().getRungs();
+  ArrayRef<Type> rungs = step.getLadder().getRungs().drop_front(first);
   for (Type rung : rungs)
     for (const KernelArgSpec &param : params)
       args.push_back({RankedTensorType::get(
@@ -74,10 +82,15 @@ LogicalResult mlir::dps::detail::buildUpdateKernel(TrainStepOp step) {
       ArrayRef(args).take_front(numParams * (1 + statePerParam)),
       [](const KernelArgSpec &a) { return a.type; });
 
+  std::string name = "update";
+  if (first > 0)
+    name += "_from_" + typeName(rungs.front());
   FailureOr<func::FuncOp> kernel = createKernel(
-      step, "update", KernelKind::update, step.getAccumulate(), args, results);
+      step, name, KernelKind::update, step.getAccumulate(), args, results);
   if (failed(kernel))
     return failure();
+  (*kernel)->setAttr(DPSDialect::kRungsAttrName,
+                     Builder(ctx).getTypeArrayAttr(rungs));
   OpBuilder b = OpBuilder::atBlockBegin(&kernel->getBody().front());
   ValueRange values = kernel->getArguments();
   ValueRange weights = values.take_front(numParams);
@@ -105,14 +118,24 @@ LogicalResult mlir::dps::detail::buildUpdateKernel(TrainStepOp step) {
     SmallVector<Value> rungSets;
     for (size_t rung = 0; rung < rungs.size(); ++rung)
       rungSets.push_back(sets[rung * numParams + i]);
-    auto update = OptimizerStepOp::create(b, loc, weights[i],
-                                          sumOf(b, loc, rungSets), state, lr,
-                                          stepIndex, scale, optimizer);
+    auto update = OptimizerStepOp::create(
+        b, loc, weights[i], sumOf(b, loc, rungSets, first > 0), state, lr,
+        stepIndex, scale, optimizer);
     newWeights.push_back(update.getNewParam());
     llvm::append_range(newStates, update.getNewState());
   }
   SmallVector<Value> returned(newWeights);
   llvm::append_range(returned, newStates);
   func::ReturnOp::create(b, loc, returned);
+  return success();
+}
+
+LogicalResult mlir::dps::detail::buildUpdateKernels(TrainStepOp step,
+                                                    bool variants) {
+  size_t count = variants ? step.getLadder().getRungs().size() : 1;
+  // Created after the step, each before the last: the whole ladder's first.
+  for (size_t first = count; first-- > 0;)
+    if (failed(buildUpdateKernel(step, first)))
+      return failure();
   return success();
 }

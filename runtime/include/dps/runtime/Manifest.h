@@ -35,6 +35,9 @@ struct ArgSpec {
 
 struct KernelSpec {
   std::string name, kind, precision;
+  /// Update kernels: the ladder's rungs whose gradient sets it reads, in
+  /// ladder order (the whole ladder where the manifest does not say).
+  std::vector<std::string> rungs;
   std::vector<ArgSpec> args;
 };
 
@@ -46,7 +49,8 @@ struct Manifest {
   std::vector<KernelSpec> kernels;
 
   /// The kernel of `kind` ("grad", "update", "refresh", "eval") at
-  /// `precision` (ignored for update and eval); null if there is none.
+  /// `precision` (ignored for update and eval; the update is the one that
+  /// reads every rung's gradient set); null if there is none.
   const KernelSpec *find(const std::string &kind,
                          const std::string &precision = "f32") const;
   /// The ladder's precisions (parseManifest rejects one it cannot read).

@@ -80,6 +80,9 @@ struct EpochReport {
   std::map<std::string, size_t> sampleStoreBytes, paramBytes;
   bool rollback = false, probe = false;
   int skippedSteps = 0;
+  /// The update kernels the steps called, and how often: the whole
+  /// ladder's, or one that reads only the sets from a lower rung down.
+  std::map<std::string, size_t> updateKernels;
 };
 
 struct RunReport {

@@ -37,6 +37,10 @@ namespace mlir::dps {
 /// Whether `type` is one of the precisions dps computes in.
 bool isSupportedPrecision(Type type);
 
+/// `type` as the IR prints it (f32, bf16, f8E4M3FN): how kernel names and
+/// manifests spell a precision.
+std::string typeName(Type type);
+
 /// Whether `type` is one of the f8 precisions (f8E4M3FN, f8E5M2).
 bool isFloat8(Type type);
 

@@ -33,6 +33,10 @@ def DPS_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kKernelAttrName = "dps.kernel";
     static constexpr ::llvm::StringLiteral kTrainStepAttrName = "dps.train_step";
     static constexpr ::llvm::StringLiteral kPrecisionAttrName = "dps.precision";
+    /// Function attribute of update kernels: the rungs whose gradient sets
+    /// the kernel reads, in ladder order (an array of types; absent: the
+    /// whole ladder).
+    static constexpr ::llvm::StringLiteral kRungsAttrName = "dps.rungs";
     /// Unit attribute on the linalg ops that are contractions (matmul-like
     /// generics): what dps-vectorize-contractions tiles and vectorizes.
     static constexpr ::llvm::StringLiteral kContractionAttrName = "dps.contraction";

@@ -5,7 +5,7 @@
 include "mlir/Pass/PassBase.td"
 
 def DPSAutodiff : Pass<"dps-autodiff", "::mlir::ModuleOp"> {
-  let summary = "Derive the gradient kernel of every dps.train_step";
+  let summary = "Derive the gradient, update and eval kernels of every dps.train_step";
   let description = [{
     For each `dps.train_step @S` over a forward function, adds the gradient
     kernel `@S_grad`:
@@ -17,15 +17,27 @@ def DPSAutodiff : Pass<"dps-autodiff", "::mlir::ModuleOp"> {
 
     It runs the forward pass and the loss on the first `rows` rows of the
     input (rows past them are never read), writes the per-sample losses
-    (zeros past `rows`), runs the reverse-mode backward pass and adds the
-    gradient of the summed loss into the f32 accumulators, so that several
-    micro-batches, of several precisions, can feed one optimizer step.
+    (zeros past `rows`), runs the reverse-mode backward pass and writes the
+    gradient of the summed loss into its gradient set.
 
     Each op's vector-Jacobian product comes from its
     `DifferentiableOpInterface`; an op on the path from a parameter to the
     loss that has none is an error. Arguments carry `dps.role`, the function
     `dps.kernel`, `dps.train_step` and `dps.precision`.
+
+    It adds the optimizer step `@S_update`, which sums every rung's gradient
+    set in ladder order (`dps.rungs` lists them), and, with
+    `update-variants`, `@S_update_from_<rung>` for each lower rung: the same
+    step reading only the sets of that rung and those below it, bitwise what
+    `@S_update` computes when the sets above are zero (a step whose top rungs
+    are empty, as in the late epochs of a decaying schedule, need not read
+    them). And `@S_eval`, the per-sample losses and predictions.
   }];
+  let options = [
+    Option<"updateVariants", "update-variants", "bool", /*default=*/"true",
+           "Also derive an update kernel for each lower rung, reading the "
+           "gradient sets from that rung down">
+  ];
   let dependentDialects = [
     "::mlir::dps::DPSDialect", "::mlir::tensor::TensorDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::arith::ArithDialect",
