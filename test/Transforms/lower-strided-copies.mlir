@@ -49,3 +49,47 @@ func.func @no_static_rows(%a: memref<4x?xf32>, %b: memref<4x16xf32>, %n: index,
   memref.copy %u, %d : memref<8x4xf32, strided<[1, 8]>> to memref<8x4xf32>
   return
 }
+
+// A 2-D transpose with contiguous rows on both sides (a contraction
+// operand read transposed): 16 x 16 blocks loaded as 16 rows, transposed
+// in registers by one shuffle and stored as 16 rows; then the rows past
+// the whole blocks, and the columns past them, element by element.
+// CHECK-LABEL: func.func @transpose_bf16
+// CHECK-SAME: (%[[X:.*]]: memref<?x784xbf16, strided<[784, 1]>>, %[[T:.*]]: memref<784x?xbf16>)
+// CHECK-NOT: linalg.transpose
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %{{.*}} step %c16 {
+// CHECK-NEXT: scf.for %{{.*}} = %c0{{.*}} to %{{.*}} step %c16 {
+// CHECK-COUNT-16: vector.load %[[X]][{{.*}}] : memref<?x784xbf16, strided<[784, 1]>>, vector<16xbf16>
+// CHECK: vector.shuffle {{.*}} : vector<256xi16>, vector<256xi16>
+// CHECK-COUNT-16: vector.store %{{.*}}, %[[T]][{{.*}}] : memref<784x?xbf16>, vector<16xbf16>
+// CHECK: memref.load %[[X]]
+// CHECK-NEXT: memref.store %{{.*}}, %[[T]]
+// CHECK: memref.load %[[X]]
+// CHECK-NEXT: memref.store %{{.*}}, %[[T]]
+// CHECK: return
+func.func @transpose_bf16(%x: memref<?x784xbf16, strided<[784, 1]>>, %t: memref<784x?xbf16>) {
+  linalg.transpose ins(%x : memref<?x784xbf16, strided<[784, 1]>>) outs(%t : memref<784x?xbf16>) permutation = [1, 0]
+  return
+}
+
+// f32 blocks are transposed as 32-bit units.
+// CHECK-LABEL: func.func @transpose_f32
+// CHECK-COUNT-16: vector.load %{{.*}} : memref<256x128xf32>, vector<16xf32>
+// CHECK: vector.shuffle {{.*}} : vector<256xi32>, vector<256xi32>
+// CHECK-COUNT-16: vector.store %{{.*}} : memref<128x256xf32>, vector<16xf32>
+func.func @transpose_f32(%w: memref<256x128xf32>, %t: memref<128x256xf32>) {
+  linalg.transpose ins(%w : memref<256x128xf32>) outs(%t : memref<128x256xf32>) permutation = [1, 0]
+  return
+}
+
+// Other element widths, or rows that are not contiguous, stay (element
+// loops later).
+// CHECK-LABEL: func.func @transpose_kept
+// CHECK: linalg.transpose ins(%{{.*}} : memref<32x32xi8>)
+// CHECK: linalg.transpose ins(%{{.*}} : memref<32x32xf32, strided<[1, 32]>>)
+func.func @transpose_kept(%a: memref<32x32xi8>, %b: memref<32x32xi8>,
+                          %c: memref<32x32xf32, strided<[1, 32]>>, %d: memref<32x32xf32>) {
+  linalg.transpose ins(%a : memref<32x32xi8>) outs(%b : memref<32x32xi8>) permutation = [1, 0]
+  linalg.transpose ins(%c : memref<32x32xf32, strided<[1, 32]>>) outs(%d : memref<32x32xf32>) permutation = [1, 0]
+  return
+}

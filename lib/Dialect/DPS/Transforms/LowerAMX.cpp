@@ -68,43 +68,6 @@ bool lastDimContiguous(Value value) {
   return cast<MemRefType>(value.getType()).isLastDimUnitStride();
 }
 
-Value index(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-/// (value / multiple) * multiple.
-Value roundDown(OpBuilder &b, Location loc, Value value, int64_t multiple) {
-  Value factor = index(b, loc, multiple);
-  return arith::MulIOp::create(
-      b, loc, arith::DivUIOp::create(b, loc, value, factor), factor);
-}
-
-using LoopBody = function_ref<void(OpBuilder &, Location, Value)>;
-
-/// for iv in [from, to) step `step`: body(iv); a loop that carries nothing.
-scf::ForOp emitFor(OpBuilder &b, Location loc, Value from, Value to, Value step,
-                   LoopBody body) {
-  return scf::ForOp::create(
-      b, loc, from, to, step, ValueRange{},
-      [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
-        body(nb, nl, iv);
-        scf::YieldOp::create(nb, nl);
-      });
-}
-
-/// The loop nest over rows [rowFrom, rowTo) and columns [colFrom, colTo).
-void emitFor2D(OpBuilder &b, Location loc, Value rowFrom, Value rowTo,
-               Value colFrom, Value colTo, Value step,
-               function_ref<void(OpBuilder &, Location, Value, Value)> body) {
-  emitFor(b, loc, rowFrom, rowTo, step,
-          [&](OpBuilder &rb, Location l, Value r) {
-            emitFor(rb, l, colFrom, colTo, step,
-                    [&](OpBuilder &nb, Location nl, Value c) {
-                      body(nb, nl, r, c);
-                    });
-          });
-}
-
 /// P[k2, n, v] = B[2 k2 + v, n] as a loop over k2 and 16-column slices:
 /// the slices of rows 2 k2 and 2 k2 + 1, interleaved, are 32 contiguous
 /// elements of P.
@@ -115,12 +78,12 @@ scf::ForOp emitInterleave(OpBuilder &b, Location loc, Value source, Value flat,
   auto slice16 = VectorType::get({kTile}, b.getI16Type());
   auto pairType = VectorType::get({2 * kTile}, bf16);
   return emitFor(
-      b, loc, index(b, loc, 0), pairs, index(b, loc, 1),
+      b, loc, constantIndex(b, loc, 0), pairs, constantIndex(b, loc, 1),
       [&](OpBuilder &nb, Location l, Value k2) {
-        Value even = arith::MulIOp::create(nb, l, k2, index(nb, l, 2));
-        Value odd = arith::AddIOp::create(nb, l, even, index(nb, l, 1));
+        Value even = arith::MulIOp::create(nb, l, k2, constantIndex(nb, l, 2));
+        Value odd = arith::AddIOp::create(nb, l, even, constantIndex(nb, l, 1));
         for (int64_t n = 0; n < columns; n += kTile) {
-          Value column = index(nb, l, n);
+          Value column = constantIndex(nb, l, n);
           // On i16: bf16 shuffles would go through the stack.
           auto bits = [&](Value row) {
             Value loaded = vector::LoadOp::create(nb, l, slice, source,
@@ -131,74 +94,9 @@ scf::ForOp emitInterleave(OpBuilder &b, Location loc, Value source, Value flat,
               vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
           vector::StoreOp::create(
               nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
-              ValueRange{k2, index(nb, l, 2 * n)});
+              ValueRange{k2, constantIndex(nb, l, 2 * n)});
         }
       });
-}
-
-/// dst[r, u c + v] = src[c, u r + v] for r < rows, c < cols, v < u (u = 1:
-/// a transpose of bf16 elements; u = 2: of pairs of them): 16 x 16 blocks
-/// of u-element units are loaded as 16 rows, transposed in registers
-/// (vector.transpose, returned in `transposes` for lowering) and stored as
-/// 16 rows; units past the last whole block are copied one element at a
-/// time.
-void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
-                       Value rows, Value cols, int64_t unit,
-                       SmallVectorImpl<Operation *> &transposes) {
-  Type bf16 = b.getBF16Type();
-  Type bits = b.getIntegerType(16 * unit);
-  auto slice = VectorType::get({kTile * unit}, bf16);
-  auto units = VectorType::get({kTile}, bits);
-  auto block = VectorType::get({kTile, kTile}, bits);
-  Value c0 = index(b, loc, 0), c1 = index(b, loc, 1);
-  Value c16 = index(b, loc, kTile), u = index(b, loc, unit);
-  Value rowsFull = roundDown(b, loc, rows, kTile);
-  Value colsFull = roundDown(b, loc, cols, kTile);
-  emitFor2D(
-      b, loc, c0, rowsFull, c0, colsFull, c16,
-      [&](OpBuilder &nb, Location ll, Value r0, Value cc0) {
-        Value srcColumn = arith::MulIOp::create(nb, ll, r0, u);
-        Value dstColumn = arith::MulIOp::create(nb, ll, cc0, u);
-        Value tile =
-            arith::ConstantOp::create(nb, ll, block, nb.getZeroAttr(block));
-        for (int64_t k = 0; k < kTile; ++k) {
-          Value row = arith::AddIOp::create(nb, ll, cc0, index(nb, ll, k));
-          Value loaded = vector::LoadOp::create(nb, ll, slice, src,
-                                                ValueRange{row, srcColumn});
-          tile = vector::InsertOp::create(
-              nb, ll, vector::BitCastOp::create(nb, ll, units, loaded), tile,
-              k);
-        }
-        auto transposed =
-            vector::TransposeOp::create(nb, ll, tile, ArrayRef<int64_t>{1, 0});
-        transposes.push_back(transposed);
-        for (int64_t k = 0; k < kTile; ++k) {
-          Value row = arith::AddIOp::create(nb, ll, r0, index(nb, ll, k));
-          Value out = vector::BitCastOp::create(
-              nb, ll, slice, vector::ExtractOp::create(nb, ll, transposed, k));
-          vector::StoreOp::create(nb, ll, out, dst, ValueRange{row, dstColumn});
-        }
-      });
-  // The edges: rows past the whole blocks (every column), then the columns
-  // past them in the other rows.
-  auto elementwise = [&](Value rowFrom, Value rowTo, Value colFrom) {
-    emitFor2D(b, loc, rowFrom, rowTo, colFrom, cols, c1,
-              [&](OpBuilder &nb, Location ll, Value r, Value c) {
-                for (int64_t v = 0; v < unit; ++v) {
-                  Value vv = index(nb, ll, v);
-                  Value srcColumn = arith::AddIOp::create(
-                      nb, ll, arith::MulIOp::create(nb, ll, r, u), vv);
-                  Value dstColumn = arith::AddIOp::create(
-                      nb, ll, arith::MulIOp::create(nb, ll, c, u), vv);
-                  Value value = memref::LoadOp::create(
-                      nb, ll, src, ValueRange{c, srcColumn});
-                  memref::StoreOp::create(nb, ll, value, dst,
-                                          ValueRange{r, dstColumn});
-                }
-              });
-  };
-  elementwise(rowsFull, rows, c0);
-  elementwise(c0, rowsFull, colsFull);
 }
 
 /// Whether a tagged copy reads its source transposed (the source's first
@@ -228,7 +126,7 @@ LogicalResult lowerPack(RewriterBase &rewriter, linalg::GenericOp op,
   Value pairs = memref::DimOp::create(rewriter, loc, packed, 0);
   if (readsTransposed(op)) {
     emitTransposeCopy(rewriter, loc, source, *flat, pairs,
-                      index(rewriter, loc, columns), 2, transposes);
+                      constantIndex(rewriter, loc, columns), 2, transposes);
   } else {
     scf::ForOp loop =
         emitInterleave(rewriter, loc, source, *flat, pairs, columns);
@@ -303,11 +201,13 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
   SmallVector<Value> rows, columns, packedColumns;
   for (int64_t i = 0; i < rowTiles; ++i)
     rows.push_back(
-        arith::AddIOp::create(b, loc, row, index(b, loc, i * kTile)));
+        arith::AddIOp::create(b, loc, row, constantIndex(b, loc, i * kTile)));
   for (int64_t j = 0; j < colTiles; ++j) {
-    Value c = arith::AddIOp::create(b, loc, column, index(b, loc, j * kTile));
+    Value c =
+        arith::AddIOp::create(b, loc, column, constantIndex(b, loc, j * kTile));
     columns.push_back(c);
-    packedColumns.push_back(arith::MulIOp::create(b, loc, c, index(b, loc, 2)));
+    packedColumns.push_back(
+        arith::MulIOp::create(b, loc, c, constantIndex(b, loc, 2)));
   }
   auto inType = amx::TileType::get({kTile, kTileK}, bf16);
   SmallVector<Value> accumulators;
@@ -319,9 +219,10 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
                                                        ValueRange{r, c})));
   Value k = memref::DimOp::create(b, loc, ops.a, 1);
   auto loop = scf::ForOp::create(
-      b, loc, index(b, loc, 0), k, index(b, loc, kTileK), accumulators,
-      [&](OpBuilder &nb, Location l, Value k0, ValueRange acc) {
-        Value pairRow = arith::DivUIOp::create(nb, l, k0, index(nb, l, 2));
+      b, loc, constantIndex(b, loc, 0), k, constantIndex(b, loc, kTileK),
+      accumulators, [&](OpBuilder &nb, Location l, Value k0, ValueRange acc) {
+        Value pairRow =
+            arith::DivUIOp::create(nb, l, k0, constantIndex(nb, l, 2));
         SmallVector<Value> as, ps, updated;
         for (Value r : rows)
           as.push_back(
@@ -341,8 +242,8 @@ void emitBlock(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
     for (int64_t j = 0; j < colTiles; ++j)
       amx::TileStoreOp::create(
           b, loc, target,
-          ValueRange{rows[i],
-                     ops.epilogue ? index(b, loc, j * kTile) : columns[j]},
+          ValueRange{rows[i], ops.epilogue ? constantIndex(b, loc, j * kTile)
+                                           : columns[j]},
           loop.getResult(i * colTiles + j));
   if (ops.epilogue)
     emitEpilogue(b, loc, ops, row, column, rowTiles * kTile, colTiles * kTile);
@@ -355,13 +256,13 @@ void emitBand(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
               int64_t rowTiles) {
   int64_t paired = ops.columns / (2 * kTile) * (2 * kTile);
   if (paired)
-    emitFor(b, loc, index(b, loc, 0), index(b, loc, paired),
-            index(b, loc, 2 * kTile),
+    emitFor(b, loc, constantIndex(b, loc, 0), constantIndex(b, loc, paired),
+            constantIndex(b, loc, 2 * kTile),
             [&](OpBuilder &nb, Location l, Value column) {
               emitBlock(nb, l, ops, row, column, rowTiles, 2);
             });
   if (paired != ops.columns)
-    emitBlock(b, loc, ops, row, index(b, loc, paired), rowTiles, 1);
+    emitBlock(b, loc, ops, row, constantIndex(b, loc, paired), rowTiles, 1);
 }
 
 /// The rows [first, m) of C, fewer than 16, through one 16-row tile band
@@ -371,7 +272,7 @@ void emitBand(OpBuilder &b, Location loc, const TileOperands &ops, Value row,
 void emitPartialBand(OpBuilder &b, Location loc, const TileOperands &ops,
                      Value first, Value m) {
   Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
-  Value c0 = index(b, loc, 0), c1 = index(b, loc, 1);
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   Value count = arith::SubIOp::create(b, loc, m, first);
   Value k = memref::DimOp::create(b, loc, ops.a, 1);
   auto aType = cast<MemRefType>(ops.a.getType());
@@ -389,7 +290,7 @@ void emitPartialBand(OpBuilder &b, Location loc, const TileOperands &ops,
         b, loc, buffer, ArrayRef<OpFoldResult>{from, c0},
         ArrayRef<OpFoldResult>{count, width}, ArrayRef<OpFoldResult>{c1, c1});
   };
-  Value n = index(b, loc, ops.columns);
+  Value n = constantIndex(b, loc, ops.columns);
   buildCopy(b, loc, rowsOf(ops.a, first, k), rowsOf(scratchA, c0, k));
   if (!ops.zeroInit)
     buildCopy(b, loc, rowsOf(ops.c, first, n), rowsOf(scratchC, c0, n));
@@ -481,7 +382,7 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
   int64_t staticRows = cast<MemRefType>(c.getType()).getDimSize(0);
   Value m = ShapedType::isDynamic(staticRows)
                 ? memref::DimOp::create(rewriter, loc, c, 0).getResult()
-                : index(rewriter, loc, staticRows);
+                : constantIndex(rewriter, loc, staticRows);
   Value pairedRows = roundDown(rewriter, loc, m, 2 * kTile);
   Value bandRows = roundDown(rewriter, loc, m, kTile);
   auto ifLess = [&](OpBuilder &b, Location l, Value lhs, Value rhs,
@@ -495,9 +396,9 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
   };
   auto loop = [&](OpBuilder &b, Location l, Value from, Value to, int64_t step,
                   LoopBody body) {
-    return emitFor(b, l, from, to, index(b, l, step), body);
+    return emitFor(b, l, from, to, constantIndex(b, l, step), body);
   };
-  Value c0 = index(rewriter, loc, 0);
+  Value c0 = constantIndex(rewriter, loc, 0);
   // With more rows than columns (the weight gradients' X^T G, rows of A
   // from the weights' shapes), pairs of 16-row bands are shared among the
   // threads, then a single band. Otherwise (the forward's X W and the
@@ -527,7 +428,7 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
       memref::DeallocOp::create(rewriter, loc, ops.scratch);
   } else {
     auto column = [&](OpBuilder &b, Location l, Value n, int64_t colTiles) {
-      loop(b, l, index(b, l, 0), pairedRows, 2 * kTile,
+      loop(b, l, constantIndex(b, l, 0), pairedRows, 2 * kTile,
            [&](OpBuilder &nb, Location nl, Value row) {
              emitBlock(nb, nl, ops, row, n, 2, colTiles);
            });
@@ -537,10 +438,10 @@ LogicalResult lowerContraction(RewriterBase &rewriter, linalg::GenericOp op) {
     };
     int64_t paired = columns / (2 * kTile) * (2 * kTile);
     if (paired)
-      loop(rewriter, loc, c0, index(rewriter, loc, paired), 2 * kTile,
+      loop(rewriter, loc, c0, constantIndex(rewriter, loc, paired), 2 * kTile,
            [&](OpBuilder &b, Location l, Value n) { column(b, l, n, 2); });
     if (paired != columns)
-      column(rewriter, loc, index(rewriter, loc, paired), 1);
+      column(rewriter, loc, constantIndex(rewriter, loc, paired), 1);
   }
   // The rows left over.
   if (ShapedType::isDynamic(staticRows) || staticRows % kTile != 0)

@@ -1,10 +1,15 @@
 //===- LowerStridedCopies.cpp - strided memref.copy to loops --------------===//
+#include "Vectorization.h"
+
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::dps {
 #define GEN_PASS_DEF_DPSLOWERSTRIDEDCOPIES
@@ -12,6 +17,7 @@ namespace mlir::dps {
 } // namespace mlir::dps
 
 using namespace mlir;
+using namespace mlir::dps;
 
 namespace {
 /// Identity layouts are contiguous; other layouts (subviews) may not be.
@@ -69,9 +75,44 @@ void copyRowByRow(memref::CopyOp copy) {
   copy.erase();
 }
 
+/// A 2-D transpose of 16- or 32-bit elements between buffers whose rows
+/// are contiguous, as 16 x 16 blocks transposed in registers; false if it
+/// is not one (it stays, and becomes element loops).
+bool lowerTranspose(linalg::TransposeOp op,
+                    SmallVectorImpl<Operation *> &transposes) {
+  if (!op.hasPureBufferSemantics() || op.getPermutation().size() != 2 ||
+      op.getPermutation()[0] != 1)
+    return false;
+  Value source = op.getInput(), target = op.getInit();
+  auto sourceType = cast<MemRefType>(source.getType());
+  unsigned width = sourceType.getElementType().getIntOrFloatBitWidth();
+  if ((width != 16 && width != 32) || !sourceType.isLastDimUnitStride() ||
+      !cast<MemRefType>(target.getType()).isLastDimUnitStride())
+    return false;
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  emitTransposeCopy(b, loc, source, target,
+                    memref::DimOp::create(b, loc, target, 0),
+                    memref::DimOp::create(b, loc, target, 1), 1, transposes);
+  op.erase();
+  return true;
+}
+
 struct DPSLowerStridedCopiesPass
     : public dps::impl::DPSLowerStridedCopiesBase<DPSLowerStridedCopiesPass> {
   void runOnOperation() override {
+    SmallVector<linalg::TransposeOp> transposeOps;
+    getOperation().walk(
+        [&](linalg::TransposeOp op) { transposeOps.push_back(op); });
+    SmallVector<Operation *> transposes;
+    for (linalg::TransposeOp op : transposeOps)
+      (void)lowerTranspose(op, transposes);
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransposeLoweringPatterns(
+        patterns, vector::VectorTransposeLowering::Shuffle1D);
+    if (failed(applyOpPatternsGreedily(transposes, std::move(patterns))))
+      return signalPassFailure();
+
     SmallVector<memref::CopyOp> copies;
     getOperation().walk([&](memref::CopyOp copy) {
       if (!isContiguous(copy.getSource()) || !isContiguous(copy.getTarget()))

@@ -1,7 +1,9 @@
 //===- Vectorization.cpp - tiling helpers of the vectorizing passes -------===//
 #include "Vectorization.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -83,4 +85,101 @@ linalg::GenericOp mlir::dps::buildCopy(OpBuilder &b, Location loc, Value source,
       [](OpBuilder &nb, Location l, ValueRange args) {
         linalg::YieldOp::create(nb, l, args[0]);
       });
+}
+
+Value mlir::dps::constantIndex(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value mlir::dps::roundDown(OpBuilder &b, Location loc, Value value,
+                           int64_t multiple) {
+  Value factor = constantIndex(b, loc, multiple);
+  return arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, value, factor), factor);
+}
+
+scf::ForOp mlir::dps::emitFor(OpBuilder &b, Location loc, Value from, Value to,
+                              Value step, LoopBody body) {
+  return scf::ForOp::create(
+      b, loc, from, to, step, ValueRange{},
+      [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
+        body(nb, nl, iv);
+        scf::YieldOp::create(nb, nl);
+      });
+}
+
+void mlir::dps::emitFor2D(
+    OpBuilder &b, Location loc, Value rowFrom, Value rowTo, Value colFrom,
+    Value colTo, Value step,
+    function_ref<void(OpBuilder &, Location, Value, Value)> body) {
+  emitFor(b, loc, rowFrom, rowTo, step,
+          [&](OpBuilder &rb, Location l, Value r) {
+            emitFor(rb, l, colFrom, colTo, step,
+                    [&](OpBuilder &nb, Location nl, Value c) {
+                      body(nb, nl, r, c);
+                    });
+          });
+}
+
+void mlir::dps::emitTransposeCopy(OpBuilder &b, Location loc, Value src,
+                                  Value dst, Value rows, Value cols,
+                                  int64_t unit,
+                                  SmallVectorImpl<Operation *> &transposes) {
+  constexpr int64_t kTile = 16;
+  Type element = cast<MemRefType>(src.getType()).getElementType();
+  Type bits = b.getIntegerType(element.getIntOrFloatBitWidth() * unit);
+  auto slice = VectorType::get({kTile * unit}, element);
+  auto units = VectorType::get({kTile}, bits);
+  auto block = VectorType::get({kTile, kTile}, bits);
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
+  Value c16 = constantIndex(b, loc, kTile), u = constantIndex(b, loc, unit);
+  Value rowsFull = roundDown(b, loc, rows, kTile);
+  Value colsFull = roundDown(b, loc, cols, kTile);
+  emitFor2D(
+      b, loc, c0, rowsFull, c0, colsFull, c16,
+      [&](OpBuilder &nb, Location ll, Value r0, Value cc0) {
+        Value srcColumn = arith::MulIOp::create(nb, ll, r0, u);
+        Value dstColumn = arith::MulIOp::create(nb, ll, cc0, u);
+        Value tile =
+            arith::ConstantOp::create(nb, ll, block, nb.getZeroAttr(block));
+        for (int64_t k = 0; k < kTile; ++k) {
+          Value row =
+              arith::AddIOp::create(nb, ll, cc0, constantIndex(nb, ll, k));
+          Value loaded = vector::LoadOp::create(nb, ll, slice, src,
+                                                ValueRange{row, srcColumn});
+          tile = vector::InsertOp::create(
+              nb, ll, vector::BitCastOp::create(nb, ll, units, loaded), tile,
+              k);
+        }
+        auto transposed =
+            vector::TransposeOp::create(nb, ll, tile, ArrayRef<int64_t>{1, 0});
+        transposes.push_back(transposed);
+        for (int64_t k = 0; k < kTile; ++k) {
+          Value row =
+              arith::AddIOp::create(nb, ll, r0, constantIndex(nb, ll, k));
+          Value out = vector::BitCastOp::create(
+              nb, ll, slice, vector::ExtractOp::create(nb, ll, transposed, k));
+          vector::StoreOp::create(nb, ll, out, dst, ValueRange{row, dstColumn});
+        }
+      });
+  // The edges: rows past the whole blocks (every column), then the columns
+  // past them in the other rows.
+  auto elementwise = [&](Value rowFrom, Value rowTo, Value colFrom) {
+    emitFor2D(b, loc, rowFrom, rowTo, colFrom, cols, c1,
+              [&](OpBuilder &nb, Location ll, Value r, Value c) {
+                for (int64_t v = 0; v < unit; ++v) {
+                  Value vv = constantIndex(nb, ll, v);
+                  Value srcColumn = arith::AddIOp::create(
+                      nb, ll, arith::MulIOp::create(nb, ll, r, u), vv);
+                  Value dstColumn = arith::AddIOp::create(
+                      nb, ll, arith::MulIOp::create(nb, ll, c, u), vv);
+                  Value value = memref::LoadOp::create(
+                      nb, ll, src, ValueRange{c, srcColumn});
+                  memref::StoreOp::create(nb, ll, value, dst,
+                                          ValueRange{r, dstColumn});
+                }
+              });
+  };
+  elementwise(rowsFull, rows, c0);
+  elementwise(c0, rowsFull, colsFull);
 }

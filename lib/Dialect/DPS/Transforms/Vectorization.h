@@ -44,6 +44,35 @@ linalg::GenericOp buildCopy(OpBuilder &b, Location loc, Value source,
 /// accumulators live in registers across the loop.
 void hoistInvariantSubsets(Operation *root);
 
+/// An index constant.
+Value constantIndex(OpBuilder &b, Location loc, int64_t v);
+
+/// (value / multiple) * multiple.
+Value roundDown(OpBuilder &b, Location loc, Value value, int64_t multiple);
+
+using LoopBody = function_ref<void(OpBuilder &, Location, Value)>;
+
+/// for iv in [from, to) step `step`: body(iv); a loop that carries nothing.
+scf::ForOp emitFor(OpBuilder &b, Location loc, Value from, Value to, Value step,
+                   LoopBody body);
+
+/// The loop nest over rows [rowFrom, rowTo) and columns [colFrom, colTo).
+void emitFor2D(OpBuilder &b, Location loc, Value rowFrom, Value rowTo,
+               Value colFrom, Value colTo, Value step,
+               function_ref<void(OpBuilder &, Location, Value, Value)> body);
+
+/// dst[r, u c + v] = src[c, u r + v] for r < rows, c < cols, v < u (u = 1:
+/// a transpose of elements; u = 2: of pairs of them), for 16- and 32-bit
+/// elements: 16 x 16 blocks of u-element units are loaded as 16 rows,
+/// transposed in registers (vector.transpose, returned in `transposes` for
+/// lowering: populateVectorTransposeLoweringPatterns with Shuffle1D makes
+/// each one shuffle, x86 vpermt2w / vpermt2d) and stored as 16 rows; units
+/// past the last whole block are copied one element at a time. Both
+/// memrefs' rows must be contiguous.
+void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
+                       Value rows, Value cols, int64_t unit,
+                       SmallVectorImpl<Operation *> &transposes);
+
 } // namespace mlir::dps
 
 #endif // DPS_LIB_DIALECT_DPS_TRANSFORMS_VECTORIZATION_H

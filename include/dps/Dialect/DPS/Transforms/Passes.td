@@ -160,10 +160,20 @@ def DPSLowerStridedCopies : Pass<"dps-lower-strided-copies", "::mlir::func::Func
     `llvm.memcpy`); otherwise a `linalg.copy` (element loops in the kernel
     itself). Copies between contiguous buffers stay (they become
     `llvm.memcpy`).
+
+    A 2-D `linalg.transpose` of 16- or 32-bit elements whose source and
+    target rows are contiguous (a contraction operand read transposed,
+    which dps-vectorize-contractions transposes once per call) becomes
+    16 x 16 blocks loaded as rows, transposed in registers (one shuffle
+    each) and stored as rows; the edges past the whole blocks are copied
+    element by element. Element loops would move one element per load and
+    store.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
