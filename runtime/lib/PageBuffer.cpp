@@ -49,6 +49,14 @@ bool PageBuffer::resize(size_t newSize) {
     if (mapped == MAP_FAILED)
       return false;
     base = static_cast<uint8_t *>(mapped);
+#ifdef MADV_POPULATE_WRITE
+    // The pages a rung grows by are written at once (an epoch boundary's
+    // arrivals): the kernel maps them in one call, not one fault per page.
+    // Advice: where the kernel lacks it (before Linux 5.14), they fault in
+    // as they are written.
+    if (wanted > held)
+      madvise(base + held, wanted - held, MADV_POPULATE_WRITE);
+#endif
   }
   bytes = newSize;
   return true;
