@@ -2,7 +2,9 @@
 
 // A forward contraction with a dynamic batch: full 8-row tiles run 8x32
 // vector contractions over k with the accumulator held in a loop-carried
-// vector; the rows left over (peeled) run one row at a time as 1x32 tiles.
+// vector; the rows left over (peeled, fewer than 8) run as a 4x32 tile if
+// 4 or more are left (tile rows of 512 x 32 multiply-adds), then as 1x32 tiles
+// (7 rows: 4 + 1 + 1 + 1).
 #a = affine_map<(m, n, k) -> (m, k)>
 #b = affine_map<(m, n, k) -> (k, n)>
 #c = affine_map<(m, n, k) -> (m, n)>
@@ -11,14 +13,38 @@
 // CHECK: scf.for %{{.*}} = %c0 to %[[FULL]] step %c8
 // CHECK:   scf.for %{{.*}} = %c0 to %c64 step %c32
 // CHECK:     %[[INIT:.*]] = vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<8x32xf32>
-// CHECK:     %[[ACC:.*]] = scf.for %{{.*}} = %c0 to %c96 step %c1 iter_args(%{{.*}} = %[[INIT]]) -> (vector<8x32xf32>)
+// CHECK:     %[[ACC:.*]] = scf.for %{{.*}} = %c0 to %c512 step %c1 iter_args(%{{.*}} = %[[INIT]]) -> (vector<8x32xf32>)
 // CHECK:       vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
 // CHECK:     vector.transfer_write %[[ACC]]
 // CHECK: scf.for %{{.*}} = %[[FULL]] to %{{.*}} step %c8
+// CHECK:   %[[FOUR:.*]] = arith.cmpi uge, %{{.*}}, %c4 : index
+// CHECK:   scf.if %[[FOUR]] -> (tensor<?x32xf32>) {
+// CHECK:     vector.contract {{.*}} : vector<4x1xf32>, vector<1x32xf32> into vector<4x32xf32>
+// CHECK-NOT: vector<2x32xf32>
 // CHECK:   vector.contract {{.*}} : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
 // CHECK-NOT: linalg.generic
-func.func @forward(%x: tensor<?x96xf32>, %w: tensor<96x64xf32>,
+// CHECK-LABEL: func.func @short_rows
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK-NOT: scf.if
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
+// CHECK: return
+func.func @forward(%x: tensor<?x512xf32>, %w: tensor<512x64xf32>,
                    %acc: tensor<?x64xf32>) -> tensor<?x64xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<?x512xf32>, tensor<512x64xf32>)
+      outs(%acc : tensor<?x64xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: f32, %in_0: f32, %out: f32):
+    %p = arith.mulf %in, %in_0 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x64xf32>
+  return %r : tensor<?x64xf32>
+}
+
+// Tile rows of fewer multiply-adds (96 x 32) keep single-row leftover tiles.
+func.func @short_rows(%x: tensor<?x96xf32>, %w: tensor<96x64xf32>,
+                      %acc: tensor<?x64xf32>) -> tensor<?x64xf32> {
   %r = linalg.generic {indexing_maps = [#a, #b, #c],
                        iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : tensor<?x96xf32>, tensor<96x64xf32>)
