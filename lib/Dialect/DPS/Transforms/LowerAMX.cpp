@@ -36,9 +36,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::dps {
 #define GEN_PASS_DEF_DPSLOWERAMX
@@ -483,12 +481,7 @@ struct DPSLowerAMXPass : public dps::impl::DPSLowerAMXBase<DPSLowerAMXPass> {
       (void)lowerTranspose(rewriter, op, transposes);
     for (linalg::GenericOp op : contractions)
       (void)lowerContraction(rewriter, op);
-    // The 16 x 16 register transposes as one shuffle each (x86: vpermt2w /
-    // vpermt2d), not element by element.
-    RewritePatternSet patterns(&getContext());
-    vector::populateVectorTransposeLoweringPatterns(
-        patterns, vector::VectorTransposeLowering::Shuffle1D);
-    if (failed(applyOpPatternsGreedily(transposes, std::move(patterns))))
+    if (failed(lowerRegisterTransposes(&getContext(), transposes)))
       return signalPassFailure();
   }
 };

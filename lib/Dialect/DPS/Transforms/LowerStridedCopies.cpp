@@ -8,8 +8,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::dps {
 #define GEN_PASS_DEF_DPSLOWERSTRIDEDCOPIES
@@ -107,10 +105,7 @@ struct DPSLowerStridedCopiesPass
     SmallVector<Operation *> transposes;
     for (linalg::TransposeOp op : transposeOps)
       (void)lowerTranspose(op, transposes);
-    RewritePatternSet patterns(&getContext());
-    vector::populateVectorTransposeLoweringPatterns(
-        patterns, vector::VectorTransposeLowering::Shuffle1D);
-    if (failed(applyOpPatternsGreedily(transposes, std::move(patterns))))
+    if (failed(lowerRegisterTransposes(&getContext(), transposes)))
       return signalPassFailure();
 
     SmallVector<memref::CopyOp> copies;

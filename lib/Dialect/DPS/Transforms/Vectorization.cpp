@@ -183,3 +183,12 @@ void mlir::dps::emitTransposeCopy(OpBuilder &b, Location loc, Value src,
   elementwise(rowsFull, rows, c0);
   elementwise(c0, rowsFull, colsFull);
 }
+
+LogicalResult
+mlir::dps::lowerRegisterTransposes(MLIRContext *ctx,
+                                   ArrayRef<Operation *> transposes) {
+  RewritePatternSet patterns(ctx);
+  vector::populateVectorTransposeLoweringPatterns(
+      patterns, vector::VectorTransposeLowering::Shuffle1D);
+  return applyOpPatternsGreedily(transposes, std::move(patterns));
+}

@@ -73,6 +73,11 @@ void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
                        Value rows, Value cols, int64_t unit,
                        SmallVectorImpl<Operation *> &transposes);
 
+/// Lowers the 16 x 16 vector.transpose ops emitTransposeCopy returned to
+/// one shuffle each (x86: vpermt2w / vpermt2d), not element by element.
+LogicalResult lowerRegisterTransposes(MLIRContext *ctx,
+                                      ArrayRef<Operation *> transposes);
+
 } // namespace mlir::dps
 
 #endif // DPS_LIB_DIALECT_DPS_TRANSFORMS_VECTORIZATION_H
