@@ -7,7 +7,7 @@ run_lit_suite() {
   log=$(mktemp)
   # (written so that a caller's `set -e` does not stop it at a failure)
   /usr/lib/llvm-22/bin/lit -sv "$dir" 2>&1 | tee "$log" && status=0 || status=${PIPESTATUS[0]}
-  count() { grep -E "^ *$1: +[0-9]+" "$log" | sed -E 's/.*: +([0-9]+).*/\1/' | head -n1; }
+  count() { grep -E "^ *$1 *: +[0-9]+" "$log" | sed -E 's/.*: +([0-9]+).*/\1/' | head -n1; }
   passed=$(( $(count Passed || true) + 0 ))
   failed=$(( $(count Failed || true) + $(count Unresolved || true) + $(count 'Timed Out' || true) + $(count XPASS || true) + 0 ))
   rm -f "$log"
