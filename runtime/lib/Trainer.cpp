@@ -429,10 +429,12 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
     for (uint32_t s : batches[b])
       byRung[state.rungOf[s]].push_back(s);
     present.clear();
+    uint32_t presentRungs = 0; // bit r: rungs[r] has samples in this step
     for (size_t r = 0; r < ladder.size(); ++r)
       if (!byRung[r].empty()) {
         prepare(rungs[r], byRung[r], plan.epoch, b);
         present.push_back(&rungs[r]);
+        presentRungs |= 1u << r;
       }
     Clock::time_point phase = Clock::now();
     if (Status s = runRungs(present); !s)
@@ -478,10 +480,6 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
     }
     // The update sums the sets it reads: those of rungs absent from this
     // step must be zero.
-    uint32_t presentRungs = 0;
-    for (size_t r = 0; r < rungs.size(); ++r)
-      if (!byRung[r].empty())
-        presentRungs |= 1u << r;
     const Update &update = *std::find_if(
         updates.begin(), updates.end(), [&](const Update &candidate) {
           return (candidate.reads & presentRungs) == presentRungs;
