@@ -19,8 +19,6 @@ TaskPool::~TaskPool() {
 }
 
 void TaskPool::drain() {
-  if (*prologue)
-    (*prologue)();
   for (size_t i = next++; i < batch->size(); i = next++)
     (*batch)[i]();
 }
@@ -41,13 +39,10 @@ void TaskPool::work() {
   }
 }
 
-void TaskPool::run(const std::vector<std::function<void()>> &tasks,
-                   const std::function<void()> &onThread) {
+void TaskPool::run(const std::vector<std::function<void()>> &tasks) {
   if (tasks.empty())
     return;
   if (workers.empty() || tasks.size() == 1) {
-    if (onThread)
-      onThread();
     for (const auto &task : tasks)
       task();
     return;
@@ -55,7 +50,6 @@ void TaskPool::run(const std::vector<std::function<void()>> &tasks,
   {
     std::lock_guard<std::mutex> lock(mutex);
     batch = &tasks;
-    prologue = &onThread;
     next = 0;
     busy = workers.size();
     ++generation;
@@ -65,5 +59,4 @@ void TaskPool::run(const std::vector<std::function<void()>> &tasks,
   std::unique_lock<std::mutex> lock(mutex);
   idle.wait(lock, [&] { return busy == 0; });
   batch = nullptr;
-  prologue = nullptr;
 }

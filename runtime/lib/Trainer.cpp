@@ -11,14 +11,14 @@
 #include "dps/runtime/TrainingState.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <numeric>
-#include <optional>
-#include <type_traits>
 #include <thread>
+#include <type_traits>
 
 using namespace dps::rt;
 
@@ -65,8 +65,13 @@ struct Rung {
 struct OpenMP {
   using SetInt = void (*)(int);
   using GetInt = int (*)();
-  SetInt setNumThreads = nullptr, setBlocktime = nullptr;
-  GetInt maxThreads = nullptr, blocktime = nullptr;
+  /// libomp's GNU-compatible entry: runs `body(data)` on a team of
+  /// `threads` (the caller one of them) and returns when all are done.
+  using Parallel = void (*)(void (*body)(void *), void *data, unsigned threads,
+                            unsigned flags);
+  SetInt setNumThreads = nullptr;
+  GetInt maxThreads = nullptr;
+  Parallel parallel = nullptr;
 
   explicit OpenMP(KernelBackend &backend) {
     auto find = [&](auto &function, const char *name) {
@@ -74,34 +79,11 @@ struct OpenMP {
           const_cast<void *>(backend.symbol(name)));
     };
     find(setNumThreads, "omp_set_num_threads");
-    find(setBlocktime, "kmp_set_blocktime");
     find(maxThreads, "omp_get_max_threads");
-    find(blocktime, "kmp_get_blocktime");
+    find(parallel, "GOMP_parallel");
   }
-};
-
-/// While the rungs of a step run at once, OpenMP's idle threads sleep as
-/// soon as a parallel region ends: spinning for the default 200 ms after
-/// each region of the update, they would take a core from the rungs.
-/// Evaluation, outside, keeps the default (its regions start faster with
-/// the workers spinning).
-class IdleThreadsSleep {
-public:
-  explicit IdleThreadsSleep(const OpenMP *openmp) {
-    if (openmp && openmp->setBlocktime && openmp->blocktime) {
-      set = openmp->setBlocktime;
-      saved = openmp->blocktime();
-      set(0);
-    }
-  }
-  ~IdleThreadsSleep() {
-    if (set)
-      set(saved);
-  }
-
-private:
-  OpenMP::SetInt set = nullptr;
-  int saved = 0;
+  /// Whether a team of the kernels' own threads can run the rungs.
+  bool hasTeams() const { return setNumThreads && parallel; }
 };
 
 } // namespace
@@ -128,11 +110,12 @@ struct Trainer::Impl {
   std::vector<int32_t> labels;
   std::vector<float> losses, evalInput;
   std::vector<int32_t> predictions;
-  /// Runs a step's rungs at the same time (one thread each, their kernels
-  /// single-threaded) when the run has more than one thread.
-  std::unique_ptr<TaskPool> pool;
+  /// A step's rungs run at the same time, one thread each, their kernels
+  /// single-threaded, when the run has more than one thread: on a team of
+  /// the kernels' OpenMP threads, or on a pool for kernels without OpenMP.
+  unsigned rungThreads = 1;
   std::unique_ptr<OpenMP> openmp;
-  int kernelThreads = 0;
+  std::unique_ptr<TaskPool> pool;
 
   // Run state (checkpointed).
   TrainingState state;
@@ -154,6 +137,9 @@ struct Trainer::Impl {
   /// runRungs' order and tasks, kept across steps (no allocation per step).
   std::vector<Rung *> rungOrder;
   std::vector<std::function<void()>> rungTasks;
+  /// The next of rungOrder for a team member to take.
+  std::atomic<size_t> nextRung{0};
+  static void rungTeamMember(void *impl);
   Result<std::pair<double, double>> evaluate(const Dataset &set,
                                              std::vector<float> *perSample);
   Result<EpochReport> epoch(TrainerObserver &observer);
@@ -288,8 +274,15 @@ void Trainer::Impl::runRung(Rung &rung) {
   rung.time.kernelSeconds += secondsSince(phase);
 }
 
+void Trainer::Impl::rungTeamMember(void *impl) {
+  Impl &t = *static_cast<Impl *>(impl);
+  t.openmp->setNumThreads(1);
+  for (size_t i = t.nextRung++; i < t.rungOrder.size(); i = t.nextRung++)
+    t.runRung(*t.rungOrder[i]);
+}
+
 Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
-  if (!pool || present.size() < 2) {
+  if (rungThreads < 2 || present.size() < 2) {
     for (Rung *rung : present) {
       runRung(*rung);
       if (!rung->status)
@@ -297,22 +290,26 @@ Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
     }
     return Status::success();
   }
-  // The rungs with the most rows first: the pool hands tasks out in order.
+  // The rungs with the most rows first: threads take them in order.
   rungOrder.assign(present.begin(), present.end());
   std::stable_sort(rungOrder.begin(), rungOrder.end(), [](Rung *a, Rung *b) {
     return a->members->size() > b->members->size();
   });
-  rungTasks.clear();
-  for (Rung *rung : rungOrder)
-    rungTasks.push_back([this, rung] { runRung(*rung); });
-  // Each thread runs its rung's kernels alone; the update gets every
-  // thread back.
-  pool->run(rungTasks, [this] {
-    if (openmp->setNumThreads)
-      openmp->setNumThreads(1);
-  });
-  if (openmp->setNumThreads)
-    openmp->setNumThreads(kernelThreads);
+  if (openmp->hasTeams()) {
+    // The threads that run the update's parallel regions run the rungs, so
+    // no other thread wants the cores and they spin, ready, between the
+    // regions of a step (a second set of threads made OpenMP's sleep at
+    // once after each region: a DPS run's update took ~1.5x as long).
+    nextRung = 0;
+    openmp->parallel(&Impl::rungTeamMember, this,
+                     unsigned(std::min<size_t>(rungThreads, rungOrder.size())),
+                     0);
+  } else {
+    rungTasks.clear();
+    for (Rung *rung : rungOrder)
+      rungTasks.push_back([this, rung] { runRung(*rung); });
+    pool->run(rungTasks);
+  }
   for (Rung *rung : present)
     if (!rung->status)
       return rung->status;
@@ -420,9 +417,6 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
   size_t lowSampleSteps = 0, sampleSteps = 0;
   std::vector<std::vector<uint32_t>> byRung(ladder.size());
   std::vector<Rung *> present; // this step's rungs
-  std::optional<IdleThreadsSleep> sleeping;
-  if (pool)
-    sleeping.emplace(openmp.get());
   for (size_t b = 0; b < batches.size(); ++b) {
     for (auto &members : byRung)
       members.clear();
@@ -513,7 +507,6 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
                       elapsed > 0 ? sampleSteps / elapsed : 0);
   }
 
-  sleeping.reset();
   report.trainSeconds = secondsSince(start);
   for (Rung &rung : rungs) {
     for (SubsetReport &subset : report.subsets)
@@ -702,9 +695,10 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
                    });
   t.openmp = std::make_unique<OpenMP>(backend);
   if (t.options.threads > 1 && t.rungs.size() > 1) {
-    t.pool = std::make_unique<TaskPool>(
-        std::min<unsigned>(t.options.threads, unsigned(t.rungs.size())));
-    t.kernelThreads = t.openmp->maxThreads ? t.openmp->maxThreads() : 1;
+    t.rungThreads =
+        std::min<unsigned>(t.options.threads, unsigned(t.rungs.size()));
+    if (!t.openmp->hasTeams())
+      t.pool = std::make_unique<TaskPool>(t.rungThreads);
   }
   t.state.shuffleRng.seed(t.options.seed);
   t.state.roundingRng.seed(t.options.seed ^ 0x5DEECE66DULL);

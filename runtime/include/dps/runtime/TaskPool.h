@@ -1,9 +1,10 @@
 //===- TaskPool.h - a few tasks at once on fixed threads --------*- C++ -*-===//
 //
 // The trainer runs the rungs of a step at the same time, one rung's kernels
-// per thread. The pool keeps its worker threads for the whole run (a step
-// takes about a millisecond: starting threads per step would cost a good
-// part of it) and the calling thread works too.
+// per thread (on this pool when the kernels have no OpenMP team to use). The
+// pool keeps its worker threads for the whole run (a step takes about a
+// millisecond: starting threads per step would cost a good part of it) and the
+// calling thread works too.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DPS_RUNTIME_TASKPOOL_H
@@ -30,9 +31,7 @@ public:
 
   /// Runs every task once, in order of their index as threads come free
   /// (the first ones start at once), and returns when all have finished.
-  /// `onThread` runs first on each thread that takes part.
-  void run(const std::vector<std::function<void()>> &tasks,
-           const std::function<void()> &onThread = {});
+  void run(const std::vector<std::function<void()>> &tasks);
 
 private:
   void work();
@@ -42,7 +41,6 @@ private:
   std::mutex mutex;
   std::condition_variable wake, idle;
   const std::vector<std::function<void()>> *batch = nullptr;
-  const std::function<void()> *prologue = nullptr;
   std::atomic<size_t> next{0};
   size_t busy = 0;
   uint64_t generation = 0;
