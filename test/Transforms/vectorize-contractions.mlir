@@ -124,6 +124,101 @@ func.func @zero_init(%x: tensor<?x16xf32>, %g: tensor<?x64xf32>,
 
 // -----
 
+// A weight gradient rounded into its bf16 gradient set: the rounding, alone
+// reading the zero-filled product through identity maps, is tiled with it,
+// so each tile's sums go from registers through truncf to the bf16 store;
+// no f32 product the size of the gradient is built. On the FMA tile and on
+// the vdpbf16ps tile (whose accumulators start as zero registers too).
+#at = affine_map<(m, n, k) -> (k, m)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+// CHECK-LABEL: func.func @rounded_gradient
+// CHECK-SAME: %[[SET:[a-z0-9]+]]: tensor<16x64xbf16>
+// CHECK-NOT: tensor<16x64xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[SET]])
+// CHECK: %[[SUMS:.*]] = scf.for {{.*}} -> (vector<8x32xf32>)
+// CHECK: vector.contract
+// CHECK: %[[ROUNDED:.*]] = arith.truncf %[[SUMS]] : vector<8x32xf32> to vector<8x32xbf16>
+// CHECK: vector.transfer_write %[[ROUNDED]]
+// CHECK-NOT: linalg.generic
+// DOT-LABEL: func.func @rounded_gradient
+// DOT-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// DOT-NOT: tensor<16x64xf32>
+// DOT: %[[SUMS:.*]]:16 = scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]],
+// DOT-COUNT-16: x86vector.avx512.dot
+// DOT: %[[ROW:.*]] = vector.insert_strided_slice %[[SUMS]]#0, %{{.*}} {offsets = [0, 0], strides = [1]} : vector<16xf32> into vector<8x32xf32>
+// DOT: %[[TILE:.*]] = vector.insert_strided_slice %[[SUMS]]#15, %{{.*}} {offsets = [7, 16], strides = [1]}
+// DOT: %[[ROUNDED:.*]] = arith.truncf %[[TILE]] : vector<8x32xf32> to vector<8x32xbf16>
+// DOT: vector.transfer_write %[[ROUNDED]]
+// DOT-NOT: linalg.generic
+func.func @rounded_gradient(%x: tensor<?x16xbf16>, %g: tensor<?x64xbf16>,
+                            %set: tensor<16x64xbf16>) -> tensor<16x64xbf16> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x64xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %r = linalg.generic {indexing_maps = [#at, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %g : tensor<?x16xbf16>, tensor<?x64xbf16>)
+      outs(%z : tensor<16x64xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %o: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x64xf32>
+  %t = linalg.generic {indexing_maps = [#id, #id],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%r : tensor<16x64xf32>) outs(%set : tensor<16x64xbf16>) {
+  ^bb0(%in: f32, %o: bf16):
+    %0 = arith.truncf %in : f32 to bf16
+    linalg.yield %0 : bf16
+  } -> tensor<16x64xbf16>
+  return %t : tensor<16x64xbf16>
+}
+
+// -----
+
+// A product read twice (here also returned) keeps its own tiles: the
+// rounding is not computed inside them.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+// CHECK-LABEL: func.func @product_read_twice
+// DOT-LABEL: func.func @product_read_twice
+// CHECK: vector.contract
+// CHECK: } {dps.parallel}
+// CHECK: linalg.generic
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+func.func @product_read_twice(%x: tensor<16x16xf32>, %w: tensor<16x64xf32>,
+                              %out: tensor<16x64xbf16>)
+    -> (tensor<16x64xf32>, tensor<16x64xbf16>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x64xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<16x16xf32>, tensor<16x64xf32>)
+      outs(%z : tensor<16x64xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: f32, %in_0: f32, %o: f32):
+    %p = arith.mulf %in, %in_0 : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x64xf32>
+  %t = linalg.generic {indexing_maps = [#id, #id],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%r : tensor<16x64xf32>) outs(%out : tensor<16x64xbf16>) {
+  ^bb0(%in: f32, %o: bf16):
+    %0 = arith.truncf %in : f32 to bf16
+    linalg.yield %0 : bf16
+  } -> tensor<16x64xbf16>
+  return %r, %t : tensor<16x64xf32>, tensor<16x64xbf16>
+}
+
+// -----
+
 // Untagged generics are left alone.
 // CHECK-LABEL: func.func @untagged
 // CHECK: linalg.generic

@@ -17,7 +17,10 @@
 // starts as a zero fill (a weight gradient written into its gradient set, a
 // product into a temporary) the fill moves into the tile loops and the
 // accumulators start as zero registers: no pass of zeros over C, no loads of
-// them. Rows left over from the peeled m loop (the batch dimension is
+// them. Where an elementwise op alone reads such a C (a weight gradient
+// rounded into its bf16 gradient set), the tile loops compute it too, on
+// the tile's registers (fusableEpilogue): no f32 C is stored. Rows left
+// over from the peeled m loop (the batch dimension is
 // dynamic) run as a tile of tileM / 2 rows where that many are left
 // (splitLeftoverRows), the rest as 1 x tileN vector tiles. A
 // transposed B operand (B[n, k], from G * W^T) is transposed once per call so
@@ -153,6 +156,8 @@ linalg::GenericOp widenOperands(RewriterBase &rewriter, linalg::GenericOp op) {
 
 /// Marks the contractions that take the bf16 dot-product path.
 constexpr llvm::StringLiteral kDotAttrName = "dps.bf16_dot";
+/// Marks the tiles of an epilogue computed in the contraction's tile loops.
+constexpr llvm::StringLiteral kEpilogueAttrName = "dps.epilogue";
 
 /// bf16 x bf16 -> f32 with a static column count the dot kernel covers.
 bool fitsBF16Dot(linalg::GenericOp op) {
@@ -225,12 +230,21 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op) {
       arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(bf16));
   int64_t slices = columns / 16;
 
+  // A tile that starts as a zero fill starts from zero registers.
+  auto fill = c.getDefiningOp<linalg::FillOp>();
+  Value zeros;
+  if (fill && matchPattern(fill.value(), m_AnyZeroFloat()))
+    zeros = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(vec(16, f32), 0.0f));
   SmallVector<Value> accumulators;
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t j = 0; j < slices; ++j)
-      accumulators.push_back(vector::TransferReadOp::create(
-          rewriter, loc, vec(16, f32), c, ValueRange{index(r), index(16 * j)},
-          padF32, ArrayRef<bool>{true}));
+      accumulators.push_back(zeros ? zeros
+                                   : vector::TransferReadOp::create(
+                                         rewriter, loc, vec(16, f32), c,
+                                         ValueRange{index(r), index(16 * j)},
+                                         padF32, ArrayRef<bool>{true})
+                                         .getResult());
 
   Value k = getValueOrCreateConstantIndexOp(
       rewriter, loc, tensor::getMixedSize(rewriter, loc, a, 1));
@@ -268,13 +282,20 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op) {
         scf::YieldOp::create(nb, nl, updated);
       });
 
-  Value result = c;
+  // The tile as one vector, written at once: an epilogue's read of the
+  // tile then folds to it (the sums stay in registers).
+  Value tile = arith::ConstantOp::create(
+      rewriter, loc,
+      DenseElementsAttr::get(VectorType::get({rows, columns}, f32), 0.0f));
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t j = 0; j < slices; ++j)
-      result = vector::TransferWriteOp::create(
-                   rewriter, loc, loop.getResult(r * slices + j), result,
-                   ValueRange{index(r), index(16 * j)}, ArrayRef<bool>{true})
-                   .getResult();
+      tile = vector::InsertStridedSliceOp::create(
+          rewriter, loc, loop.getResult(r * slices + j), tile,
+          ArrayRef<int64_t>{r, 16 * j}, ArrayRef<int64_t>{1});
+  Value result = vector::TransferWriteOp::create(rewriter, loc, tile, c,
+                                                 ValueRange{c0, c0},
+                                                 ArrayRef<bool>{true, true})
+                     .getResult();
   rewriter.replaceOp(op, result);
   return success();
 }
@@ -289,34 +310,74 @@ linalg::FillOp zeroFillOfInit(linalg::GenericOp op) {
   return fill;
 }
 
+/// The elementwise op that alone reads a contraction's result through
+/// identity maps -- the rounding of a weight gradient into its rung's
+/// gradient set -- where the result starts from a zero fill and has a
+/// static shape. Tiled with the contraction, each tile's f32 sums go from
+/// registers to the narrow store, instead of through an f32 temporary the
+/// size of the gradient (zeroed, written, and read again every call: on the
+/// MLP's first layer 0.8 MB each way, a fixed cost of every step of every
+/// rung).
+linalg::GenericOp fusableEpilogue(linalg::GenericOp op) {
+  Value result = op->getResult(0);
+  if (!zeroFillOfInit(op) || !result.hasOneUse() ||
+      !cast<ShapedType>(result.getType()).hasStaticShape())
+    return nullptr;
+  auto consumer = dyn_cast<linalg::GenericOp>(*result.user_begin());
+  if (!consumer || isContraction(consumer) ||
+      consumer.getNumReductionLoops() != 0 || consumer.getNumDpsInits() != 1 ||
+      !consumer.hasPureTensorSemantics() ||
+      consumer.getDpsInitOperand(0)->get() == result ||
+      !llvm::all_of(consumer.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return nullptr;
+  return consumer;
+}
+
 /// Tiles `op` over (m, n) like tileWithLoops, moving a zero fill of C into
 /// the tile loops (each tile fills its own slice, which the k loop's
-/// accumulators then start from: zeros once vectorized).
+/// accumulators then start from: zeros once vectorized). With an
+/// `epilogue` (fusableEpilogue), the loops tile it, and the contraction
+/// and the fill are computed tile by tile inside them; the epilogue's tiles
+/// are marked kEpilogueAttrName.
 FailureOr<scf::SCFTilingResult> tileFusingZeroFill(RewriterBase &rewriter,
                                                    linalg::GenericOp op,
-                                                   ArrayRef<int64_t> sizes) {
+                                                   ArrayRef<int64_t> sizes,
+                                                   linalg::GenericOp epilogue) {
   if (!zeroFillOfInit(op))
     return tileWithLoops(rewriter, op, sizes);
+  Operation *root = epilogue ? epilogue.getOperation() : op.getOperation();
   scf::SCFTileAndFuseOptions options;
-  options.tilingOptions.setTileSizes(
-      getAsIndexOpFoldResult(op->getContext(), sizes));
+  options.tilingOptions.setTileSizes(getAsIndexOpFoldResult(
+      op->getContext(), epilogue ? sizes.take_front(2) : sizes));
   options.setFusionControlFn(
-      [](tensor::ExtractSliceOp, OpResult producer, bool)
-          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (isa<linalg::FillOp>(producer.getOwner()))
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (isa<linalg::FillOp>(producer.getOwner()) ||
+            producer.getOwner() == op.getOperation())
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
       });
-  rewriter.setInsertionPoint(op);
+  rewriter.setInsertionPoint(root);
   FailureOr<scf::SCFTileAndFuseResult> fused =
       scf::tileConsumerAndFuseProducersUsingSCF(
-          rewriter, cast<TilingInterface>(*op), options);
+          rewriter, cast<TilingInterface>(root), options);
   if (failed(fused))
     return failure();
-  for (OpResult result : op->getResults())
+  for (OpResult result : root->getResults())
     rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
   scf::SCFTilingResult tiled;
-  tiled.tiledOps.push_back(fused->tiledAndFusedOps.front());
+  for (Operation *tiledOp : fused->tiledAndFusedOps) {
+    auto generic = dyn_cast<linalg::GenericOp>(tiledOp);
+    if (!generic)
+      continue;
+    if (isContraction(generic))
+      tiled.tiledOps.push_back(generic);
+    else
+      generic->setAttr(kEpilogueAttrName, rewriter.getUnitAttr());
+  }
+  if (tiled.tiledOps.size() != 1)
+    return failure();
   tiled.loops = fused->loops;
   return tiled;
 }
@@ -613,8 +674,8 @@ struct DPSVectorizeContractionsPass
       } else {
         op = widenOperands(rewriter, op);
       }
-      FailureOr<scf::SCFTilingResult> tiled =
-          tileFusingZeroFill(rewriter, op, {tileRows, tileN, 0});
+      FailureOr<scf::SCFTilingResult> tiled = tileFusingZeroFill(
+          rewriter, op, {tileRows, tileN, 0}, fusableEpilogue(op));
       if (failed(tiled))
         return signalPassFailure();
       // Row tiles write disjoint rows of C: the threads share them out.
@@ -668,6 +729,16 @@ struct DPSVectorizeContractionsPass
       vectorizeIfStatic(rewriter,
                         cast<linalg::LinalgOp>(steps->tiledOps.back()),
                         /*createNamedContraction=*/true);
+    }
+    // Epilogues of full tiles: their reads of the tile fold to the sums.
+    SmallVector<linalg::GenericOp> epilogues;
+    root->walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(kEpilogueAttrName))
+        epilogues.push_back(op);
+    });
+    for (linalg::GenericOp op : epilogues) {
+      op->removeAttr(kEpilogueAttrName);
+      vectorizeIfStatic(rewriter, op, /*createNamedContraction=*/false);
     }
     vectorizeTileFills(rewriter, root);
     if (failed(simplifyVectorized(root)))
