@@ -122,7 +122,9 @@ func.func @stochastic(%x: tensor<?x8xf32>, %seed: i64) -> tensor<?x8xf8E5M2> {
 // A round trip through f8 (an f8 rung's activation: scaled, rounded to
 // f8, unscaled into bf16) rounds onto the f8 grid in f32: no f8 code is
 // formed (no byte truncation, no widening of the code), and the rounding
-// to f8 on its own is left unused (canonicalization removes it).
+// to f8 on its own is left unused (canonicalization removes it). The
+// unscaled grid value goes to bf16 by arith.truncf (vcvtneps2bf16), not by
+// the integer rounding a bf16 cast of any f32 gets.
 // CHECK-LABEL: func.func @f8_round_trip
 // CHECK-SAME: (%[[X:.*]]: tensor<4x8xbf16>, %[[S:.*]]: f32, %[[T:.*]]: f32)
 // CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<4x8xbf16>) outs(%{{.*}} : tensor<4x8xf8E4M3FN>)
@@ -131,8 +133,10 @@ func.func @stochastic(%x: tensor<?x8xf32>, %seed: i64) -> tensor<?x8xf8E5M2> {
 // CHECK: arith.mulf %{{.*}}, %[[S]]
 // CHECK-NOT: arith.trunci {{.*}} to i8
 // CHECK-NOT: arith.extui
-// CHECK: arith.mulf %{{.*}}, %[[T]]
-// CHECK: linalg.yield %{{.*}} : bf16
+// CHECK: %[[UNSCALED:.*]] = arith.mulf %{{.*}}, %[[T]]
+// CHECK-NOT: arith.trunci
+// CHECK: %[[BF16:.*]] = arith.truncf %[[UNSCALED]] : f32 to bf16
+// CHECK: linalg.yield %[[BF16]] : bf16
 // CHECK: return %[[ROUNDED]]
 func.func @f8_round_trip(%x: tensor<4x8xbf16>, %s: f32, %t: f32)
     -> tensor<4x8xbf16> {
