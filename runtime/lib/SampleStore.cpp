@@ -138,9 +138,24 @@ const uint8_t *SampleStore::row(size_t sample) const {
 
 void SampleStore::gather(size_t r, const std::vector<uint32_t> &samples,
                          uint8_t *out) const {
-  size_t bytes = rowBytes(r);
-  for (size_t i = 0; i < samples.size(); ++i)
+  // A step's rows lie at random places in a store larger than the caches:
+  // a plain copy waits for each row's misses in turn (a step's gather took
+  // ~30 us on Zen 5, for 40-100 KB). Rows a few ahead are fetched while one
+  // is copied.
+  constexpr size_t kAhead = 8, kLine = 64;
+  size_t bytes = rowBytes(r), n = samples.size();
+  auto prefetch = [&](size_t i) {
+    const uint8_t *p = row(samples[i]);
+    for (size_t offset = 0; offset < bytes; offset += kLine)
+      __builtin_prefetch(p + offset);
+  };
+  for (size_t i = 0; i < std::min(kAhead, n); ++i)
+    prefetch(i);
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n)
+      prefetch(i + kAhead);
     std::memcpy(out + i * bytes, row(samples[i]), bytes);
+  }
 }
 
 size_t SampleStore::totalBytes() const {
