@@ -128,7 +128,8 @@ func.func @zero_init(%x: tensor<?x16xf32>, %g: tensor<?x64xf32>,
 // reading the zero-filled product through identity maps, is tiled with it,
 // so each tile's sums go from registers through truncf to the bf16 store;
 // no f32 product the size of the gradient is built. On the FMA tile and on
-// the vdpbf16ps tile (whose accumulators start as zero registers too).
+// the vdpbf16ps tile (whose accumulators start as zero registers too, and
+// whose B, the batch's rows of G, is packed in pairs of rows once).
 #at = affine_map<(m, n, k) -> (k, m)>
 #b = affine_map<(m, n, k) -> (k, n)>
 #c = affine_map<(m, n, k) -> (m, n)>
@@ -145,7 +146,13 @@ func.func @zero_init(%x: tensor<?x16xf32>, %g: tensor<?x64xf32>,
 // DOT-LABEL: func.func @rounded_gradient
 // DOT-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
 // DOT-NOT: tensor<16x64xf32>
+// B (the batch's rows of G, a dynamic count) is packed in pairs of rows
+// once, before the tiles, which load each pair ready:
+// DOT: %[[PACKED:.*]] = scf.for {{.*}} -> (tensor<?x128xbf16>)
+// DOT: vector.interleave
 // DOT: %[[SUMS:.*]]:16 = scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]],
+// DOT-NOT: vector.interleave
+// DOT: vector.transfer_read %[[PACKED]]{{.*}} : tensor<?x128xbf16>, vector<32xbf16>
 // DOT-COUNT-16: x86vector.avx512.dot
 // DOT: %[[ROW:.*]] = vector.insert_strided_slice %[[SUMS]]#0, %{{.*}} {offsets = [0, 0], strides = [1]} : vector<16xf32> into vector<8x32xf32>
 // DOT: %[[TILE:.*]] = vector.insert_strided_slice %[[SUMS]]#15, %{{.*}} {offsets = [7, 16], strides = [1]}
