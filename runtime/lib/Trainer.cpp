@@ -64,13 +64,11 @@ struct Rung {
 /// null for kernels compiled without OpenMP.
 struct OpenMP {
   using SetInt = void (*)(int);
-  using GetInt = int (*)();
   /// libomp's GNU-compatible entry: runs `body(data)` on a team of
   /// `threads` (the caller one of them) and returns when all are done.
   using Parallel = void (*)(void (*body)(void *), void *data, unsigned threads,
                             unsigned flags);
   SetInt setNumThreads = nullptr;
-  GetInt maxThreads = nullptr;
   Parallel parallel = nullptr;
 
   explicit OpenMP(KernelBackend &backend) {
@@ -79,7 +77,6 @@ struct OpenMP {
           const_cast<void *>(backend.symbol(name)));
     };
     find(setNumThreads, "omp_set_num_threads");
-    find(maxThreads, "omp_get_max_threads");
     find(parallel, "GOMP_parallel");
   }
   /// Whether a team of the kernels' own threads can run the rungs.

@@ -248,6 +248,47 @@ Value packRowPairs(OpBuilder &b, Location loc, Value matrix) {
   return rowsLoop.getResult(0);
 }
 
+/// The zero fill C starts from, if the contraction is its only reader.
+linalg::FillOp zeroFillOfInit(linalg::GenericOp op) {
+  Value c = op.getDpsInitOperand(0)->get();
+  auto fill = c.getDefiningOp<linalg::FillOp>();
+  if (!fill || !c.hasOneUse() || !matchPattern(fill.value(), m_AnyZeroFloat()))
+    return nullptr;
+  return fill;
+}
+
+/// B's pairs of rows packed once per call (packRowPairs), shared by the row
+/// tiles that read column slices of it, and the first of the tile's columns.
+struct PackedSlice {
+  Value packed, firstColumn;
+};
+
+/// The packed pairs of rows for a dot tile's B, if B is a column slice of a
+/// matrix with a dynamic number of rows (a weight gradient's G: the batch),
+/// packed next to that matrix's definition the first time a tile asks.
+std::optional<PackedSlice> packedSliceOf(RewriterBase &rewriter, Location loc,
+                                         Value b,
+                                         DenseMap<Value, Value> &packed) {
+  auto slice = b.getDefiningOp<tensor::ExtractSliceOp>();
+  if (!slice)
+    return std::nullopt;
+  Value whole = slice.getSource();
+  auto type = cast<RankedTensorType>(whole.getType());
+  if (!type.isDynamicDim(0) || type.isDynamicDim(1) ||
+      type.getDimSize(1) % 16 != 0 ||
+      getConstantIntValue(slice.getMixedOffsets()[0]) != 0 ||
+      slice.getStaticStrides() != ArrayRef<int64_t>{1, 1})
+    return std::nullopt;
+  Value &entry = packed[whole];
+  if (!entry) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointAfterValue(whole);
+    entry = packRowPairs(rewriter, whole.getLoc(), whole);
+  }
+  return PackedSlice{entry, getValueOrCreateConstantIndexOp(
+                                rewriter, loc, slice.getMixedOffsets()[1])};
+}
+
 /// Replaces a static R x C tile (R <= 8, C in {16, 32}) of a bf16
 /// contraction with a loop over pairs of k of `vdpbf16ps`: per pair, each
 /// 16-column slice of B's two rows is interleaved into one register of 16
@@ -261,34 +302,12 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
       ShapedType::isDynamic(columns) || columns % 16 != 0)
     return failure();
   Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
   Value a = op.getDpsInputOperand(0)->get();
   Value b = op.getDpsInputOperand(1)->get();
   Value c = op.getDpsInitOperand(0)->get();
-  // A B of a dynamic number of rows (a weight gradient's: the batch) read
-  // in column slices by the row tiles is packed in pairs of rows once per
-  // call (packRowPairs), next to its definition.
-  Value packed, firstColumn;
-  if (auto slice = b.getDefiningOp<tensor::ExtractSliceOp>()) {
-    Value whole = slice.getSource();
-    auto type = cast<RankedTensorType>(whole.getType());
-    std::optional<int64_t> firstRow =
-        getConstantIntValue(slice.getMixedOffsets()[0]);
-    if (type.isDynamicDim(0) && !type.isDynamicDim(1) &&
-        type.getDimSize(1) % 16 == 0 && firstRow == 0 &&
-        slice.getStaticStrides() == ArrayRef<int64_t>{1, 1}) {
-      Value &entry = packedRowPairs[whole];
-      if (!entry) {
-        OpBuilder::InsertionGuard guard(rewriter);
-        rewriter.setInsertionPointAfterValue(whole);
-        entry = packRowPairs(rewriter, whole.getLoc(), whole);
-      }
-      packed = entry;
-      rewriter.setInsertionPoint(op);
-      firstColumn = getValueOrCreateConstantIndexOp(rewriter, loc,
-                                                    slice.getMixedOffsets()[1]);
-    }
-  }
-  rewriter.setInsertionPoint(op);
+  std::optional<PackedSlice> packed =
+      packedSliceOf(rewriter, loc, b, packedRowPairs);
   Type f32 = rewriter.getF32Type(), bf16 = rewriter.getBF16Type();
   auto vec = [](int64_t n, Type t) { return VectorType::get({n}, t); };
   auto index = [&](int64_t v) -> Value {
@@ -302,9 +321,8 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
   int64_t slices = columns / 16;
 
   // A tile that starts as a zero fill starts from zero registers.
-  auto fill = c.getDefiningOp<linalg::FillOp>();
   Value zeros;
-  if (fill && matchPattern(fill.value(), m_AnyZeroFloat()))
+  if (zeroFillOfInit(op))
     zeros = arith::ConstantOp::create(
         rewriter, loc, DenseElementsAttr::get(vec(16, f32), 0.0f));
   SmallVector<Value> accumulators;
@@ -323,19 +341,21 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
       rewriter, loc, c0, k, c2, accumulators,
       [&](OpBuilder &nb, Location nl, Value kk, ValueRange acc) {
         Value kNext = arith::AddIOp::create(nb, nl, kk, c1);
+        Value pairRow = packed
+                            ? arith::DivUIOp::create(nb, nl, kk, c2).getResult()
+                            : Value();
         SmallVector<Value> pairsOfB;
         for (int64_t j = 0; j < slices; ++j) {
           if (packed) {
-            Value pairRow = arith::DivUIOp::create(nb, nl, kk, c2);
             Value column = arith::MulIOp::create(
                 nb, nl,
                 arith::AddIOp::create(
-                    nb, nl, firstColumn,
+                    nb, nl, packed->firstColumn,
                     arith::ConstantIndexOp::create(nb, nl, 16 * j)),
                 c2);
             pairsOfB.push_back(vector::TransferReadOp::create(
-                nb, nl, vec(32, bf16), packed, ValueRange{pairRow, column},
-                padBF16, ArrayRef<bool>{true}));
+                nb, nl, vec(32, bf16), packed->packed,
+                ValueRange{pairRow, column}, padBF16, ArrayRef<bool>{true}));
             continue;
           }
           Value column = arith::ConstantIndexOp::create(nb, nl, 16 * j);
@@ -382,16 +402,6 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
                      .getResult();
   rewriter.replaceOp(op, result);
   return success();
-}
-
-/// The zero fill C starts from, if the contraction is its only reader.
-linalg::FillOp zeroFillOfInit(linalg::GenericOp op) {
-  Value c = op.getDpsInitOperand(0)->get();
-  auto fill = c.getDefiningOp<linalg::FillOp>();
-  if (!fill || !c.hasOneUse() ||
-      !matchPattern(fill.value(), m_AnyZeroFloat()))
-    return nullptr;
-  return fill;
 }
 
 /// The elementwise op that alone reads a contraction's result through
