@@ -129,14 +129,15 @@ func.func @zero_init(%x: tensor<?x16xf32>, %g: tensor<?x64xf32>,
 // so each tile's sums go from registers through truncf to the bf16 store;
 // no f32 product the size of the gradient is built. On the FMA tile and on
 // the vdpbf16ps tile (whose accumulators start as zero registers too, and
-// whose B, the batch's rows of G, is packed in pairs of rows once).
+// whose B, the batch's rows of G read by 16 row tiles, is packed in pairs of
+// rows once).
 #at = affine_map<(m, n, k) -> (k, m)>
 #b = affine_map<(m, n, k) -> (k, n)>
 #c = affine_map<(m, n, k) -> (m, n)>
 #id = affine_map<(m, n) -> (m, n)>
 // CHECK-LABEL: func.func @rounded_gradient
-// CHECK-SAME: %[[SET:[a-z0-9]+]]: tensor<16x64xbf16>
-// CHECK-NOT: tensor<16x64xf32>
+// CHECK-SAME: %[[SET:[a-z0-9]+]]: tensor<128x64xbf16>
+// CHECK-NOT: tensor<128x64xf32>
 // CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[SET]])
 // CHECK: %[[SUMS:.*]] = scf.for {{.*}} -> (vector<8x32xf32>)
 // CHECK: vector.contract
@@ -145,9 +146,9 @@ func.func @zero_init(%x: tensor<?x16xf32>, %g: tensor<?x64xf32>,
 // CHECK-NOT: linalg.generic
 // DOT-LABEL: func.func @rounded_gradient
 // DOT-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
-// DOT-NOT: tensor<16x64xf32>
-// B (the batch's rows of G, a dynamic count) is packed in pairs of rows
-// once, before the tiles, which load each pair ready:
+// DOT-NOT: tensor<128x64xf32>
+// B (the batch's rows of G, read by 16 tiles of 8 rows) is packed in pairs
+// of rows once, before the tiles, which load each pair ready:
 // DOT: %[[PACKED:.*]] = scf.for {{.*}} -> (tensor<?x128xbf16>)
 // DOT: vector.interleave
 // DOT: %[[SUMS:.*]]:16 = scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]],
@@ -159,30 +160,30 @@ func.func @zero_init(%x: tensor<?x16xf32>, %g: tensor<?x64xf32>,
 // DOT: %[[ROUNDED:.*]] = arith.truncf %[[TILE]] : vector<8x32xf32> to vector<8x32xbf16>
 // DOT: vector.transfer_write %[[ROUNDED]]
 // DOT-NOT: linalg.generic
-func.func @rounded_gradient(%x: tensor<?x16xbf16>, %g: tensor<?x64xbf16>,
-                            %set: tensor<16x64xbf16>) -> tensor<16x64xbf16> {
+func.func @rounded_gradient(%x: tensor<?x128xbf16>, %g: tensor<?x64xbf16>,
+                            %set: tensor<128x64xbf16>) -> tensor<128x64xbf16> {
   %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<16x64xf32>
-  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %e = tensor.empty() : tensor<128x64xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<128x64xf32>) -> tensor<128x64xf32>
   %r = linalg.generic {indexing_maps = [#at, #b, #c],
                        iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%x, %g : tensor<?x16xbf16>, tensor<?x64xbf16>)
-      outs(%z : tensor<16x64xf32>) attrs = {dps.contraction} {
+      ins(%x, %g : tensor<?x128xbf16>, tensor<?x64xbf16>)
+      outs(%z : tensor<128x64xf32>) attrs = {dps.contraction} {
   ^bb0(%in: bf16, %in_0: bf16, %o: f32):
     %0 = arith.extf %in : bf16 to f32
     %1 = arith.extf %in_0 : bf16 to f32
     %p = arith.mulf %0, %1 : f32
     %s = arith.addf %o, %p : f32
     linalg.yield %s : f32
-  } -> tensor<16x64xf32>
+  } -> tensor<128x64xf32>
   %t = linalg.generic {indexing_maps = [#id, #id],
                        iterator_types = ["parallel", "parallel"]}
-      ins(%r : tensor<16x64xf32>) outs(%set : tensor<16x64xbf16>) {
+      ins(%r : tensor<128x64xf32>) outs(%set : tensor<128x64xbf16>) {
   ^bb0(%in: f32, %o: bf16):
     %0 = arith.truncf %in : f32 to bf16
     linalg.yield %0 : bf16
-  } -> tensor<16x64xbf16>
-  return %t : tensor<16x64xbf16>
+  } -> tensor<128x64xbf16>
+  return %t : tensor<128x64xbf16>
 }
 
 // -----
@@ -280,4 +281,38 @@ func.func @dot(%x: tensor<16x96xbf16>, %w: tensor<96x32xbf16>,
     linalg.yield %s : f32
   } -> tensor<16x32xf32>
   return %r : tensor<16x32xf32>
+}
+
+// -----
+
+// A static B read by many row tiles (here 128 rows: 16 tiles of 8) is packed
+// in pairs of rows once, before the tiles, which load each pair ready; the
+// 16-row @dot above (2 tiles) interleaves B in registers instead.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// DOT-LABEL: func.func @dot_many_row_tiles
+// DOT: %[[PACKED:.*]] = scf.for {{.*}} -> (tensor<?x64xbf16>)
+// DOT: vector.interleave
+// DOT: scf.for %{{.*}} = %c0 to %c96 step %c2 iter_args({{.*}}) -> (vector<16xf32>, {{.*}})
+// DOT-NOT: vector.interleave
+// DOT: vector.transfer_read %[[PACKED]]{{.*}} : tensor<?x64xbf16>, vector<32xbf16>
+// DOT-COUNT-16: x86vector.avx512.dot
+// DOT-NOT: vector.interleave
+// DOT: return
+// CHECK-LABEL: func.func @dot_many_row_tiles
+func.func @dot_many_row_tiles(%x: tensor<128x96xbf16>, %w: tensor<96x32xbf16>,
+                              %acc: tensor<128x32xf32>) -> tensor<128x32xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<128x96xbf16>, tensor<96x32xbf16>)
+      outs(%acc : tensor<128x32xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<128x32xf32>
+  return %r : tensor<128x32xf32>
 }
