@@ -316,3 +316,37 @@ func.func @dot_many_row_tiles(%x: tensor<128x96xbf16>, %w: tensor<96x32xbf16>,
   } -> tensor<128x32xf32>
   return %r : tensor<128x32xf32>
 }
+
+// -----
+
+// 48 columns: 32-column tiles (16 vdpbf16ps per pair of k for 8 rows), then
+// the 16 columns past them as an 8 x 16 tile, not 16-column tiles throughout.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// DOT-LABEL: func.func @dot_columns_past_32
+// DOT: scf.for %{{.*}} = %c0 to %c96 step %c2 iter_args({{.*}}) -> (vector<16xf32>, {{.*}})
+// DOT-COUNT-16: x86vector.avx512.dot
+// DOT-NOT: x86vector.avx512.dot
+// DOT: scf.yield
+// DOT: scf.for %{{.*}} = %c0 to %c96 step %c2 iter_args({{.*}}) -> (vector<16xf32>, {{.*}})
+// DOT-COUNT-8: x86vector.avx512.dot
+// DOT-NOT: x86vector.avx512.dot
+// DOT: scf.yield
+// DOT: return
+// CHECK-LABEL: func.func @dot_columns_past_32
+func.func @dot_columns_past_32(%x: tensor<16x96xbf16>, %w: tensor<96x48xbf16>,
+                               %acc: tensor<16x48xf32>) -> tensor<16x48xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<16x96xbf16>, tensor<96x48xbf16>)
+      outs(%acc : tensor<16x48xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x48xf32>
+  return %r : tensor<16x48xf32>
+}
