@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <vector>
 
 using namespace mlir;
@@ -47,8 +48,48 @@ struct Operand {
   std::vector<uint8_t> data;
 };
 
+/// The f32 values of an operand at `precision`.
+std::vector<float> valuesOf(const Operand &operand, llvm::StringRef precision) {
+  ::dps::rt::Precision p = *::dps::rt::parsePrecision(precision.str());
+  std::vector<float> values(operand.data.size() /
+                            ::dps::rt::bytesPerElement(p));
+  ::dps::rt::widen(operand.data.data(), values.size(), p, values.data());
+  return values;
+}
+
+/// What a kernel's in-place result must hold: each element's exact value
+/// (f64 sums of the operands' values) and the sum of its terms' magnitudes,
+/// which bounds the error of any order of f32 sums.
+struct Expected {
+  std::vector<double> value, magnitude;
+};
+
+/// Checks the kernel's first call against `expected`: its result, rounded to
+/// `precision`, within the precision's rounding plus f32 summation error of
+/// the terms' magnitudes. A benchmark of a wrong kernel fails instead of
+/// timing it.
+llvm::Error checkResult(const Operand &result, llvm::StringRef precision,
+                        const Expected &expected) {
+  std::vector<float> got = valuesOf(result, precision);
+  double tolerance = precision == "bf16"  ? 0x1p-7
+                     : precision == "f16" ? 0x1p-10
+                                          : 0x1p-16;
+  for (size_t i = 0; i < got.size(); ++i) {
+    double error = std::fabs(double(got[i]) - expected.value[i]);
+    if (!(error <= tolerance * expected.magnitude[i]))
+      return llvm::createStringError(llvm::formatv(
+          "the {0} kernel computes element {1} of its result as {2}, "
+          "expected {3} (error {4:e}, tolerance {5:e})",
+          precision, i, got[i], expected.value[i], error,
+          tolerance * expected.magnitude[i]));
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<BenchTiming> time(MLIRContext &ctx, const std::string &text,
-                                 std::vector<Operand> operands, double flops,
+                                 std::vector<Operand> operands,
+                                 llvm::StringRef precision,
+                                 const Expected &expected, double flops,
                                  const BenchOptions &options) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
   if (!module)
@@ -74,6 +115,10 @@ llvm::Expected<BenchTiming> time(MLIRContext &ctx, const std::string &text,
   for (Operand &operand : operands)
     args.memref(operand.data.data(), operand.shape);
   auto call = [&]() { return (*jit)->call("bench", args); };
+  if (llvm::Error e = call())
+    return std::move(e);
+  if (llvm::Error e = checkResult(operands.back(), precision, expected))
+    return std::move(e);
   for (int i = 0; i < 3; ++i)
     if (llvm::Error e = call())
       return std::move(e);
@@ -123,7 +168,25 @@ mlir::dps::benchMatmul(MLIRContext &ctx, const MatmulCase &c,
   std::vector<Operand> operands = {{a, buffer(a[0] * a[1], precision)},
                                    {b, buffer(b[0] * b[1], precision)},
                                    {out, buffer(out[0] * out[1], precision)}};
-  return time(ctx, text, std::move(operands), 2.0 * c.m * c.n * c.k, options);
+  std::vector<float> av = valuesOf(operands[0], precision),
+                     bv = valuesOf(operands[1], precision),
+                     cv = valuesOf(operands[2], precision);
+  Expected expected;
+  expected.value.assign(cv.begin(), cv.end());
+  for (float v : cv)
+    expected.magnitude.push_back(std::fabs(v));
+  for (int64_t i = 0; i < c.m; ++i)
+    for (int64_t kk = 0; kk < c.k; ++kk) {
+      double x = c.transposeLhs ? av[kk * c.m + i] : av[i * c.k + kk];
+      for (int64_t j = 0; j < c.n; ++j) {
+        double term =
+            x * (c.transposeRhs ? bv[j * c.k + kk] : bv[kk * c.n + j]);
+        expected.value[i * c.n + j] += term;
+        expected.magnitude[i * c.n + j] += std::fabs(term);
+      }
+    }
+  return time(ctx, text, std::move(operands), precision, expected,
+              2.0 * c.m * c.n * c.k, options);
 }
 
 llvm::Expected<BenchTiming> mlir::dps::benchConv(MLIRContext &ctx,
@@ -147,7 +210,35 @@ llvm::Expected<BenchTiming> mlir::dps::benchConv(MLIRContext &ctx,
       {x, buffer(x[0] * x[1] * x[2] * x[3], precision)},
       {f, buffer(f[0] * f[1] * f[2] * f[3], precision)},
       {y, buffer(y[0] * y[1] * y[2] * y[3], precision)}};
+  std::vector<float> xv = valuesOf(operands[0], precision),
+                     fv = valuesOf(operands[1], precision),
+                     yv = valuesOf(operands[2], precision);
+  Expected expected;
+  expected.value.assign(yv.begin(), yv.end());
+  for (float v : yv)
+    expected.magnitude.push_back(std::fabs(v));
+  for (int64_t b = 0; b < c.batch; ++b)
+    for (int64_t oh = 0; oh < outH; ++oh)
+      for (int64_t ow = 0; ow < outW; ++ow)
+        for (int64_t kh = 0; kh < c.kernel; ++kh)
+          for (int64_t kw = 0; kw < c.kernel; ++kw) {
+            int64_t ih = oh + kh - c.padding, iw = ow + kw - c.padding;
+            if (ih < 0 || ih >= c.height || iw < 0 || iw >= c.width)
+              continue;
+            const float *in =
+                &xv[((b * c.height + ih) * c.width + iw) * c.inChannels];
+            const float *filter =
+                &fv[(kh * c.kernel + kw) * c.inChannels * c.outChannels];
+            size_t at = ((b * outH + oh) * outW + ow) * c.outChannels;
+            for (int64_t ci = 0; ci < c.inChannels; ++ci)
+              for (int64_t co = 0; co < c.outChannels; ++co) {
+                double term = double(in[ci]) * filter[ci * c.outChannels + co];
+                expected.value[at + co] += term;
+                expected.magnitude[at + co] += std::fabs(term);
+              }
+          }
   double flops = 2.0 * c.batch * outH * outW * c.outChannels * c.inChannels *
                  c.kernel * c.kernel;
-  return time(ctx, text, std::move(operands), flops, options);
+  return time(ctx, text, std::move(operands), precision, expected, flops,
+              options);
 }

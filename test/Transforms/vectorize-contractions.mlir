@@ -286,35 +286,37 @@ func.func @dot(%x: tensor<16x96xbf16>, %w: tensor<96x32xbf16>,
 // -----
 
 // A static B read by many row tiles (here 128 rows: 16 tiles of 8) is packed
-// in pairs of rows once, before the tiles, which load each pair ready; the
-// 16-row @dot above (2 tiles) interleaves B in registers instead.
+// in pairs of rows once, before the tiles, which load each pair ready, by all
+// the threads (B has 2^16 elements); the 16-row @dot above (2 tiles)
+// interleaves B in registers instead.
 #a = affine_map<(m, n, k) -> (m, k)>
 #b = affine_map<(m, n, k) -> (k, n)>
 #c = affine_map<(m, n, k) -> (m, n)>
 // DOT-LABEL: func.func @dot_many_row_tiles
-// DOT: %[[PACKED:.*]] = scf.for {{.*}} -> (tensor<?x64xbf16>)
+// DOT: %[[PACKED:.*]] = scf.for {{.*}} -> (tensor<?x256xbf16>)
 // DOT: vector.interleave
-// DOT: scf.for %{{.*}} = %c0 to %c96 step %c2 iter_args({{.*}}) -> (vector<16xf32>, {{.*}})
+// DOT: } {dps.parallel}
+// DOT: scf.for %{{.*}} = %c0 to %c512 step %c2 iter_args({{.*}}) -> (vector<16xf32>, {{.*}})
 // DOT-NOT: vector.interleave
-// DOT: vector.transfer_read %[[PACKED]]{{.*}} : tensor<?x64xbf16>, vector<32xbf16>
+// DOT: vector.transfer_read %[[PACKED]]{{.*}} : tensor<?x256xbf16>, vector<32xbf16>
 // DOT-COUNT-16: x86vector.avx512.dot
 // DOT-NOT: vector.interleave
 // DOT: return
 // CHECK-LABEL: func.func @dot_many_row_tiles
-func.func @dot_many_row_tiles(%x: tensor<128x96xbf16>, %w: tensor<96x32xbf16>,
-                              %acc: tensor<128x32xf32>) -> tensor<128x32xf32> {
+func.func @dot_many_row_tiles(%x: tensor<128x512xbf16>, %w: tensor<512x128xbf16>,
+                              %acc: tensor<128x128xf32>) -> tensor<128x128xf32> {
   %r = linalg.generic {indexing_maps = [#a, #b, #c],
                        iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%x, %w : tensor<128x96xbf16>, tensor<96x32xbf16>)
-      outs(%acc : tensor<128x32xf32>) attrs = {dps.contraction} {
+      ins(%x, %w : tensor<128x512xbf16>, tensor<512x128xbf16>)
+      outs(%acc : tensor<128x128xf32>) attrs = {dps.contraction} {
   ^bb0(%in: bf16, %in_0: bf16, %out: f32):
     %0 = arith.extf %in : bf16 to f32
     %1 = arith.extf %in_0 : bf16 to f32
     %p = arith.mulf %0, %1 : f32
     %s = arith.addf %out, %p : f32
     linalg.yield %s : f32
-  } -> tensor<128x32xf32>
-  return %r : tensor<128x32xf32>
+  } -> tensor<128x128xf32>
+  return %r : tensor<128x128xf32>
 }
 
 // -----

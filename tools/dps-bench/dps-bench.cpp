@@ -1,7 +1,9 @@
 //===- dps-bench.cpp - time dps's matmul and convolution kernels ----------===//
 //
-// Compiles single contractions through dps's lowering and prints, per case
-// and precision, one JSON line: {"op", "shape", "precision", "ms", "gflops"}.
+// Compiles single contractions through dps's lowering, checks the first
+// call's result against an f64 reference (a wrong kernel is an error, not a
+// figure) and prints, per case and precision, one JSON line: {"op",
+// "shape", "precision", "ms", "gflops"}.
 // bench/cpu.sh sets these next to torch's at the same shapes.
 //
 //   dps-bench matmul:128x784x256 matmul:784x128x256:lhs matmul:128x256x784:rhs

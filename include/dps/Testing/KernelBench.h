@@ -44,7 +44,9 @@ struct BenchOptions {
   int bf16Dot = -1;         // vdpbf16ps for bf16: 1 on, 0 off, -1 the default
 };
 
-/// Times the kernel at `precision` (f32, bf16, f16).
+/// Times the kernel at `precision` (f32, bf16, f16), after checking its first
+/// call against an f64 reference: an error if any element is off by more
+/// than the precision's rounding of the terms' magnitudes.
 llvm::Expected<BenchTiming> benchMatmul(MLIRContext &ctx, const MatmulCase &c,
                                         llvm::StringRef precision,
                                         const BenchOptions &options = {});

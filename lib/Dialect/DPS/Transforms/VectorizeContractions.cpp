@@ -205,6 +205,9 @@ void padReductionToEven(RewriterBase &rewriter, linalg::GenericOp op) {
   pad(1, 0);
 }
 
+/// B's of at least this many elements are packed by all the threads.
+constexpr int64_t kParallelPackElements = int64_t(1) << 16;
+
 /// B [k, n] (k even, n a multiple of 16) with each pair of rows
 /// interleaved: P[k2, 2 c + v] = B[2 k2 + v, c], built with one interleave
 /// per 16 columns of a pair, so that vdpbf16ps tiles load a pair ready
@@ -246,6 +249,12 @@ Value packRowPairs(OpBuilder &b, Location loc, Value matrix) {
             });
         scf::YieldOp::create(rb, rl, columns.getResult(0));
       });
+  // Each pair writes its own row: the threads share a large static B's out
+  // (dps-bench's 128x784x256 at 2 threads: 1.2x). A batch's G stays serial:
+  // its parallel region cost the MLP's grad kernels 2-4 us per call even at
+  // one thread, 0.89x at one row.
+  if (type.hasStaticShape() && type.getNumElements() >= kParallelPackElements)
+    rowsLoop->setAttr(DPSDialect::kParallelAttrName, b.getUnitAttr());
   return rowsLoop.getResult(0);
 }
 
