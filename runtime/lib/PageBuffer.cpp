@@ -4,6 +4,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <utility>
 
 using namespace dps::rt;
@@ -60,4 +63,43 @@ bool PageBuffer::resize(size_t newSize) {
   }
   bytes = newSize;
   return true;
+}
+
+namespace {
+constexpr size_t kLargeBlock = size_t(4) << 20, kHugePage = size_t(2) << 20;
+
+size_t largeMapping(size_t bytes) {
+  return (bytes + kHugePage - 1) / kHugePage * kHugePage;
+}
+} // namespace
+
+void *dps::rt::allocateLarge(size_t bytes) {
+  if (bytes < kLargeBlock)
+    return ::operator new(bytes);
+  // Map a huge page more than needed, then unmap the slack either side of
+  // the first 2 MiB boundary.
+  size_t size = largeMapping(bytes), mapped = size + kHugePage;
+  void *base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) {
+    std::fprintf(stderr, "out of memory: cannot map %zu bytes\n", bytes);
+    std::abort();
+  }
+  uintptr_t start = uintptr_t(base);
+  uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
+  if (aligned > start)
+    munmap(base, aligned - start);
+  if (size_t tail = start + mapped - (aligned + size))
+    munmap(reinterpret_cast<void *>(aligned + size), tail);
+#ifdef MADV_HUGEPAGE
+  madvise(reinterpret_cast<void *>(aligned), size, MADV_HUGEPAGE);
+#endif
+  return reinterpret_cast<void *>(aligned);
+}
+
+void dps::rt::deallocateLarge(void *block, size_t bytes) {
+  if (bytes < kLargeBlock)
+    ::operator delete(block);
+  else
+    munmap(block, largeMapping(bytes));
 }

@@ -65,6 +65,15 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
   std::vector<uint32_t> freeRows, arrivals;
   for (size_t r = 0; r < ladder.size(); ++r) {
     std::vector<uint32_t> &rows = members[r]; // row -> sample
+    if (inPlace(r)) {
+      rows.clear();
+      for (size_t s = 0; s < rungOf.size(); ++s)
+        if (rungOf[s] == r) {
+          position[s] = uint32_t(rows.size());
+          rows.push_back(uint32_t(s));
+        }
+      continue;
+    }
     size_t bytes = rowBytes(r), staying = 0;
     freeRows.clear();
     for (size_t p = 0; p < rows.size(); ++p) {
@@ -133,6 +142,8 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
 
 const uint8_t *SampleStore::row(size_t sample) const {
   size_t r = rung[sample];
+  if (inPlace(r))
+    return reinterpret_cast<const uint8_t *>(source.sample(sample));
   return buffers[r].data() + position[sample] * rowBytes(r);
 }
 

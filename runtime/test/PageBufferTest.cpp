@@ -73,3 +73,18 @@ TEST(PageBuffer, RefusedMemoryLeavesTheBufferAsItWas) {
   EXPECT_EQ(empty.size(), 0u);
   EXPECT_EQ(empty.data(), nullptr);
 }
+
+TEST(LargePageAllocator, LargeBlocksAreHugePageAlignedAndWritable) {
+  std::vector<float, LargePageAllocator<float>> large(3'000'001, 1.5f);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(large.data()) % (2u << 20), 0u);
+  large.back() = 2.0f;
+  large.resize(5'000'000, 3.0f); // reallocates: the values move across
+  EXPECT_EQ(large[0], 1.5f);
+  EXPECT_EQ(large[3'000'000], 2.0f);
+  EXPECT_EQ(large[4'999'999], 3.0f);
+  std::vector<float, LargePageAllocator<float>> small(10, 4.0f);
+  EXPECT_EQ(small[9], 4.0f);
+  large.clear();
+  large.shrink_to_fit(); // gives the mapping back
+  EXPECT_EQ(large.capacity(), 0u);
+}

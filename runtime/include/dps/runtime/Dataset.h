@@ -2,6 +2,7 @@
 #ifndef DPS_RUNTIME_DATASET_H
 #define DPS_RUNTIME_DATASET_H
 
+#include "dps/runtime/PageBuffer.h"
 #include "dps/runtime/Status.h"
 
 #include <cstdint>
@@ -15,7 +16,8 @@ struct Dataset {
   std::string name;
   std::vector<int64_t> sampleShape; // e.g. {28, 28, 1}
   int32_t classes = 0;
-  std::vector<float> samples;       // size() x product(sampleShape)
+  // size() x product(sampleShape), in huge pages where large
+  std::vector<float, LargePageAllocator<float>> samples;
   std::vector<int32_t> labels;
 
   size_t size() const { return labels.size(); }

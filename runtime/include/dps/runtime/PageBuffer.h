@@ -38,6 +38,32 @@ private:
   size_t bytes = 0;
 };
 
+/// Blocks of at least 4 MiB as their own anonymous mappings, aligned to
+/// 2 MiB and advised MADV_HUGEPAGE; smaller ones from operator new. Memory
+/// written once at start-up (a dataset's samples: 188 MB for
+/// Fashion-MNIST) then faults in as ~100 huge pages instead of ~46,000
+/// small ones: loading Fashion-MNIST took 1.3 s, 0.45 s of it in page
+/// faults, on a VM where each costs ~10 us. Out of memory ends the process
+/// with a message, as std::allocator does.
+void *allocateLarge(size_t bytes);
+void deallocateLarge(void *block, size_t bytes);
+
+template <typename T> struct LargePageAllocator {
+  using value_type = T;
+  LargePageAllocator() = default;
+  template <typename U> LargePageAllocator(const LargePageAllocator<U> &) {}
+  T *allocate(size_t n) {
+    return static_cast<T *>(allocateLarge(n * sizeof(T)));
+  }
+  void deallocate(T *block, size_t n) { deallocateLarge(block, n * sizeof(T)); }
+  friend bool operator==(LargePageAllocator, LargePageAllocator) {
+    return true;
+  }
+  friend bool operator!=(LargePageAllocator, LargePageAllocator) {
+    return false;
+  }
+};
+
 } // namespace dps::rt
 
 #endif // DPS_RUNTIME_PAGEBUFFER_H
