@@ -18,6 +18,7 @@ std::string dps::rt::metricsJson(const RunReport &report,
                          {"samples", s.samples},
                          {"mean_loss", s.meanLoss},
                          {"steps", s.time.steps},
+                         {"ahead_steps", s.time.aheadSteps},
                          {"refresh_seconds", s.time.refreshSeconds},
                          {"gather_seconds", s.time.gatherSeconds},
                          {"kernel_seconds", s.time.kernelSeconds}});
@@ -71,6 +72,7 @@ Result<std::vector<EpochReport>> dps::rt::parseEpochs(const std::string &text) {
         subset.samples = s.at("samples").get<size_t>();
         subset.meanLoss = s.at("mean_loss").get<double>();
         subset.time.steps = s.value("steps", size_t(0));
+        subset.time.aheadSteps = s.value("ahead_steps", size_t(0));
         subset.time.refreshSeconds = s.value("refresh_seconds", 0.0);
         subset.time.gatherSeconds = s.value("gather_seconds", 0.0);
         subset.time.kernelSeconds = s.value("kernel_seconds", 0.0);

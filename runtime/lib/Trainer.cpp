@@ -14,11 +14,13 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <numeric>
 #include <thread>
 #include <type_traits>
+#include <utility>
 
 using namespace dps::rt;
 
@@ -37,6 +39,11 @@ struct Rung {
   std::string name;
   const KernelSpec *grad = nullptr, *refresh = nullptr;
   std::vector<uint8_t> input;
+  /// The next step's samples, gathered ahead by a thread that ran out of
+  /// rungs while others still ran (`aheadStep`: the step they are for).
+  std::vector<uint8_t> aheadInput;
+  size_t aheadStep = SIZE_MAX;
+  double aheadSeconds = 0; // gathering ahead this epoch
   std::vector<int32_t> labels;
   std::vector<float> losses;
   std::vector<int32_t> overflow = {0};
@@ -51,7 +58,7 @@ struct Rung {
   // copies need a refresh first, a NaN to inject (tests), the random seeds
   // of its kernels in call order, and how it went.
   const std::vector<uint32_t> *members = nullptr;
-  bool refreshDue = false, injectNaN = false;
+  bool refreshDue = false, injectNaN = false, gathered = false;
   /// The epoch's time in the rung's thread so far (for its SubsetReport).
   RungTime time;
   std::vector<uint64_t> seeds;
@@ -134,9 +141,16 @@ struct Trainer::Impl {
   /// runRungs' order and tasks, kept across steps (no allocation per step).
   std::vector<Rung *> rungOrder;
   std::vector<std::function<void()>> rungTasks;
-  /// The next of rungOrder for a team member to take.
-  std::atomic<size_t> nextRung{0};
+  /// The next of rungOrder for a team member to take, and how many of
+  /// them are running.
+  std::atomic<size_t> nextRung{0}, runningRungs{0};
+  /// The next step's rungs and members, which team members that run out of
+  /// rungs gather ahead (the next of aheadOrder to take) while others run.
+  std::vector<std::pair<Rung *, const std::vector<uint32_t> *>> aheadOrder;
+  std::atomic<size_t> nextAhead{0};
+  size_t aheadStep = 0;
   static void rungTeamMember(void *impl);
+  void gatherAhead();
   Result<std::pair<double, double>> evaluate(const Dataset &set,
                                              std::vector<float> *perSample);
   Result<EpochReport> epoch(TrainerObserver &observer);
@@ -256,8 +270,10 @@ void Trainer::Impl::runRung(Rung &rung) {
       return;
     phase = Clock::now();
   }
-  size_t rungIndex = size_t(&rung - rungs.data());
-  store.gather(rungIndex, members, rung.input.data());
+  if (rung.gathered)
+    ++rung.time.aheadSteps;
+  else
+    store.gather(size_t(&rung - rungs.data()), members, rung.input.data());
   if (rung.injectNaN) {
     float nan = NAN;
     narrow(&nan, 1, rung.precision, rung.input.data(), /*saturate=*/false);
@@ -274,11 +290,39 @@ void Trainer::Impl::runRung(Rung &rung) {
 void Trainer::Impl::rungTeamMember(void *impl) {
   Impl &t = *static_cast<Impl *>(impl);
   t.openmp->setNumThreads(1);
-  for (size_t i = t.nextRung++; i < t.rungOrder.size(); i = t.nextRung++)
+  for (size_t i = t.nextRung++; i < t.rungOrder.size(); i = t.nextRung++) {
+    ++t.runningRungs;
     t.runRung(*t.rungOrder[i]);
+    --t.runningRungs;
+  }
+  t.gatherAhead();
+}
+
+/// While other members still run rungs, gathers the next step's samples of
+/// its rungs into their ahead buffers, which no running rung touches (the
+/// thread with the smaller rungs would otherwise wait: the gathers of the
+/// rung with the most samples leave its thread's critical path).
+void Trainer::Impl::gatherAhead() {
+  while (runningRungs > 0) {
+    size_t i = nextAhead++;
+    if (i >= aheadOrder.size())
+      return;
+    auto [rung, members] = aheadOrder[i];
+    Clock::time_point start = Clock::now();
+    store.gather(size_t(rung - rungs.data()), *members,
+                 rung->aheadInput.data());
+    rung->aheadStep = aheadStep;
+    rung->aheadSeconds += secondsSince(start);
+  }
 }
 
 Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
+  // Rows gathered ahead in the previous step take the place of a gather.
+  for (Rung *rung : present) {
+    rung->gathered = rung->aheadStep == state.step;
+    if (rung->gathered)
+      std::swap(rung->input, rung->aheadInput);
+  }
   if (rungThreads < 2 || present.size() < 2) {
     for (Rung *rung : present) {
       runRung(*rung);
@@ -298,6 +342,7 @@ Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
     // regions of a step (a second set of threads made OpenMP's sleep at
     // once after each region: a DPS run's update took ~1.5x as long).
     nextRung = 0;
+    nextAhead = 0;
     openmp->parallel(&Impl::rungTeamMember, this,
                      unsigned(std::min<size_t>(rungThreads, rungOrder.size())),
                      0);
@@ -412,13 +457,26 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       int64_t(options.schedule.epochs) * int64_t((n + batch - 1) / batch);
 
   size_t lowSampleSteps = 0, sampleSteps = 0;
-  std::vector<std::vector<uint32_t>> byRung(ladder.size());
+  // This step's samples per rung, and the next step's (gathered ahead).
+  std::vector<std::vector<uint32_t>> byRung(ladder.size()),
+      nextByRung(ladder.size());
+  auto split = [&](size_t b, std::vector<std::vector<uint32_t>> &into) {
+    for (auto &members : into)
+      members.clear();
+    if (b < batches.size())
+      for (uint32_t s : batches[b])
+        into[state.rungOf[s]].push_back(s);
+  };
+  split(0, nextByRung);
   std::vector<Rung *> present; // this step's rungs
   for (size_t b = 0; b < batches.size(); ++b) {
-    for (auto &members : byRung)
-      members.clear();
-    for (uint32_t s : batches[b])
-      byRung[state.rungOf[s]].push_back(s);
+    std::swap(byRung, nextByRung);
+    split(b + 1, nextByRung);
+    aheadOrder.clear();
+    aheadStep = state.step + 1;
+    for (size_t r = 0; r < ladder.size(); ++r)
+      if (!nextByRung[r].empty())
+        aheadOrder.push_back({&rungs[r], &nextByRung[r]});
     present.clear();
     uint32_t presentRungs = 0; // bit r: rungs[r] has samples in this step
     for (size_t r = 0; r < ladder.size(); ++r)
@@ -506,6 +564,7 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
 
   report.trainSeconds = secondsSince(start);
   for (Rung &rung : rungs) {
+    rung.time.gatherSeconds += std::exchange(rung.aheadSeconds, 0);
     for (SubsetReport &subset : report.subsets)
       if (subset.precision == rung.name)
         subset.time = rung.time;
@@ -653,6 +712,7 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
                            rung.name + "; compile it with this ladder");
     rung.refresh = manifest.find("refresh", rung.name);
     rung.input.assign(t.batch * t.sampleSize * bytesPerElement(precision), 0);
+    rung.aheadInput = rung.input;
     rung.labels.assign(t.batch, 0);
     rung.losses.assign(t.batch, 0);
     for (const ArgSpec &arg : rung.grad->args)

@@ -35,9 +35,11 @@
 // JSON: "sample_store_bytes": {
 // JSON: "samples_per_second":
 // Each subset's rung: where its thread spent the epoch's steps (the f32
-// rung reads the masters: no refresh).
+// rung reads the masters: no refresh), and in how many of them another
+// thread had gathered its samples ahead.
 // JSON: "subsets": [
 // JSON-NEXT: {
+// JSON-NEXT: "ahead_steps": {{[0-9]+}},
 // JSON-NEXT: "gather_seconds": {{[0-9.e-]+}},
 // JSON-NEXT: "kernel_seconds": {{[0-9.e-]+}},
 // JSON-NEXT: "mean_loss":

@@ -54,7 +54,9 @@ unsigned defaultThreads();
 /// gradient kernel (each step's rungs run at once: these overlap across
 /// rungs).
 struct RungTime {
-  size_t steps = 0;
+  /// Steps the rung ran, and of them those whose samples another thread
+  /// gathered ahead (in the previous step, while this rung's thread ran).
+  size_t steps = 0, aheadSteps = 0;
   double refreshSeconds = 0, gatherSeconds = 0, kernelSeconds = 0;
 };
 
