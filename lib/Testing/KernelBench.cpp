@@ -62,6 +62,17 @@ std::vector<float> valuesOf(const Operand &operand, llvm::StringRef precision) {
 /// which bounds the error of any order of f32 sums.
 struct Expected {
   std::vector<double> value, magnitude;
+
+  /// Each element starting from its in-place accumulator's value.
+  explicit Expected(const std::vector<float> &start)
+      : value(start.begin(), start.end()) {
+    for (float v : start)
+      magnitude.push_back(std::fabs(v));
+  }
+  void add(size_t at, double term) {
+    value[at] += term;
+    magnitude[at] += std::fabs(term);
+  }
 };
 
 /// Checks the kernel's first call against `expected`: its result, rounded to
@@ -169,20 +180,14 @@ mlir::dps::benchMatmul(MLIRContext &ctx, const MatmulCase &c,
                                    {b, buffer(b[0] * b[1], precision)},
                                    {out, buffer(out[0] * out[1], precision)}};
   std::vector<float> av = valuesOf(operands[0], precision),
-                     bv = valuesOf(operands[1], precision),
-                     cv = valuesOf(operands[2], precision);
-  Expected expected;
-  expected.value.assign(cv.begin(), cv.end());
-  for (float v : cv)
-    expected.magnitude.push_back(std::fabs(v));
+                     bv = valuesOf(operands[1], precision);
+  Expected expected(valuesOf(operands[2], precision));
   for (int64_t i = 0; i < c.m; ++i)
     for (int64_t kk = 0; kk < c.k; ++kk) {
       double x = c.transposeLhs ? av[kk * c.m + i] : av[i * c.k + kk];
       for (int64_t j = 0; j < c.n; ++j) {
-        double term =
-            x * (c.transposeRhs ? bv[j * c.k + kk] : bv[kk * c.n + j]);
-        expected.value[i * c.n + j] += term;
-        expected.magnitude[i * c.n + j] += std::fabs(term);
+        expected.add(i * c.n + j, x * (c.transposeRhs ? bv[j * c.k + kk]
+                                                      : bv[kk * c.n + j]));
       }
     }
   return time(ctx, text, std::move(operands), precision, expected,
@@ -211,12 +216,8 @@ llvm::Expected<BenchTiming> mlir::dps::benchConv(MLIRContext &ctx,
       {f, buffer(f[0] * f[1] * f[2] * f[3], precision)},
       {y, buffer(y[0] * y[1] * y[2] * y[3], precision)}};
   std::vector<float> xv = valuesOf(operands[0], precision),
-                     fv = valuesOf(operands[1], precision),
-                     yv = valuesOf(operands[2], precision);
-  Expected expected;
-  expected.value.assign(yv.begin(), yv.end());
-  for (float v : yv)
-    expected.magnitude.push_back(std::fabs(v));
+                     fv = valuesOf(operands[1], precision);
+  Expected expected(valuesOf(operands[2], precision));
   for (int64_t b = 0; b < c.batch; ++b)
     for (int64_t oh = 0; oh < outH; ++oh)
       for (int64_t ow = 0; ow < outW; ++ow)
@@ -231,11 +232,9 @@ llvm::Expected<BenchTiming> mlir::dps::benchConv(MLIRContext &ctx,
                 &fv[(kh * c.kernel + kw) * c.inChannels * c.outChannels];
             size_t at = ((b * outH + oh) * outW + ow) * c.outChannels;
             for (int64_t ci = 0; ci < c.inChannels; ++ci)
-              for (int64_t co = 0; co < c.outChannels; ++co) {
-                double term = double(in[ci]) * filter[ci * c.outChannels + co];
-                expected.value[at + co] += term;
-                expected.magnitude[at + co] += std::fabs(term);
-              }
+              for (int64_t co = 0; co < c.outChannels; ++co)
+                expected.add(at + co,
+                             double(in[ci]) * filter[ci * c.outChannels + co]);
           }
   double flops = 2.0 * c.batch * outH * outW * c.outChannels * c.inChannels *
                  c.kernel * c.kernel;

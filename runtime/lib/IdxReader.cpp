@@ -20,7 +20,8 @@ uint32_t bigEndian(const uint8_t *p) {
 /// 1 GiB; 0 if there is no header to read): reading the training images
 /// into a buffer grown by doubling copied and faulted in ~100 MB more.
 size_t idxSizeHint(const uint8_t *bytes, size_t size) {
-  if (size < 4 || bytes[0] != 0 || bytes[1] != 0 || size < 4 + 4 * bytes[3])
+  if (size < 4 || bytes[0] != 0 || bytes[1] != 0 ||
+      size < 4 + 4 * size_t(bytes[3]))
     return 0;
   uint64_t total = 1;
   for (uint32_t d = 0; d < bytes[3]; ++d)

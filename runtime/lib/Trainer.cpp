@@ -42,7 +42,7 @@ struct Rung {
   /// The next step's samples, gathered ahead by a thread that ran out of
   /// rungs while others still ran (`aheadStep`: the step they are for).
   std::vector<uint8_t> aheadInput;
-  size_t aheadStep = SIZE_MAX;
+  int64_t aheadStep = -1;
   double aheadSeconds = 0; // gathering ahead this epoch
   std::vector<int32_t> labels;
   std::vector<float> losses;
@@ -148,7 +148,7 @@ struct Trainer::Impl {
   /// rungs gather ahead (the next of aheadOrder to take) while others run.
   std::vector<std::pair<Rung *, const std::vector<uint32_t> *>> aheadOrder;
   std::atomic<size_t> nextAhead{0};
-  size_t aheadStep = 0;
+  int64_t aheadStep = 0;
   static void rungTeamMember(void *impl);
   void gatherAhead();
   Result<std::pair<double, double>> evaluate(const Dataset &set,
