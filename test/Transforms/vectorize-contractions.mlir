@@ -352,3 +352,42 @@ func.func @dot_columns_past_32(%x: tensor<16x96xbf16>, %w: tensor<96x48xbf16>,
   } -> tensor<16x48xf32>
   return %r : tensor<16x48xf32>
 }
+
+// -----
+
+// More columns than rows (static, 16+ row tiles): the threads share out
+// blocks of 128 columns (the parallel loop), each block's B packed inside
+// it, by the thread that reads it; the last, partial block (16 columns)
+// reads B where it lies.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// DOT-LABEL: func.func @dot_column_blocks
+// DOT: scf.for %{{.*}} = %c0 to %c256 step %c128
+// DOT: %[[PACKED:.*]] = scf.for {{.*}} -> (tensor<?x256xbf16>)
+// DOT: vector.interleave
+// DOT: scf.for %{{.*}} = %c0 to %c128 step %c8
+// DOT: vector.transfer_read %[[PACKED]]{{.*}} : tensor<?x256xbf16>, vector<32xbf16>
+// DOT-COUNT-16: x86vector.avx512.dot
+// DOT: } {dps.parallel}
+// DOT: scf.for %{{.*}} = %c0 to %c128 step %c8
+// DOT: vector.interleave
+// DOT-COUNT-8: x86vector.avx512.dot
+// DOT-NOT: dps.parallel
+// DOT: return
+// CHECK-LABEL: func.func @dot_column_blocks
+func.func @dot_column_blocks(%x: tensor<128x32xbf16>, %w: tensor<32x272xbf16>,
+                             %acc: tensor<128x272xf32>) -> tensor<128x272xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<128x32xbf16>, tensor<32x272xbf16>)
+      outs(%acc : tensor<128x272xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<128x272xf32>
+  return %r : tensor<128x272xf32>
+}

@@ -27,14 +27,16 @@ mlir::dps::tileWithLoops(RewriterBase &rewriter, linalg::LinalgOp op,
   return tiled;
 }
 
-void mlir::dps::peelPartialIteration(RewriterBase &rewriter,
-                                     LoopLikeOpInterface loop) {
+scf::ForOp mlir::dps::peelPartialIteration(RewriterBase &rewriter,
+                                           LoopLikeOpInterface loop) {
   auto forOp = dyn_cast<scf::ForOp>(*loop);
   if (!forOp)
-    return;
+    return nullptr;
   scf::ForOp partial;
   // Fails, changing nothing, when the step divides a static range.
-  (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial);
+  if (failed(scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial)))
+    return nullptr;
+  return partial;
 }
 
 bool mlir::dps::vectorizeIfStatic(RewriterBase &rewriter, linalg::LinalgOp op,

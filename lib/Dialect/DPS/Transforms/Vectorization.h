@@ -15,7 +15,9 @@ FailureOr<scf::SCFTilingResult> tileWithLoops(RewriterBase &rewriter,
 
 /// Splits `loop` into full steps and a partial last one when its step may
 /// not divide its range, so the full steps see static tile sizes.
-void peelPartialIteration(RewriterBase &rewriter, LoopLikeOpInterface loop);
+/// Returns the loop of the partial iteration (null when there is none).
+scf::ForOp peelPartialIteration(RewriterBase &rewriter,
+                                LoopLikeOpInterface loop);
 
 /// Vectorizes `op` (on tensors or buffers) if all its loop ranges are
 /// static; false if it stays.

@@ -29,7 +29,11 @@
 // (buildBF16DotTile), the B of a contraction with a static M of at least 16
 // row tiles (a weight gradient's G, a static-batch layer's W) packed in pairs
 // of rows once per call (packRowPairs): MLP kernels 1.04-1.09x per call,
-// dps-bench's 784x128x256:lhs 1.18-1.33x (Zen 5, one thread).
+// dps-bench's 784x128x256:lhs 1.18-1.33x (Zen 5, one thread). Such a
+// contraction with more columns than rows is split into blocks of 128
+// columns that the threads share out, each packing its block's B: at 2
+// threads 128x784x256 1.55x and 128x256x784:rhs 1.45x faster than sharing
+// out rows (each thread then read all of B, half packed by the other core).
 //
 //===----------------------------------------------------------------------===//
 #include "Vectorization.h"
@@ -161,6 +165,11 @@ linalg::GenericOp widenOperands(RewriterBase &rewriter, linalg::GenericOp op) {
 constexpr llvm::StringLiteral kDotAttrName = "dps.bf16_dot";
 /// Marks the tiles of an epilogue computed in the contraction's tile loops.
 constexpr llvm::StringLiteral kEpilogueAttrName = "dps.epilogue";
+/// On a vdpbf16ps contraction whose B is read by many row tiles (and on its
+/// tiles): B is packed in pairs of rows once (packRowPairs).
+constexpr llvm::StringLiteral kPackBAttrName = "dps.pack_b";
+/// On a block of a contraction's columns, to be tiled like a whole one.
+constexpr llvm::StringLiteral kColumnBlockAttrName = "dps.column_block";
 
 /// bf16 x bf16 -> f32 with a static column count the dot kernel covers.
 bool fitsBF16Dot(linalg::GenericOp op) {
@@ -204,6 +213,11 @@ void padReductionToEven(RewriterBase &rewriter, linalg::GenericOp op) {
   pad(0, 1);
   pad(1, 0);
 }
+
+/// The columns of a block that one thread computes (and packs B for) in a
+/// static contraction with more columns than rows: B's block stays in L2
+/// (784 x 128 bf16: 200 KB) while the row tiles sweep it.
+constexpr int64_t kBlockColumns = 128;
 
 /// B's of at least this many elements are packed by all the threads.
 constexpr int64_t kParallelPackElements = int64_t(1) << 16;
@@ -253,7 +267,15 @@ Value packRowPairs(OpBuilder &b, Location loc, Value matrix) {
   // (dps-bench's 128x784x256 at 2 threads: 1.2x). A batch's G stays serial:
   // its parallel region cost the MLP's grad kernels 2-4 us per call even at
   // one thread, 0.89x at one row.
-  if (type.hasStaticShape() && type.getNumElements() >= kParallelPackElements)
+  auto inParallelLoop = [&] {
+    for (Operation *parent = rowsLoop->getParentOp(); parent;
+         parent = parent->getParentOp())
+      if (parent->hasAttr(DPSDialect::kParallelAttrName))
+        return true;
+    return false;
+  };
+  if (type.hasStaticShape() && type.getNumElements() >= kParallelPackElements &&
+      !inParallelLoop())
     rowsLoop->setAttr(DPSDialect::kParallelAttrName, b.getUnitAttr());
   return rowsLoop.getResult(0);
 }
@@ -282,13 +304,13 @@ struct PackedSlice {
 /// 0.90-0.94x at 43-51 rows (6 tiles) on the MLP (Zen 5).
 constexpr int64_t kPackedRowTiles = 16;
 
-/// The packed pairs of rows for a dot tile's B, if B is (a column slice of)
-/// a matrix with a dynamic number of rows or one in `sharedByManyTiles`,
-/// packed next to that matrix's definition the first time a tile asks.
-std::optional<PackedSlice>
-packedSliceOf(RewriterBase &rewriter, Location loc, Value b,
-              const DenseSet<Value> &sharedByManyTiles,
-              DenseMap<Value, Value> &packed) {
+/// The packed pairs of rows for a dot tile's B (of a contraction marked
+/// kPackBAttrName), B being (a column slice of) a matrix packed next to its
+/// definition the first time a tile asks: the whole B, or the block of
+/// columns a thread computes (packed inside that block's loop).
+std::optional<PackedSlice> packedSliceOf(RewriterBase &rewriter, Location loc,
+                                         Value b,
+                                         DenseMap<Value, Value> &packed) {
   Value whole = b;
   OpFoldResult firstColumn = rewriter.getIndexAttr(0);
   if (auto slice = b.getDefiningOp<tensor::ExtractSliceOp>()) {
@@ -299,8 +321,7 @@ packedSliceOf(RewriterBase &rewriter, Location loc, Value b,
     firstColumn = slice.getMixedOffsets()[1];
   }
   auto type = cast<RankedTensorType>(whole.getType());
-  if (!sharedByManyTiles.contains(whole) || type.isDynamicDim(1) ||
-      type.getDimSize(1) % 16 != 0)
+  if (type.isDynamicDim(1) || type.getDimSize(1) % 16 != 0)
     return std::nullopt;
   Value &entry = packed[whole];
   if (!entry) {
@@ -318,7 +339,6 @@ packedSliceOf(RewriterBase &rewriter, Location loc, Value b,
 /// (k, k+1) pairs, each row's pair of A is broadcast, and R x C/16 dot
 /// products accumulate into f32 registers carried by the loop.
 LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
-                               const DenseSet<Value> &sharedByManyTiles,
                                DenseMap<Value, Value> &packedRowPairs) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rows = ranges[0], columns = ranges[1];
@@ -330,8 +350,9 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
   Value a = op.getDpsInputOperand(0)->get();
   Value b = op.getDpsInputOperand(1)->get();
   Value c = op.getDpsInitOperand(0)->get();
-  std::optional<PackedSlice> packed =
-      packedSliceOf(rewriter, loc, b, sharedByManyTiles, packedRowPairs);
+  std::optional<PackedSlice> packed;
+  if (op->hasAttr(kPackBAttrName))
+    packed = packedSliceOf(rewriter, loc, b, packedRowPairs);
   Type f32 = rewriter.getF32Type(), bf16 = rewriter.getBF16Type();
   auto vec = [](int64_t n, Type t) { return VectorType::get({n}, t); };
   auto index = [&](int64_t v) -> Value {
@@ -772,8 +793,25 @@ struct DPSVectorizeContractionsPass
     Operation *root = getOperation();
     IRRewriter rewriter(&getContext());
 
-    // Register tiles over (m, n); peel so that full tiles have static sizes.
-    DenseSet<Value> sharedByManyTiles; // vdpbf16ps B operands to pack
+    // Register tiles of `target` over (m, n), their outer loop shared out
+    // between the threads when `parallel`; peeled so that full tiles have
+    // static sizes.
+    auto registerTiles = [&](linalg::GenericOp target, int64_t tileN,
+                             bool parallel) {
+      FailureOr<scf::SCFTilingResult> tiled = tileFusingZeroFill(
+          rewriter, target, {tileRows, tileN, 0}, fusableEpilogue(target));
+      if (failed(tiled))
+        return false;
+      // Row tiles write disjoint rows of C: the threads share them out.
+      if (parallel && !tiled->loops.empty())
+        tiled->loops.front()->setAttr(DPSDialect::kParallelAttrName,
+                                      rewriter.getUnitAttr());
+      // Inner (n) loop first, so the m loop's partial copy (dynamic rows,
+      // split into single rows below) has static column tiles as well.
+      for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))
+        peelPartialIteration(rewriter, loop);
+      return true;
+    };
     for (linalg::GenericOp op : collectContractions(root)) {
       if (amx && fitsAMX(op)) {
         rewriteForAMX(rewriter, op);
@@ -784,14 +822,17 @@ struct DPSVectorizeContractionsPass
       int64_t tileN = tileCols;
       if (!ShapedType::isDynamic(ranges[1]))
         tileN = std::min<int64_t>(tileN, ranges[1]);
+      bool columnBlocks = false;
       if (bf16Dot && fitsBF16Dot(op)) {
         // Pairs of k of A must be contiguous: A untransposed, k even.
         untranspose(rewriter, op, 0);
         padReductionToEven(rewriter, op);
         op->setAttr(kDotAttrName, rewriter.getUnitAttr());
         if (!ShapedType::isDynamic(ranges[0]) &&
-            ranges[0] >= kPackedRowTiles * tileRows)
-          sharedByManyTiles.insert(op.getDpsInputOperand(1)->get());
+            ranges[0] >= kPackedRowTiles * tileRows) {
+          op->setAttr(kPackBAttrName, rewriter.getUnitAttr());
+          columnBlocks = ranges[1] > ranges[0] && ranges[1] > kBlockColumns;
+        }
         // 32 columns a tile (two B registers for 8 broadcasts of A), the 16
         // past the last 32 a peeled tile: 16-column tiles throughout made
         // 128x256x784:rhs 1.40x slower (Zen 5, one thread).
@@ -799,18 +840,43 @@ struct DPSVectorizeContractionsPass
       } else {
         op = widenOperands(rewriter, op);
       }
-      FailureOr<scf::SCFTilingResult> tiled = tileFusingZeroFill(
-          rewriter, op, {tileRows, tileN, 0}, fusableEpilogue(op));
-      if (failed(tiled))
+      if (!columnBlocks) {
+        if (!registerTiles(op, tileN, /*parallel=*/true))
+          return signalPassFailure();
+        continue;
+      }
+      // More columns than rows: the threads share out blocks of columns,
+      // each block's B packed by the thread that reads it (rows shared out,
+      // each thread read all of B, half of it packed by the other core:
+      // 128x784x256 at 2 threads ran at 1.07x one thread). Each block (the
+      // last one peeled) is then tiled like a whole contraction.
+      FailureOr<scf::SCFTilingResult> blocks = tileFusingZeroFill(
+          rewriter, op, {0, kBlockColumns, 0}, fusableEpilogue(op));
+      if (failed(blocks) || blocks->loops.size() != 1)
         return signalPassFailure();
-      // Row tiles write disjoint rows of C: the threads share them out.
-      if (!tiled->loops.empty())
-        tiled->loops.front()->setAttr(DPSDialect::kParallelAttrName,
-                                      rewriter.getUnitAttr());
-      // Inner (n) loop first, so the m loop's partial copy (dynamic rows,
-      // split into single rows below) has static column tiles as well.
-      for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))
-        peelPartialIteration(rewriter, loop);
+      auto blockLoop = cast<scf::ForOp>(*blocks->loops.front());
+      blockLoop->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
+      blocks->tiledOps.front()->setAttr(kColumnBlockAttrName,
+                                        rewriter.getUnitAttr());
+      peelPartialIteration(rewriter, blockLoop);
+    }
+    if (failed(simplifyVectorized(root)))
+      return signalPassFailure();
+    // The column blocks, their shapes static now, tiled like whole ops.
+    SmallVector<linalg::GenericOp> blockOps;
+    root->walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(kColumnBlockAttrName))
+        blockOps.push_back(op);
+    });
+    for (linalg::GenericOp op : blockOps) {
+      op->removeAttr(kColumnBlockAttrName);
+      // The last, partial block reads B where it lies: packing would pass
+      // over all of B (its slice is folded into one of the whole).
+      int64_t columns = op.getStaticLoopRanges()[1];
+      if (columns < kBlockColumns)
+        op->removeAttr(kPackBAttrName);
+      if (!registerTiles(op, columns >= 32 ? 32 : 16, /*parallel=*/false))
+        return signalPassFailure();
     }
     if (failed(simplifyVectorized(root)))
       return signalPassFailure();
@@ -844,7 +910,7 @@ struct DPSVectorizeContractionsPass
       }
       if (current->hasAttr(kDotAttrName)) {
         if (failed(buildBF16DotTile(rewriter, cast<linalg::GenericOp>(*current),
-                                    sharedByManyTiles, packedRowPairs)))
+                                    packedRowPairs)))
           return signalPassFailure();
         continue;
       }
