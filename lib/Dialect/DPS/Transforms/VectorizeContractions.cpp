@@ -280,6 +280,16 @@ Value packRowPairs(OpBuilder &b, Location loc, Value matrix) {
   return rowsLoop.getResult(0);
 }
 
+/// The generic ops marked `name`, the mark removed.
+SmallVector<linalg::GenericOp> takeMarked(Operation *root, StringRef name) {
+  SmallVector<linalg::GenericOp> marked;
+  root->walk([&](linalg::GenericOp op) {
+    if (op->removeAttr(name))
+      marked.push_back(op);
+  });
+  return marked;
+}
+
 /// The zero fill C starts from, if the contraction is its only reader.
 linalg::FillOp zeroFillOfInit(linalg::GenericOp op) {
   Value c = op.getDpsInitOperand(0)->get();
@@ -863,13 +873,7 @@ struct DPSVectorizeContractionsPass
     if (failed(simplifyVectorized(root)))
       return signalPassFailure();
     // The column blocks, their shapes static now, tiled like whole ops.
-    SmallVector<linalg::GenericOp> blockOps;
-    root->walk([&](linalg::GenericOp op) {
-      if (op->hasAttr(kColumnBlockAttrName))
-        blockOps.push_back(op);
-    });
-    for (linalg::GenericOp op : blockOps) {
-      op->removeAttr(kColumnBlockAttrName);
+    for (linalg::GenericOp op : takeMarked(root, kColumnBlockAttrName)) {
       // The last, partial block reads B where it lies: packing would pass
       // over all of B (its slice is folded into one of the whole).
       int64_t columns = op.getStaticLoopRanges()[1];
@@ -923,15 +927,8 @@ struct DPSVectorizeContractionsPass
                         /*createNamedContraction=*/true);
     }
     // Epilogues of full tiles: their reads of the tile fold to the sums.
-    SmallVector<linalg::GenericOp> epilogues;
-    root->walk([&](linalg::GenericOp op) {
-      if (op->hasAttr(kEpilogueAttrName))
-        epilogues.push_back(op);
-    });
-    for (linalg::GenericOp op : epilogues) {
-      op->removeAttr(kEpilogueAttrName);
+    for (linalg::GenericOp op : takeMarked(root, kEpilogueAttrName))
       vectorizeIfStatic(rewriter, op, /*createNamedContraction=*/false);
-    }
     vectorizeTileFills(rewriter, root);
     if (failed(simplifyVectorized(root)))
       return signalPassFailure();
