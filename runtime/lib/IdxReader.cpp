@@ -16,17 +16,31 @@ uint32_t bigEndian(const uint8_t *p) {
          uint32_t(p[3]);
 }
 
+/// The `rank` dimensions an IDX header lists after its 4-byte magic (which
+/// `header` holds, with them), into `dims` if given, and their product.
+uint64_t readDims(const uint8_t *header, uint32_t rank,
+                  std::vector<uint32_t> *dims) {
+  uint64_t count = 1;
+  for (uint32_t d = 0; d < rank; ++d) {
+    uint32_t size = bigEndian(header + 4 + 4 * d);
+    if (dims)
+      dims->push_back(size);
+    count *= size;
+  }
+  return count;
+}
+
 /// The file size an IDX header at the start of `bytes` promises (at most
-/// 1 GiB; 0 if there is no header to read): reading the training images
-/// into a buffer grown by doubling copied and faulted in ~100 MB more.
+/// 1 GiB of payload; 0 if there is no header to read): reading the training
+/// images into a buffer grown by doubling copied and faulted in ~100 MB
+/// more.
 size_t idxSizeHint(const uint8_t *bytes, size_t size) {
   if (size < 4 || bytes[0] != 0 || bytes[1] != 0 ||
       size < 4 + 4 * size_t(bytes[3]))
     return 0;
-  uint64_t total = 1;
-  for (uint32_t d = 0; d < bytes[3]; ++d)
-    total = std::min<uint64_t>(total * bigEndian(bytes + 4 + 4 * d), 1u << 30);
-  return size_t(total) + 4 + 4 * bytes[3];
+  uint64_t payload =
+      std::min<uint64_t>(readDims(bytes, bytes[3], nullptr), uint64_t(1) << 30);
+  return size_t(payload) + 4 + 4 * size_t(bytes[3]);
 }
 
 using Bytes = std::vector<uint8_t, LargePageAllocator<uint8_t>>;
@@ -81,11 +95,7 @@ Result<Idx> parseHeader(const std::string &path, const Bytes &bytes,
   if (bytes.size() < 4 + 4 * size_t(rank))
     return Status::error(path + ": truncated IDX header");
   Idx idx;
-  uint64_t count = 1;
-  for (uint32_t d = 0; d < rank; ++d) {
-    idx.dims.push_back(bigEndian(&bytes[4 + 4 * d]));
-    count *= idx.dims.back();
-  }
+  uint64_t count = readDims(bytes.data(), rank, &idx.dims);
   idx.dataOffset = 4 + 4 * size_t(rank);
   uint64_t available = bytes.size() - idx.dataOffset;
   if (available < count)

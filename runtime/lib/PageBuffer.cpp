@@ -12,9 +12,13 @@
 using namespace dps::rt;
 
 namespace {
+size_t roundUp(size_t bytes, size_t unit) {
+  return (bytes + unit - 1) / unit * unit;
+}
+
 size_t mappedBytes(size_t bytes) {
   static const size_t page = size_t(sysconf(_SC_PAGESIZE));
-  return (bytes + page - 1) / page * page;
+  return roundUp(bytes, page);
 }
 } // namespace
 
@@ -68,9 +72,7 @@ bool PageBuffer::resize(size_t newSize) {
 namespace {
 constexpr size_t kLargeBlock = size_t(4) << 20, kHugePage = size_t(2) << 20;
 
-size_t largeMapping(size_t bytes) {
-  return (bytes + kHugePage - 1) / kHugePage * kHugePage;
-}
+size_t largeMapping(size_t bytes) { return roundUp(bytes, kHugePage); }
 } // namespace
 
 void *dps::rt::allocateLarge(size_t bytes) {

@@ -65,13 +65,11 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
   std::vector<uint32_t> freeRows, arrivals;
   for (size_t r = 0; r < ladder.size(); ++r) {
     std::vector<uint32_t> &rows = members[r]; // row -> sample
-    if (inPlace(r)) {
+    if (inPlace(r)) { // its samples, for count(); row() reads the source
       rows.clear();
       for (size_t s = 0; s < rungOf.size(); ++s)
-        if (rungOf[s] == r) {
-          position[s] = uint32_t(rows.size());
+        if (rungOf[s] == r)
           rows.push_back(uint32_t(s));
-        }
       continue;
     }
     size_t bytes = rowBytes(r), staying = 0;

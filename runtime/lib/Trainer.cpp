@@ -148,7 +148,6 @@ struct Trainer::Impl {
   /// rungs gather ahead (the next of aheadOrder to take) while others run.
   std::vector<std::pair<Rung *, const std::vector<uint32_t> *>> aheadOrder;
   std::atomic<size_t> nextAhead{0};
-  int64_t aheadStep = 0;
   static void rungTeamMember(void *impl);
   void gatherAhead();
   Result<std::pair<double, double>> evaluate(const Dataset &set,
@@ -311,7 +310,7 @@ void Trainer::Impl::gatherAhead() {
     Clock::time_point start = Clock::now();
     store.gather(size_t(rung - rungs.data()), *members,
                  rung->aheadInput.data());
-    rung->aheadStep = aheadStep;
+    rung->aheadStep = state.step + 1; // the step does not change meanwhile
     rung->aheadSeconds += secondsSince(start);
   }
 }
@@ -473,7 +472,6 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
     std::swap(byRung, nextByRung);
     split(b + 1, nextByRung);
     aheadOrder.clear();
-    aheadStep = state.step + 1;
     for (size_t r = 0; r < ladder.size(); ++r)
       if (!nextByRung[r].empty())
         aheadOrder.push_back({&rungs[r], &nextByRung[r]});

@@ -171,6 +171,12 @@ constexpr llvm::StringLiteral kPackBAttrName = "dps.pack_b";
 /// On a block of a contraction's columns, to be tiled like a whole one.
 constexpr llvm::StringLiteral kColumnBlockAttrName = "dps.column_block";
 
+/// The columns of a vdpbf16ps tile: 32 (two B registers for 8 broadcasts
+/// of A) wherever there are 32, the 16 past the last 32 a peeled tile;
+/// 16-column tiles throughout made 128x256x784:rhs 1.40x slower (Zen 5,
+/// one thread).
+int64_t dotTileColumns(int64_t columns) { return columns >= 32 ? 32 : 16; }
+
 /// bf16 x bf16 -> f32 with a static column count the dot kernel covers.
 bool fitsBF16Dot(linalg::GenericOp op) {
   auto element = [&](unsigned i) {
@@ -305,13 +311,13 @@ struct PackedSlice {
   Value packed, firstColumn;
 };
 
-/// Where B's pairs of rows are packed once per call (packRowPairs) for the
-/// vdpbf16ps tiles: a B with a dynamic number of rows (a weight gradient's G:
-/// the batch), and the B of a contraction with at least this many row tiles
-/// (a static M: the pack, one tile's worth of interleaves, is shared by all
-/// of them). B of fewer tiles (a forward layer's weights at a small batch) is
-/// interleaved in registers: packing W per call measured 0.50x at 1 row and
-/// 0.90-0.94x at 43-51 rows (6 tiles) on the MLP (Zen 5).
+/// A vdpbf16ps contraction's B is packed in pairs of rows once per call
+/// (packRowPairs) where a static M gives it at least this many row tiles
+/// (a weight gradient's G, whatever the batch: M is the layer's width), the
+/// pack, one tile's worth of interleaves, shared by all of them. B of fewer
+/// or of a dynamic number of tiles (a forward layer's weights: M is the
+/// batch) is interleaved in registers: packing W per call measured 0.50x at
+/// 1 row and 0.90-0.94x at 43-51 rows (6 tiles) on the MLP (Zen 5).
 constexpr int64_t kPackedRowTiles = 16;
 
 /// The packed pairs of rows for a dot tile's B (of a contraction marked
@@ -843,10 +849,7 @@ struct DPSVectorizeContractionsPass
           op->setAttr(kPackBAttrName, rewriter.getUnitAttr());
           columnBlocks = ranges[1] > ranges[0] && ranges[1] > kBlockColumns;
         }
-        // 32 columns a tile (two B registers for 8 broadcasts of A), the 16
-        // past the last 32 a peeled tile: 16-column tiles throughout made
-        // 128x256x784:rhs 1.40x slower (Zen 5, one thread).
-        tileN = ranges[1] >= 32 ? 32 : 16;
+        tileN = dotTileColumns(ranges[1]);
       } else {
         op = widenOperands(rewriter, op);
       }
@@ -879,7 +882,7 @@ struct DPSVectorizeContractionsPass
       int64_t columns = op.getStaticLoopRanges()[1];
       if (columns < kBlockColumns)
         op->removeAttr(kPackBAttrName);
-      if (!registerTiles(op, columns >= 32 ? 32 : 16, /*parallel=*/false))
+      if (!registerTiles(op, dotTileColumns(columns), /*parallel=*/false))
         return signalPassFailure();
     }
     if (failed(simplifyVectorized(root)))

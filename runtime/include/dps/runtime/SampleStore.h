@@ -1,5 +1,4 @@
-//===- SampleStore.h - each subset's samples at its precision -----*- C++
-//-*-===//
+//===- SampleStore.h - each subset's samples at its precision ---*- C++ -*-===//
 //
 // Claim 10: memory holds the samples of each subset at that subset's
 // precision, contiguous per precision, so a micro-batch streams without
