@@ -75,6 +75,12 @@ TEST(Dataset, CorruptDatasetsGiveClearErrors) {
   EXPECT_NE(message.find(images), std::string::npos) << message;
   EXPECT_NE(message.find("truncated"), std::string::npos) << message;
 
+  // A header promising ~2^48 bytes: the reader sizes its buffer from the
+  // header only up to 1 GiB, and the payload check names the truncation.
+  writeGzip(images, idx({65535, 65535, 65535}, 100));
+  message = expectError(loadIdxFolder(folder, 3));
+  EXPECT_NE(message.find("truncated"), std::string::npos) << message;
+
   std::vector<uint8_t> badMagic = idx({10, 4, 4}, 160);
   badMagic[0] = 0x1f;
   writeGzip(images, badMagic);
