@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <numeric>
+#include <sstream>
+#include <string>
 #include <vector>
 
 using namespace dps::rt;
@@ -17,7 +20,43 @@ std::vector<uint8_t> pattern(size_t bytes, uint8_t seed) {
     values[i] = uint8_t(seed + i * 7 + i / 4093);
   return values;
 }
+/// The VmFlags line of the mapping that holds `address` in
+/// /proc/self/smaps ("" where there is none to read).
+std::string mappingFlags(const void *address) {
+  std::ifstream smaps("/proc/self/smaps");
+  uintptr_t at = reinterpret_cast<uintptr_t>(address);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    unsigned long begin, end;
+    char dash;
+    std::istringstream range(line);
+    if (line.find(':') > line.find(' ') &&
+        range >> std::hex >> begin >> dash >> end && dash == '-')
+      inside = begin <= at && at < end;
+    else if (inside && line.rfind("VmFlags:", 0) == 0)
+      return line;
+  }
+  return "";
+}
 } // namespace
+
+TEST(PageBuffer, LargeBuffersAreAdvisedHugePages) {
+  std::string flags;
+  {
+    std::ifstream probe("/proc/self/smaps");
+    if (!probe || !std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled"))
+      GTEST_SKIP() << "no /proc/self/smaps or no transparent huge pages";
+  }
+  PageBuffer buffer;
+  ASSERT_TRUE(buffer.resize(size_t(8) << 20));
+  EXPECT_NE(mappingFlags(buffer.data()).find(" hg"), std::string::npos)
+      << mappingFlags(buffer.data());
+  ASSERT_TRUE(buffer.resize(size_t(40) << 20)); // may move: the advice stays
+  EXPECT_NE(mappingFlags(buffer.data()).find(" hg"), std::string::npos);
+  PageBuffer small;
+  ASSERT_TRUE(small.resize(64 << 10));
+  EXPECT_EQ(mappingFlags(small.data()).find(" hg"), std::string::npos);
+}
 
 TEST(PageBuffer, KeepsItsPrefixAcrossGrowingAndShrinking) {
   // Sizes off page boundaries, across them, and to and from empty.

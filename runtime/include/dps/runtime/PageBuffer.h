@@ -4,7 +4,8 @@
 // page mappings and nothing is copied. A sample store's rungs grow and shrink
 // at every epoch boundary; as std::vectors (exact sizes: what a rung gives up
 // is given back) each resize copied the rung's whole buffer, ~17 ms an epoch
-// boundary for the MLP on Fashion-MNIST.
+// boundary for the MLP on Fashion-MNIST. Buffers of 2 MiB or more are
+// advised MADV_HUGEPAGE: their rows are read at random.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DPS_RUNTIME_PAGEBUFFER_H
