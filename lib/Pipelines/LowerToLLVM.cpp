@@ -55,7 +55,8 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
                                          const LowerToLLVMOptions &options) {
   // dps: derive the kernels, one gradient kernel per rung, lower them to
   // linalg on tensors.
-  addKernelDerivationPasses(pm, /*nativeF8Casts=*/false);
+  addKernelDerivationPasses(pm, /*nativeF8Casts=*/false,
+                            /*im2colConvolutions=*/false);
   buildKernelCodegenPipeline(pm, options);
 }
 
@@ -64,11 +65,11 @@ void mlir::dps::addKernelABIPasses(OpPassManager &pm) {
   pm.addPass(createDPSSpecializePrecision());
 }
 
-void mlir::dps::addKernelDerivationPasses(OpPassManager &pm,
-                                          bool nativeF8Casts) {
+void mlir::dps::addKernelDerivationPasses(OpPassManager &pm, bool nativeF8Casts,
+                                          bool im2colConvolutions) {
   addKernelABIPasses(pm);
-  pm.addPass(
-      createConvertDPSToLinalg(ConvertDPSToLinalgOptions{nativeF8Casts}));
+  pm.addPass(createConvertDPSToLinalg(
+      ConvertDPSToLinalgOptions{nativeF8Casts, im2colConvolutions}));
   pm.addPass(createDPSFinalizeKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

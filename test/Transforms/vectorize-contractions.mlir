@@ -391,3 +391,50 @@ func.func @dot_column_blocks(%x: tensor<128x32xbf16>, %w: tensor<32x272xbf16>,
   } -> tensor<128x272xf32>
   return %r : tensor<128x272xf32>
 }
+
+// -----
+
+// A convolution read in place (dps.row_period: 14 rows of C are one output
+// row of the image): its row tiles divide the output row, so that a tile's
+// rows of A are consecutive pixels -- 14 x 32 FMA tiles, 7 x 32 vdpbf16ps
+// tiles -- each reading its pixels (a slice of 14 + 34 rows of the image)
+// at the tap and channel the map gives. The dot path packs the filter's
+// pairs of rows once, whatever the batch (every image reads it).
+#windows = affine_map<(m, n, k) -> ((m floordiv 196) * 256 + ((m floordiv 14) mod 14) * 16 + m mod 14 + (k floordiv 48) * 16 + (k floordiv 16) mod 3, k mod 16)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @convolution_in_place
+// CHECK: scf.for %[[M:.*]] = %c0 to %{{.*}} step %c14
+// CHECK:   tensor.extract_slice %{{.*}}[%{{.*}}, 0] [48, 16] [1, 1] : tensor<?x16xf32> to tensor<48x16xf32>
+// CHECK:   scf.for %{{.*}} = %c0 to %c144 step %c1 iter_args(%{{.*}}) -> (vector<14x32xf32>)
+// CHECK:     tensor.extract_slice %{{.*}} [14, 1] [1, 1] : tensor<48x16xf32> to tensor<14x1xf32>
+// CHECK:     vector.contract {{.*}} : vector<14x1xf32>, vector<1x32xf32> into vector<14x32xf32>
+// CHECK-NOT: vector<8x1xf32>
+// CHECK: return
+// DOT-LABEL: func.func @convolution_in_place
+// DOT: %[[PACKED:.*]] = scf.for {{.*}} -> (tensor<?x64xbf16>)
+// DOT: vector.interleave
+// DOT: scf.for %{{.*}} = %c0 to %{{.*}} step %c7
+// DOT:   %[[PIXELS:.*]] = tensor.extract_slice %{{.*}}[%{{.*}}, 0] [41, 16] [1, 1] : tensor<?x16xbf16> to tensor<41x16xbf16>
+// DOT:   scf.for %{{.*}} = %c0 to %c144 step %c2 iter_args({{.*}}) -> (vector<16xf32>, {{.*}})
+// DOT-NOT: vector.interleave
+// DOT:     vector.transfer_read %[[PIXELS]][%{{.*}}, %{{.*}}]{{.*}} : tensor<41x16xbf16>, vector<2xbf16>
+// DOT-COUNT-14: x86vector.avx512.dot
+// DOT: return
+func.func @convolution_in_place(%pixels: tensor<?x16xbf16>,
+                                %f: tensor<144x32xbf16>,
+                                %acc: tensor<?x32xf32>) -> tensor<?x32xf32> {
+  %r = linalg.generic {indexing_maps = [#windows, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%pixels, %f : tensor<?x16xbf16>, tensor<144x32xbf16>)
+      outs(%acc : tensor<?x32xf32>)
+      attrs = {dps.contraction, dps.row_period = 14 : i64} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x32xf32>
+  return %r : tensor<?x32xf32>
+}

@@ -21,9 +21,11 @@ namespace dps {
 
 /// Patterns lowering every dps compute op to linalg/tensor/arith/math/scf.
 /// With `nativeF8Casts`, nearest-even f8 casts become arith.extf/truncf
-/// (see convert-dps-to-linalg's option) instead of integer code.
+/// (see convert-dps-to-linalg's option) instead of integer code; with
+/// `im2colConvolutions`, every convolution gathers its windows first.
 void populateDPSToLinalgPatterns(RewritePatternSet &patterns,
-                                 bool nativeF8Casts = false);
+                                 bool nativeF8Casts = false,
+                                 bool im2colConvolutions = false);
 
 #define GEN_PASS_REGISTRATION
 #include "dps/Conversion/Passes.h.inc"

@@ -10,9 +10,12 @@ def ConvertDPSToLinalg : Pass<"convert-dps-to-linalg", "::mlir::ModuleOp"> {
     Every compute op of the dps dialect becomes linalg (structured ops on
     tensors), tensor, arith, math or scf: dense layers and matmuls become
     contractions that accumulate in f32 whatever their operand precision;
-    `dps.conv2d` becomes im2col followed by the same contraction, and its
-    gradients likewise (`dps.im2col` / `dps.col2im`), so convolutions share
-    the matmul path; pools become linalg pooling ops; losses become row
+    `dps.conv2d` becomes the same contraction over its windows matrix, read
+    in place from the padded image where its rows are consecutive pixels
+    (unit strides and dilations, an even channel count; the contraction is
+    tagged `dps.row_period`) and gathered by im2col otherwise (or always,
+    with `im2col-convolutions`), and its gradients contractions over im2col
+    (`dps.im2col` / `dps.col2im`), so convolutions share the matmul path; pools become linalg pooling ops; losses become row
     reductions. `dps.train_step` declarations stay for `dps-finalize-kernels`.
     An op without a lowering is a diagnostic.
 
@@ -26,6 +29,10 @@ def ConvertDPSToLinalg : Pass<"convert-dps-to-linalg", "::mlir::ModuleOp"> {
     Option<"nativeF8Casts", "native-f8-casts", "bool", /*default=*/"false",
            "Write nearest-even f8 casts as arith.extf/arith.truncf (for "
            "targets with f8 conversion instructions)">,
+    Option<"im2colConvolutions", "im2col-convolutions", "bool",
+           /*default=*/"false",
+           "Lower every convolution over an im2col matrix (plain matrix "
+           "products, as tensor-core contractions want them)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",

@@ -61,8 +61,11 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
 void addKernelABIPasses(OpPassManager &pm);
 
 /// The front half both targets share: the ABI passes, dps-to-linalg (f8
-/// casts as arith.truncf/extf with `nativeF8Casts`), kernel finalisation.
-void addKernelDerivationPasses(OpPassManager &pm, bool nativeF8Casts);
+/// casts as arith.truncf/extf with `nativeF8Casts`; convolutions over
+/// im2col matrices with `im2colConvolutions`, as tensor cores want them),
+/// kernel finalisation.
+void addKernelDerivationPasses(OpPassManager &pm, bool nativeF8Casts,
+                               bool im2colConvolutions);
 
 /// One-shot bufferization with the kernel buffer ABI (kernels write their
 /// outputs into their argument buffers; C interfaces with

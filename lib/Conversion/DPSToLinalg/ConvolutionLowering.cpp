@@ -1,7 +1,10 @@
-//===- ConvolutionLowering.cpp - conv2d, im2col, col2im --------------------===//
+//===- ConvolutionLowering.cpp - conv2d, im2col, col2im
+//--------------------===//
 //
-// A convolution is im2col (gather each window into a row) followed by the
-// matmul every dense layer uses; its gradients are the same matmuls and
+// A convolution is the matmul every dense layer uses, over the matrix of
+// its windows: read in place from the padded image where the windows'
+// rows are consecutive pixels (implicitConvolution), otherwise gathered
+// first (im2col). Its gradients are the same matmuls over im2col and
 // col2im, the scatter-add adjoint of im2col.
 //
 //===----------------------------------------------------------------------===//
@@ -71,6 +74,82 @@ Value im2col(OpBuilder &b, Location loc, Value image, const Window &w) {
   return tensor::CollapseShapeOp::create(
       b, loc, matrixType, windows,
       ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+}
+
+/// The largest number of rows of a register tile that divides an output
+/// row of `width` pixels (at most 8: the vdpbf16ps tile's limit), or 0
+/// where none of 4 to 8 does.
+int64_t rowTileOf(int64_t width) {
+  for (int64_t rows = 8; rows >= 4; --rows)
+    if (width % rows == 0)
+      return rows;
+  return 0;
+}
+
+/// Whether a convolution of `image` reads its windows in place
+/// (implicitConvolution): unit strides and dilations, static image
+/// extents, an even channel count (the bf16 dot product's pairs of k are
+/// then pairs of channels of one pixel) and output rows that register tiles
+/// divide.
+bool readsInPlace(RankedTensorType image, const Window &w) {
+  ArrayRef<int64_t> shape = image.getShape();
+  auto ones = [](ArrayRef<int64_t> values) {
+    return llvm::all_of(values, [](int64_t v) { return v == 1; });
+  };
+  if (!ones(w.strides) || !ones(w.dilations) ||
+      llvm::any_of(shape.drop_front(),
+                   [](int64_t d) { return ShapedType::isDynamic(d); }) ||
+      shape[3] % 2 != 0)
+    return false;
+  return rowTileOf(outputExtents(shape, w).second) != 0;
+}
+
+/// The convolution as C[m, f] += A[m, k] * F[k, f] over the windows matrix A
+/// of im2col without building it: with unit strides, the window of output
+/// pixel m = (n, y, x) at tap k = (ky, kx, c) is pixel
+///   row(m) + tap(k) = n * PH * PW + (y + ky) * PW + (x + kx)
+/// of the padded image P flattened to (N * PH * PW) x C, channel c. The rows
+/// of A that a register tile reads -- consecutive pixels x of one output
+/// row, tagged kRowPeriodAttrName -- are consecutive rows of P: an R x 1
+/// slice of A at tap k is an R x 1 slice of P. im2col wrote and read a
+/// matrix KH * KW times the image (the CNN's second convolution: 14 MB a
+/// call).
+Value implicitConvolution(OpBuilder &b, Location loc, Value image,
+                          Value filterMatrix, Value init, const Window &w) {
+  auto type = cast<RankedTensorType>(image.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  auto [oh, ow] = outputExtents(shape, w);
+  int64_t ph = shape[1] + w.padding[0] + w.padding[2];
+  int64_t pw = shape[2] + w.padding[1] + w.padding[3];
+  int64_t channels = shape[3], kw = w.kernel[1];
+  Value padded = padImage(b, loc, image, w.padding, 0.0);
+  int64_t pixels = ShapedType::isDynamic(shape[0]) ? ShapedType::kDynamic
+                                                   : shape[0] * ph * pw;
+  Value flat = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({pixels, channels}, type.getElementType()),
+      padded, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+  AffineExpr m, n, k;
+  bindDims(b.getContext(), m, n, k);
+  AffineExpr row =
+      m.floorDiv(oh * ow) * (ph * pw) + (m.floorDiv(ow) % oh) * pw + m % ow;
+  AffineExpr tap = k.floorDiv(kw * channels) * pw + k.floorDiv(channels) % kw;
+  AffineMap windows =
+      AffineMap::get(3, 0, {row + tap, k % channels}, b.getContext());
+  Value product = buildContraction(b, loc, flat, windows, filterMatrix, init);
+  product.getDefiningOp()->setAttr(DPSDialect::kRowPeriodAttrName,
+                                   b.getI64IntegerAttr(ow));
+  return product;
+}
+
+/// The N * OH * OW pixels of an N x OH x OW x F `output` of `batch` images.
+OpFoldResult outputPixels(OpBuilder &b, Location loc, RankedTensorType output,
+                          OpFoldResult batch) {
+  int64_t perImage = output.getDimSize(1) * output.getDimSize(2);
+  if (std::optional<int64_t> images = getConstantIntValue(batch))
+    return b.getIndexAttr(*images * perImage);
+  return arith::MulIOp::create(b, loc, cast<Value>(batch),
+                               arith::ConstantIndexOp::create(b, loc, perImage))
+      .getResult();
 }
 
 /// Adds the rows of `matrix` back into an image of `imageType`.
@@ -160,7 +239,9 @@ Value col2im(OpBuilder &b, Location loc, Value matrix,
 }
 
 struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+  Conv2DLowering(MLIRContext *ctx, bool inPlace)
+      : OpConversionPattern(ctx), inPlace(inPlace) {}
+
   LogicalResult
   matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -168,7 +249,11 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     ArrayRef<int64_t> filterShape = op.getFilter().getType().getShape();
     int64_t kernel[] = {filterShape[0], filterShape[1]};
     Window window{kernel, op.getStrides(), op.getPadding(), op.getDilations()};
-    Value cols = im2col(rewriter, loc, adaptor.getInput(), window);
+    auto imageType = cast<RankedTensorType>(adaptor.getInput().getType());
+    bool windowsInPlace = inPlace && readsInPlace(imageType, window);
+    Value cols = windowsInPlace
+                     ? Value()
+                     : im2col(rewriter, loc, adaptor.getInput(), window);
     int64_t features = filterShape[3];
     auto filterMatrixType = RankedTensorType::get(
         {filterShape[0] * filterShape[1] * filterShape[2], features},
@@ -176,12 +261,19 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     Value filterMatrix = tensor::CollapseShapeOp::create(
         rewriter, loc, filterMatrixType, adaptor.getFilter(),
         ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
-    Value init = rowsAccumulator(rewriter, loc,
-                                 tensorSizes(rewriter, loc, cols)[0],
-                                 adaptor.getBias(), features);
-    Value product = buildContraction(rewriter, loc, cols, filterMatrix, false,
-                                     false, init);
     RankedTensorType type = op.getType();
+    OpFoldResult rows =
+        windowsInPlace
+            ? outputPixels(rewriter, loc, type,
+                           tensorSizes(rewriter, loc, adaptor.getInput())[0])
+            : tensorSizes(rewriter, loc, cols)[0];
+    Value init =
+        rowsAccumulator(rewriter, loc, rows, adaptor.getBias(), features);
+    Value product = windowsInPlace
+                        ? implicitConvolution(rewriter, loc, adaptor.getInput(),
+                                              filterMatrix, init, window)
+                        : buildContraction(rewriter, loc, cols, filterMatrix,
+                                           false, false, init);
     product = convertTensor(rewriter, loc, product, type.getElementType());
     SmallVector<OpFoldResult> outputShape = {
         tensorSizes(rewriter, loc, adaptor.getInput())[0],
@@ -194,6 +286,9 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
                                outputShape));
     return success();
   }
+
+private:
+  bool inPlace;
 };
 
 struct Im2ColLowering : OpConversionPattern<Im2ColOp> {
@@ -224,8 +319,8 @@ struct Col2ImLowering : OpConversionPattern<Col2ImOp> {
 
 } // namespace
 
-void mlir::dps::populateConvolutionLoweringPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<Conv2DLowering, Im2ColLowering, Col2ImLowering>(
-      patterns.getContext());
+void mlir::dps::populateConvolutionLoweringPatterns(RewritePatternSet &patterns,
+                                                    bool im2colConvolutions) {
+  patterns.add<Conv2DLowering>(patterns.getContext(), !im2colConvolutions);
+  patterns.add<Im2ColLowering, Col2ImLowering>(patterns.getContext());
 }

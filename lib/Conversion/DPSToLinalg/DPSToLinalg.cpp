@@ -14,9 +14,10 @@ using namespace mlir;
 using namespace mlir::dps;
 
 void mlir::dps::populateDPSToLinalgPatterns(RewritePatternSet &patterns,
-                                            bool nativeF8Casts) {
+                                            bool nativeF8Casts,
+                                            bool im2colConvolutions) {
   populateContractionLoweringPatterns(patterns);
-  populateConvolutionLoweringPatterns(patterns);
+  populateConvolutionLoweringPatterns(patterns, im2colConvolutions);
   populatePoolLoweringPatterns(patterns);
   populateElementwiseLoweringPatterns(patterns, nativeF8Casts);
   populateLossLoweringPatterns(patterns);
@@ -39,7 +40,7 @@ struct ConvertDPSToLinalgPass
     target.addIllegalDialect<DPSDialect>();
     target.addLegalOp<TrainStepOp>();
     RewritePatternSet patterns(ctx);
-    populateDPSToLinalgPatterns(patterns, nativeF8Casts);
+    populateDPSToLinalgPatterns(patterns, nativeF8Casts, im2colConvolutions);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

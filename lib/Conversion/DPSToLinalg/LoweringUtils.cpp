@@ -97,6 +97,40 @@ Type mlir::dps::accumulatorType(MLIRContext *ctx) {
   return Float32Type::get(ctx);
 }
 
+namespace {
+Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       ArrayRef<AffineMap> maps, Value init) {
+  SmallVector<utils::IteratorType> iterators =
+      parallelIterators(maps.front().getNumDims());
+  iterators.back() = utils::IteratorType::reduction;
+  Type acc = cast<RankedTensorType>(init.getType()).getElementType();
+  Value result = buildGeneric(
+      b, loc, {lhs, rhs}, init, maps, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
+        Value lhsValue = convertFloat(nb, nl, args[0], acc);
+        Value rhsValue = convertFloat(nb, nl, args[1], acc);
+        Value product = arith::MulFOp::create(nb, nl, lhsValue, rhsValue);
+        return {arith::AddFOp::create(nb, nl, args[2], product)};
+      });
+  // Plain matrix products are what dps-vectorize-contractions tiles.
+  if (maps.front().getNumDims() == 3)
+    result.getDefiningOp()->setAttr(DPSDialect::kContractionAttrName,
+                                    b.getUnitAttr());
+  return result;
+}
+} // namespace
+
+Value mlir::dps::buildContraction(OpBuilder &b, Location loc, Value lhs,
+                                  AffineMap lhsMap, Value rhs, Value init) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  return ::buildContraction(b, loc, lhs, rhs,
+                            {lhsMap, AffineMap::get(3, 0, {k, n}, ctx),
+                             AffineMap::get(3, 0, {m, n}, ctx)},
+                            init);
+}
+
 Value mlir::dps::buildContraction(OpBuilder &b, Location loc, Value lhs,
                                   Value rhs, bool transposeLhs,
                                   bool transposeRhs, Value init) {
@@ -116,22 +150,7 @@ Value mlir::dps::buildContraction(OpBuilder &b, Location loc, Value lhs,
   SmallVector<AffineMap> maps = {transposeLhs ? map(k, m) : map(m, k),
                                  transposeRhs ? map(n, k) : map(k, n),
                                  map(m, n)};
-  SmallVector<utils::IteratorType> iterators = parallelIterators(loops);
-  iterators.back() = utils::IteratorType::reduction;
-  Type acc = cast<RankedTensorType>(init.getType()).getElementType();
-  Value result = buildGeneric(
-      b, loc, {lhs, rhs}, init, maps, iterators,
-      [&](OpBuilder &nb, Location nl, ValueRange args) -> SmallVector<Value> {
-        Value lhsValue = convertFloat(nb, nl, args[0], acc);
-        Value rhsValue = convertFloat(nb, nl, args[1], acc);
-        Value product = arith::MulFOp::create(nb, nl, lhsValue, rhsValue);
-        return {arith::AddFOp::create(nb, nl, args[2], product)};
-      });
-  // Plain matrix products are what dps-vectorize-contractions tiles.
-  if (batch == 0)
-    result.getDefiningOp()->setAttr(DPSDialect::kContractionAttrName,
-                                    b.getUnitAttr());
-  return result;
+  return ::buildContraction(b, loc, lhs, rhs, maps, init);
 }
 
 Value mlir::dps::rowsAccumulator(OpBuilder &b, Location loc, OpFoldResult rows,

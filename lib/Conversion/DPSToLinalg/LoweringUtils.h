@@ -49,6 +49,10 @@ Type accumulatorType(MLIRContext *ctx);
 /// they are read.
 Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        bool transposeLhs, bool transposeRhs, Value init);
+/// A plain (2-D) contraction C[m, n] += A[lhsMap(m, k)] * B[k, n], A read
+/// through any map of (m, n, k).
+Value buildContraction(OpBuilder &b, Location loc, Value lhs, AffineMap lhsMap,
+                       Value rhs, Value init);
 
 /// The f32 `rows x columns` accumulator of a layer: `bias` (a `columns`
 /// vector) broadcast over the rows, or zeros when there is no bias.

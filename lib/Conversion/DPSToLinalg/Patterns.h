@@ -7,7 +7,8 @@ class RewritePatternSet;
 namespace dps {
 
 void populateContractionLoweringPatterns(RewritePatternSet &patterns);
-void populateConvolutionLoweringPatterns(RewritePatternSet &patterns);
+void populateConvolutionLoweringPatterns(RewritePatternSet &patterns,
+                                         bool im2colConvolutions);
 void populatePoolLoweringPatterns(RewritePatternSet &patterns);
 void populateElementwiseLoweringPatterns(RewritePatternSet &patterns,
                                          bool nativeF8Casts);

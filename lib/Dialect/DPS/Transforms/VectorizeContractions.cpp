@@ -34,6 +34,10 @@
 // columns that the threads share out, each packing its block's B: at 2
 // threads 128x784x256 1.55x and 128x256x784:rhs 1.45x faster than sharing
 // out rows (each thread then read all of B, half packed by the other core).
+// A convolution that reads its windows from the image (kRowPeriodAttrName)
+// is tiled so that each row tile is consecutive pixels of one output row
+// (rowsPerTile), read through A's map (indicesOfA, readSliceAsMatrix); its
+// B is packed whatever the batch.
 //
 //===----------------------------------------------------------------------===//
 #include "Vectorization.h"
@@ -170,6 +174,64 @@ constexpr llvm::StringLiteral kEpilogueAttrName = "dps.epilogue";
 constexpr llvm::StringLiteral kPackBAttrName = "dps.pack_b";
 /// On a block of a contraction's columns, to be tiled like a whole one.
 constexpr llvm::StringLiteral kColumnBlockAttrName = "dps.column_block";
+
+/// The rows of C that make one output row of a convolution read in place
+/// (kRowPeriodAttrName), or 0 for a plain contraction.
+int64_t rowPeriod(linalg::GenericOp op) {
+  auto period = op->getAttrOfType<IntegerAttr>(DPSDialect::kRowPeriodAttrName);
+  return period ? period.getInt() : 0;
+}
+
+/// The rows of an FMA register tile of a convolution read in place: with
+/// 32 columns, 28 zmm accumulators, two B registers and a broadcast.
+constexpr int64_t kConvolutionFMATileRows = 14;
+
+/// The rows of `op`'s register tiles: `rows`, or for a convolution read in
+/// place the largest divisor of its output rows up to `most` (a tile then
+/// never spans two rows of the image).
+int64_t rowsPerTile(linalg::GenericOp op, int64_t rows, int64_t most) {
+  int64_t period = rowPeriod(op);
+  if (!period)
+    return rows;
+  for (int64_t r = std::min(most, period); r > 1; --r)
+    if (period % r == 0)
+      return r;
+  return 1;
+}
+
+/// The indices of A[m, k] in the operand a contraction reads: (m, k)
+/// itself, or where A is read through an image (kRowPeriodAttrName) its
+/// pixel and channel. Within a tile's slices the map's offsets hold
+/// (tiles never span two output rows).
+SmallVector<Value> indicesOfA(OpBuilder &b, Location loc, linalg::GenericOp op,
+                              Value m, Value k) {
+  AffineMap map = op.getIndexingMapsArray()[0];
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  return llvm::map_to_vector(map.getResults(), [&](AffineExpr expr) {
+    return getValueOrCreateConstantIndexOp(
+        b, loc,
+        affine::makeComposedFoldedAffineApply(
+            b, loc, AffineMap::get(3, 0, expr, b.getContext()),
+            ArrayRef<OpFoldResult>{m, zero, k}));
+  });
+}
+
+/// Gives a tile of a contraction read through an image whose k is one
+/// element (or pair) the plain maps A[m, k], B[k, n], C[m, n]: its slice of
+/// the image is then exactly its slice of A.
+void readSliceAsMatrix(RewriterBase &rewriter, linalg::GenericOp tile) {
+  if (!rowPeriod(tile))
+    return;
+  MLIRContext *ctx = tile.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  rewriter.modifyOpInPlace(tile, [&] {
+    tile.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(
+        {AffineMap::get(3, 0, {m, k}, ctx), AffineMap::get(3, 0, {k, n}, ctx),
+         AffineMap::get(3, 0, {m, n}, ctx)}));
+    tile->removeAttr(DPSDialect::kRowPeriodAttrName);
+  });
+}
 
 /// The columns of a vdpbf16ps tile: 32 (two B registers for 8 broadcasts
 /// of A) wherever there are 32, the 16 past the last 32 a peeled tile;
@@ -349,6 +411,9 @@ std::optional<PackedSlice> packedSliceOf(RewriterBase &rewriter, Location loc,
       entry, getValueOrCreateConstantIndexOp(rewriter, loc, firstColumn)};
 }
 
+/// The most rows of a vdpbf16ps tile: 8 x 32 columns, 16 accumulators.
+constexpr int64_t kMaxDotTileRows = 8;
+
 /// Replaces a static R x C tile (R <= 8, C in {16, 32}) of a bf16
 /// contraction with a loop over pairs of k of `vdpbf16ps`: per pair, each
 /// 16-column slice of B's two rows is interleaved into one register of 16
@@ -358,7 +423,7 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
                                DenseMap<Value, Value> &packedRowPairs) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rows = ranges[0], columns = ranges[1];
-  if (ShapedType::isDynamic(rows) || rows > 8 ||
+  if (ShapedType::isDynamic(rows) || rows > kMaxDotTileRows ||
       ShapedType::isDynamic(columns) || columns % 16 != 0)
     return failure();
   Location loc = op.getLoc();
@@ -396,8 +461,9 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
                                          padF32, ArrayRef<bool>{true})
                                          .getResult());
 
+  // k from B [k, n] (A may be an image read through the op's map).
   Value k = getValueOrCreateConstantIndexOp(
-      rewriter, loc, tensor::getMixedSize(rewriter, loc, a, 1));
+      rewriter, loc, tensor::getMixedSize(rewriter, loc, b, 0));
   auto loop = scf::ForOp::create(
       rewriter, loc, c0, k, c2, accumulators,
       [&](OpBuilder &nb, Location nl, Value kk, ValueRange acc) {
@@ -432,7 +498,7 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
         for (int64_t r = 0; r < rows; ++r) {
           Value row = arith::ConstantIndexOp::create(nb, nl, r);
           Value pair = vector::TransferReadOp::create(
-              nb, nl, vec(2, bf16), a, ValueRange{row, kk}, padBF16,
+              nb, nl, vec(2, bf16), a, indicesOfA(nb, nl, op, row, kk), padBF16,
               ArrayRef<bool>{true});
           Value packed =
               vector::BitCastOp::create(nb, nl, vec(1, nb.getI32Type()), pair);
@@ -812,10 +878,10 @@ struct DPSVectorizeContractionsPass
     // Register tiles of `target` over (m, n), their outer loop shared out
     // between the threads when `parallel`; peeled so that full tiles have
     // static sizes.
-    auto registerTiles = [&](linalg::GenericOp target, int64_t tileN,
-                             bool parallel) {
+    auto registerTiles = [&](linalg::GenericOp target, int64_t tileM,
+                             int64_t tileN, bool parallel) {
       FailureOr<scf::SCFTilingResult> tiled = tileFusingZeroFill(
-          rewriter, target, {tileRows, tileN, 0}, fusableEpilogue(target));
+          rewriter, target, {tileM, tileN, 0}, fusableEpilogue(target));
       if (failed(tiled))
         return false;
       // Row tiles write disjoint rows of C: the threads share them out.
@@ -829,7 +895,7 @@ struct DPSVectorizeContractionsPass
       return true;
     };
     for (linalg::GenericOp op : collectContractions(root)) {
-      if (amx && fitsAMX(op)) {
+      if (amx && fitsAMX(op) && !rowPeriod(op)) {
         rewriteForAMX(rewriter, op);
         continue;
       }
@@ -838,14 +904,18 @@ struct DPSVectorizeContractionsPass
       int64_t tileN = tileCols;
       if (!ShapedType::isDynamic(ranges[1]))
         tileN = std::min<int64_t>(tileN, ranges[1]);
+      int64_t tileM = rowsPerTile(op, tileRows, kConvolutionFMATileRows);
       bool columnBlocks = false;
       if (bf16Dot && fitsBF16Dot(op)) {
+        tileM = rowsPerTile(op, tileRows, kMaxDotTileRows);
         // Pairs of k of A must be contiguous: A untransposed, k even.
         untranspose(rewriter, op, 0);
         padReductionToEven(rewriter, op);
         op->setAttr(kDotAttrName, rewriter.getUnitAttr());
-        if (!ShapedType::isDynamic(ranges[0]) &&
-            ranges[0] >= kPackedRowTiles * tileRows) {
+        // A convolution's B (KH * KW * C x F, small) is read by a row tile
+        // per few output pixels of every image: packed whatever the batch.
+        if (rowPeriod(op) || (!ShapedType::isDynamic(ranges[0]) &&
+                              ranges[0] >= kPackedRowTiles * tileRows)) {
           op->setAttr(kPackBAttrName, rewriter.getUnitAttr());
           columnBlocks = ranges[1] > ranges[0] && ranges[1] > kBlockColumns;
         }
@@ -854,7 +924,7 @@ struct DPSVectorizeContractionsPass
         op = widenOperands(rewriter, op);
       }
       if (!columnBlocks) {
-        if (!registerTiles(op, tileN, /*parallel=*/true))
+        if (!registerTiles(op, tileM, tileN, /*parallel=*/true))
           return signalPassFailure();
         continue;
       }
@@ -882,7 +952,8 @@ struct DPSVectorizeContractionsPass
       int64_t columns = op.getStaticLoopRanges()[1];
       if (columns < kBlockColumns)
         op->removeAttr(kPackBAttrName);
-      if (!registerTiles(op, dotTileColumns(columns), /*parallel=*/false))
+      if (!registerTiles(op, tileRows, dotTileColumns(columns),
+                         /*parallel=*/false))
         return signalPassFailure();
     }
     if (failed(simplifyVectorized(root)))
@@ -892,7 +963,7 @@ struct DPSVectorizeContractionsPass
     // where there are that many (in contractions with long enough rows).
     for (linalg::GenericOp op : collectContractions(root)) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      if (ShapedType::isDynamic(ranges[0]) &&
+      if (ShapedType::isDynamic(ranges[0]) && !rowPeriod(op) &&
           !ShapedType::isDynamic(ranges[1]) &&
           !ShapedType::isDynamic(ranges[2]) &&
           ranges[1] * ranges[2] >= kLeftoverTileMACs)
@@ -925,6 +996,8 @@ struct DPSVectorizeContractionsPass
           tileWithLoops(rewriter, current, {0, 0, 1});
       if (failed(steps))
         return signalPassFailure();
+      readSliceAsMatrix(rewriter,
+                        cast<linalg::GenericOp>(steps->tiledOps.back()));
       vectorizeIfStatic(rewriter,
                         cast<linalg::LinalgOp>(steps->tiledOps.back()),
                         /*createNamedContraction=*/true);

@@ -43,6 +43,11 @@ def DPS_Dialect : Dialect {
     /// Unit attribute on an scf.for whose iterations are independent (the
     /// row tiles of a contraction): dps-parallelize-tiles runs it in parallel.
     static constexpr ::llvm::StringLiteral kParallelAttrName = "dps.parallel";
+    /// Integer attribute on a contraction whose A is read through an image
+    /// (a convolution without im2col): the rows of C that make one row of
+    /// the output image. A tile of rows must lie within one such row: its
+    /// rows of A are then consecutive pixels of the padded image.
+    static constexpr ::llvm::StringLiteral kRowPeriodAttrName = "dps.row_period";
     /// Unit attributes of the AMX path (dps-vectorize-contractions with
     /// `amx`): a bf16 contraction over VNNI-packed operands,
     /// C[m, n] += A[m, k2, v] * B[k2, n, v], and the copy that packs B's

@@ -189,6 +189,13 @@ def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
     (`B[n, k]`) is transposed once per call first. Later, `vector.contract`
     lowers to outer products: broadcasts of A times rows of B, as FMAs.
 
+    A contraction tagged `dps.row_period = P` (a convolution reading its
+    windows from the padded image through A's map) has row tiles of the
+    largest divisor of P up to 14 (FMA) or 8 (vdpbf16ps), so that a tile's
+    rows of A are consecutive pixels; its k steps read them at the tap and
+    channel the map gives. It takes neither the AMX path nor a split of the
+    leftover rows (there are none: P divides the rows).
+
     With `bf16-dot`, bf16 contractions whose column count is a multiple of
     16 instead run as loops over pairs of k of `x86vector.avx512.dot`
     (`vdpbf16ps`, twice the multiply-adds of an f32 FMA per instruction):
