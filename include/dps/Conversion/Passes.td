@@ -12,8 +12,10 @@ def ConvertDPSToLinalg : Pass<"convert-dps-to-linalg", "::mlir::ModuleOp"> {
     contractions that accumulate in f32 whatever their operand precision;
     `dps.conv2d` becomes the same contraction over its windows matrix, read
     in place from the padded image where its rows are consecutive pixels
-    (unit strides and dilations, an even channel count; the contraction is
-    tagged `dps.row_period`) and gathered by im2col otherwise (or always,
+    (unit strides and dilations, static image extents, output rows that
+    4-8 row tiles divide; the contraction is tagged `dps.row_period`; a
+    bf16 image with an odd channel count gets a channel of zeros) and
+    gathered by im2col otherwise (or always,
     with `im2col-convolutions`), and its gradients contractions over im2col
     (`dps.im2col` / `dps.col2im`), so convolutions share the matmul path; pools become linalg pooling ops; losses become row
     reductions. `dps.train_step` declarations stay for `dps-finalize-kernels`.

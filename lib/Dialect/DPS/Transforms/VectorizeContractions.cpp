@@ -216,6 +216,13 @@ SmallVector<Value> indicesOfA(OpBuilder &b, Location loc, linalg::GenericOp op,
   });
 }
 
+/// Whether each pair of k (2 i, 2 i + 1) of A lies side by side: always in
+/// a matrix, in an image (kRowPeriodAttrName) where the channels are even.
+bool pairsAreAdjacent(linalg::GenericOp op) {
+  auto a = cast<RankedTensorType>(op->getOperand(0).getType());
+  return !rowPeriod(op) || a.getDimSize(1) % 2 == 0;
+}
+
 /// Gives a tile of a contraction read through an image whose k is one
 /// element (or pair) the plain maps A[m, k], B[k, n], C[m, n]: its slice of
 /// the image is then exactly its slice of A.
@@ -906,7 +913,7 @@ struct DPSVectorizeContractionsPass
         tileN = std::min<int64_t>(tileN, ranges[1]);
       int64_t tileM = rowsPerTile(op, tileRows, kConvolutionFMATileRows);
       bool columnBlocks = false;
-      if (bf16Dot && fitsBF16Dot(op)) {
+      if (bf16Dot && fitsBF16Dot(op) && pairsAreAdjacent(op)) {
         tileM = rowsPerTile(op, tileRows, kMaxDotTileRows);
         // Pairs of k of A must be contiguous: A untransposed, k even.
         untranspose(rewriter, op, 0);
