@@ -204,3 +204,29 @@ func.func @sum_of_everything(%x: memref<?x128xf32>, %s: memref<f32>) {
   }
   return
 }
+
+// -----
+
+// An im2col gather (windows[n, y, x, ky, kx, c] = image[n, y + ky, x + kx, c])
+// tiled into rows of its channels: within a tile every other loop runs once,
+// so the image is read through the tile's plain dimensions and each tile is
+// one vector copy, not a scalar load and store per channel.
+#gather = affine_map<(n, y, x, ky, kx, c) -> (n, y + ky, x + kx, c)>
+#windows = affine_map<(n, y, x, ky, kx, c) -> (n, y, x, ky, kx, c)>
+// CHECK-LABEL: func.func @im2col
+// CHECK: vector.transfer_read {{.*}} : memref<1x1x1x16xf32, {{.*}}>, vector<1x1x1x16xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<1x1x1x1x1x16xf32>, memref<1x1x1x1x1x16xf32, {{.*}}>
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: memref.load
+func.func @im2col(%image: memref<?x16x16x16xf32>,
+                  %windows: memref<?x14x14x3x3x16xf32>) {
+  linalg.generic {indexing_maps = [#gather, #windows],
+                  iterator_types = ["parallel", "parallel", "parallel",
+                                    "parallel", "parallel", "parallel"]}
+      ins(%image : memref<?x16x16x16xf32>)
+      outs(%windows : memref<?x14x14x3x3x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
