@@ -438,3 +438,38 @@ func.func @convolution_in_place(%pixels: tensor<?x16xbf16>,
   } -> tensor<?x32xf32>
   return %r : tensor<?x32xf32>
 }
+
+// -----
+
+// An f32 contraction whose B is read transposed, with more columns than
+// rows and 16+ row tiles: the threads share out blocks of 128 columns and
+// each transposes the block of B it reads (one serial transpose of all of
+// B, then rows shared out, ran slower at 2 threads than at 1); the last,
+// partial block (16 columns) transposes its own slice after them.
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @transposed_b_column_blocks
+// CHECK-NOT: linalg.transpose
+// CHECK: scf.for %{{.*}} = %c0 to %c256 step %c128
+// CHECK:   linalg.transpose ins(%{{.*}} : tensor<128x64xf32>) outs(%{{.*}} : tensor<64x128xf32>)
+// CHECK:   scf.for %{{.*}} = %c0 to %c128 step %c8
+// CHECK:     vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK: } {dps.parallel}
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<16x64xf32>) outs(%{{.*}} : tensor<64x16xf32>)
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x16xf32> into vector<8x16xf32>
+// CHECK: return
+// DOT-LABEL: func.func @transposed_b_column_blocks
+func.func @transposed_b_column_blocks(%x: tensor<128x64xf32>, %w: tensor<272x64xf32>,
+                                      %acc: tensor<128x272xf32>) -> tensor<128x272xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #bt, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<128x64xf32>, tensor<272x64xf32>)
+      outs(%acc : tensor<128x272xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: f32, %in_0: f32, %out: f32):
+    %p = arith.mulf %in, %in_0 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<128x272xf32>
+  return %r : tensor<128x272xf32>
+}

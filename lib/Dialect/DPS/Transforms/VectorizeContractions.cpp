@@ -906,14 +906,22 @@ struct DPSVectorizeContractionsPass
         rewriteForAMX(rewriter, op);
         continue;
       }
-      untranspose(rewriter, op, 1);
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       int64_t tileN = tileCols;
       if (!ShapedType::isDynamic(ranges[1]))
         tileN = std::min<int64_t>(tileN, ranges[1]);
       int64_t tileM = rowsPerTile(op, tileRows, kConvolutionFMATileRows);
-      bool columnBlocks = false;
-      if (bf16Dot && fitsBF16Dot(op) && pairsAreAdjacent(op)) {
+      bool dot = bf16Dot && fitsBF16Dot(op) && pairsAreAdjacent(op);
+      bool manyRowTiles = !ShapedType::isDynamic(ranges[0]) &&
+                          ranges[0] >= kPackedRowTiles * tileRows;
+      // Column blocks where B is packed (dot) or transposed (FMA) per call:
+      // each thread prepares the B it reads, block by block.
+      bool columnBlocks = manyRowTiles && ranges[1] > ranges[0] &&
+                          ranges[1] > kBlockColumns &&
+                          (dot || readsTransposed(op, 1));
+      if (!columnBlocks)
+        untranspose(rewriter, op, 1);
+      if (dot) {
         tileM = rowsPerTile(op, tileRows, kMaxDotTileRows);
         // Pairs of k of A must be contiguous: A untransposed, k even.
         untranspose(rewriter, op, 0);
@@ -921,11 +929,8 @@ struct DPSVectorizeContractionsPass
         op->setAttr(kDotAttrName, rewriter.getUnitAttr());
         // A convolution's B (KH * KW * C x F, small) is read by a row tile
         // per few output pixels of every image: packed whatever the batch.
-        if (rowPeriod(op) || (!ShapedType::isDynamic(ranges[0]) &&
-                              ranges[0] >= kPackedRowTiles * tileRows)) {
+        if (rowPeriod(op) || manyRowTiles)
           op->setAttr(kPackBAttrName, rewriter.getUnitAttr());
-          columnBlocks = ranges[1] > ranges[0] && ranges[1] > kBlockColumns;
-        }
         tileN = dotTileColumns(ranges[1]);
       } else {
         op = widenOperands(rewriter, op);
@@ -959,6 +964,10 @@ struct DPSVectorizeContractionsPass
       int64_t columns = op.getStaticLoopRanges()[1];
       if (columns < kBlockColumns)
         op->removeAttr(kPackBAttrName);
+      // A transposed B, transposed block by block by the thread that reads
+      // it (128x256x784:rhs f32 at 2 threads ran slower than at 1 with one
+      // serial transpose of all of B: 0.93x torch.matmul).
+      untranspose(rewriter, op, 1);
       if (!registerTiles(op, tileRows, dotTileColumns(columns),
                          /*parallel=*/false))
         return signalPassFailure();
