@@ -1,8 +1,14 @@
-//===- PoolLowering.cpp - max and average pools and their gradients --------===//
+//===- PoolLowering.cpp - max and average pools and their gradients
+//--------===//
 //
 // Forward pools become linalg pooling ops over a padded input. Their
 // gradients scatter each result gradient back into its window: a loop nest
-// over the pool's outputs that threads the input-gradient tensor.
+// over the pool's outputs that threads the input-gradient tensor. A max
+// pool whose windows tile its input exactly (the usual 2x2, stride 2) is
+// instead elementwise over its taps' strided views, forward and backward,
+// which vectorizes along the channels: as scalar loops, the CNN's two max
+// pools took ~40% of its bf16 gradient kernel (bf16 compared element by
+// element through f32).
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
@@ -40,6 +46,42 @@ Value pool(OpBuilder &b, Location loc, Value input, Value init,
   return op->getResult(0);
 }
 
+/// Whether the windows of `w` tile an N x H x W x C input exactly: no
+/// padding or dilation, strides equal to the window, extents they divide.
+bool tilesExactly(const PoolWindow &w, ArrayRef<int64_t> shape) {
+  for (int d = 0; d < 2; ++d)
+    if (w.strides[d] != w.kernel[d] || w.dilations[d] != 1 ||
+        ShapedType::isDynamic(shape[1 + d]) || shape[1 + d] % w.kernel[d])
+      return false;
+  return llvm::all_of(w.padding, [](int64_t p) { return p == 0; });
+}
+
+/// The N x OH x OW x C view of `input` at window offset (ky, kx) of a pool
+/// whose windows tile it exactly: input[:, ky::sy, kx::sx, :].
+SmallVector<Value> tapViews(OpBuilder &b, Location loc, Value input,
+                            const PoolWindow &w) {
+  auto type = cast<RankedTensorType>(input.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t oh = shape[1] / w.strides[0], ow = shape[2] / w.strides[1];
+  auto viewType = RankedTensorType::get({shape[0], oh, ow, shape[3]},
+                                        type.getElementType());
+  SmallVector<OpFoldResult> sizes = tensorSizes(b, loc, input);
+  sizes[1] = b.getIndexAttr(oh);
+  sizes[2] = b.getIndexAttr(ow);
+  SmallVector<OpFoldResult> strides = {
+      b.getIndexAttr(1), b.getIndexAttr(w.strides[0]),
+      b.getIndexAttr(w.strides[1]), b.getIndexAttr(1)};
+  SmallVector<Value> views;
+  for (int64_t ky = 0; ky < w.kernel[0]; ++ky)
+    for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
+      views.push_back(tensor::ExtractSliceOp::create(
+          b, loc, viewType, input,
+          ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(ky),
+                                 b.getIndexAttr(kx), b.getIndexAttr(0)},
+          sizes, strides));
+  return views;
+}
+
 struct MaxPool2DLowering : OpConversionPattern<MaxPool2DOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -49,6 +91,22 @@ struct MaxPool2DLowering : OpConversionPattern<MaxPool2DOp> {
     PoolWindow w{op.getKernel(), op.getStrides(), op.getPadding(),
                  op.getDilations()};
     Type elementType = op.getType().getElementType();
+    if (tilesExactly(w, op.getInput().getType().getShape())) {
+      // The maximum over the taps, as the pooling op takes it (maximumf).
+      rewriter.replaceOp(
+          op, mapElementwise(
+                  rewriter, loc, tapViews(rewriter, loc, adaptor.getInput(), w),
+                  elementType,
+                  [](OpBuilder &b, Location l,
+                     ValueRange args) -> SmallVector<Value> {
+                    ValueRange taps = args.drop_back(); // the rest: the init
+                    Value best = taps.front();
+                    for (Value tap : taps.drop_front())
+                      best = arith::MaximumFOp::create(b, l, best, tap);
+                    return {best};
+                  }));
+      return success();
+    }
     Value padded =
         padImage(rewriter, loc, adaptor.getInput(), w.padding, -kInfinity);
     SmallVector<OpFoldResult> sizes = tensorSizes(rewriter, loc, adaptor.getInput());
@@ -176,6 +234,62 @@ Value accumulateAt(OpBuilder &b, Location loc, Value tensor, ValueRange index,
   return tensor::InsertOp::create(b, loc, sum, tensor, index);
 }
 
+/// The max pool's input gradient where its windows tile the input: one
+/// elementwise op over the taps' views and the result gradient writes each
+/// tap's share (the gradient where the tap is the window's first maximum
+/// in row-major order -- the loop nest's rule -- zero elsewhere) into that
+/// tap's view of the input gradient. Every element is written once.
+Value exactWindowsGradient(OpBuilder &b, Location loc, Value input, Value grad,
+                           const PoolWindow &w, Type elementType) {
+  SmallVector<Value> taps = tapViews(b, loc, input, w);
+  SmallVector<Value> inputs(taps);
+  inputs.push_back(grad);
+  SmallVector<OpFoldResult> sizes = tensorSizes(b, loc, taps.front());
+  SmallVector<Value> shares;
+  for (size_t t = 0; t < taps.size(); ++t)
+    shares.push_back(emptyTensor(b, loc, sizes, elementType));
+  SmallVector<AffineMap> maps(inputs.size() + shares.size(),
+                              b.getMultiDimIdentityMap(4));
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange(shares), inputs, shares, maps, parallelIterators(4),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        size_t count = taps.size();
+        Value best = args[0], g = args[count];
+        Value first = arith::ConstantIntOp::create(nb, l, 0, 32), index = first;
+        for (size_t t = 1; t < count; ++t) {
+          Value greater = arith::CmpFOp::create(
+              nb, l, arith::CmpFPredicate::OGT, args[t], best);
+          best = arith::SelectOp::create(nb, l, greater, args[t], best);
+          index = arith::SelectOp::create(
+              nb, l, greater, arith::ConstantIntOp::create(nb, l, t, 32),
+              index);
+        }
+        Value zero = floatConstant(nb, l, elementType, 0.0);
+        SmallVector<Value> results;
+        for (size_t t = 0; t < count; ++t) {
+          Value mine =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, index,
+                                    arith::ConstantIntOp::create(nb, l, t, 32));
+          results.push_back(arith::SelectOp::create(
+              nb, l, mine, convertFloat(nb, l, g, elementType), zero));
+        }
+        linalg::YieldOp::create(nb, l, results);
+      });
+  Value dx = emptyTensor(b, loc, tensorSizes(b, loc, input), elementType);
+  SmallVector<OpFoldResult> strides = {
+      b.getIndexAttr(1), b.getIndexAttr(w.strides[0]),
+      b.getIndexAttr(w.strides[1]), b.getIndexAttr(1)};
+  size_t t = 0;
+  for (int64_t ky = 0; ky < w.kernel[0]; ++ky)
+    for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
+      dx = tensor::InsertSliceOp::create(
+          b, loc, generic.getResult(t++), dx,
+          ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(ky),
+                                 b.getIndexAttr(kx), b.getIndexAttr(0)},
+          sizes, strides);
+  return dx;
+}
+
 struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -187,6 +301,11 @@ struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
     Value input = adaptor.getInput(), grad = adaptor.getGrad();
     ArrayRef<int64_t> shape = op.getInput().getType().getShape();
     Type elementType = op.getType().getElementType();
+    if (tilesExactly(w, shape)) {
+      rewriter.replaceOp(
+          op, exactWindowsGradient(rewriter, loc, input, grad, w, elementType));
+      return success();
+    }
     Value init = filledTensor(rewriter, loc, tensorSizes(rewriter, loc, input),
                               elementType, 0.0);
     Value result = forEachPoolOutput(

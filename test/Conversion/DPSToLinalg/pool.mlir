@@ -47,10 +47,11 @@ func.func @avg_pool_include_pad(%x: tensor<2x5x5x2xf32>) -> tensor<2x3x3x2xf32> 
 
 // -----
 
-// The max-pool gradient loops over the pool's outputs, finds each window's
-// first maximum (4 reads of a 2x2 window) and adds the output gradient there.
+// The max-pool gradient of overlapping windows loops over the pool's
+// outputs, finds each window's first maximum (4 reads of a 2x2 window) and
+// adds the output gradient there.
 // CHECK-LABEL: func.func @max_pool_grad
-// CHECK-SAME: (%[[DY:.*]]: tensor<?x2x2x3xf32>, %[[X:.*]]: tensor<?x4x4x3xf32>)
+// CHECK-SAME: (%[[DY:.*]]: tensor<?x3x3x3xf32>, %[[X:.*]]: tensor<?x4x4x3xf32>)
 // CHECK: %[[ZERO:.*]] = linalg.fill {{.*}} -> tensor<?x4x4x3xf32>
 // CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]])
 // CHECK: scf.for
@@ -61,7 +62,41 @@ func.func @avg_pool_include_pad(%x: tensor<2x5x5x2xf32>) -> tensor<2x3x3x2xf32> 
 // CHECK: %[[OLD:.*]] = tensor.extract %[[DX]]
 // CHECK: %[[NEW:.*]] = arith.addf %[[OLD]], %[[G]]
 // CHECK: tensor.insert %[[NEW]] into %[[DX]]
-func.func @max_pool_grad(%dy: tensor<?x2x2x3xf32>, %x: tensor<?x4x4x3xf32>) -> tensor<?x4x4x3xf32> {
+func.func @max_pool_grad(%dy: tensor<?x3x3x3xf32>, %x: tensor<?x4x4x3xf32>) -> tensor<?x4x4x3xf32> {
+  %d = dps.max_pool2d_grad %dy, %x kernel = [2, 2] : tensor<?x3x3x3xf32>, tensor<?x4x4x3xf32>
+  return %d : tensor<?x4x4x3xf32>
+}
+
+// -----
+
+// Windows that tile the input exactly (2x2, stride 2): the pool is the
+// maximum of its four taps' strided views, elementwise; its gradient one
+// elementwise op over the taps and the output gradient whose four results
+// -- the gradient where the tap is the window's first maximum, zero
+// elsewhere -- go into the taps' views of the input gradient.
+// CHECK-LABEL: func.func @max_pool_exact
+// CHECK-DAG: %[[T00:.*]] = tensor.extract_slice %[[X:.*]][0, 0, 0, 0] [%{{.*}}, 2, 2, 3] [1, 2, 2, 1]
+// CHECK-DAG: %[[T11:.*]] = tensor.extract_slice %[[X]][0, 1, 1, 0] [%{{.*}}, 2, 2, 3] [1, 2, 2, 1]
+// CHECK: linalg.generic {{.*}} ins(%[[T00]], %{{.*}}, %{{.*}}, %[[T11]] : {{.*}})
+// CHECK-COUNT-3: arith.maximumf
+// CHECK-NOT: arith.maximumf
+// CHECK: linalg.yield
+// CHECK-NOT: linalg.pooling_nhwc_max
+// CHECK-LABEL: func.func @max_pool_grad_exact
+// CHECK: %[[SHARES:.*]]:4 = linalg.generic {{.*}} ins({{.*}}, %{{.*}} : {{.*}}, tensor<?x2x2x3xf32>) outs(
+// CHECK-COUNT-3: arith.cmpf ogt
+// CHECK-COUNT-4: arith.select
+// CHECK: linalg.yield
+// CHECK: tensor.insert_slice %[[SHARES]]#0 into %{{.*}}[0, 0, 0, 0] [%{{.*}}, 2, 2, 3] [1, 2, 2, 1]
+// CHECK: tensor.insert_slice %[[SHARES]]#1 into %{{.*}}[0, 0, 1, 0] [%{{.*}}, 2, 2, 3] [1, 2, 2, 1]
+// CHECK: tensor.insert_slice %[[SHARES]]#2 into %{{.*}}[0, 1, 0, 0] [%{{.*}}, 2, 2, 3] [1, 2, 2, 1]
+// CHECK: tensor.insert_slice %[[SHARES]]#3 into %{{.*}}[0, 1, 1, 0] [%{{.*}}, 2, 2, 3] [1, 2, 2, 1]
+// CHECK-NOT: scf.for
+func.func @max_pool_exact(%x: tensor<?x4x4x3xf32>) -> tensor<?x2x2x3xf32> {
+  %y = dps.max_pool2d %x kernel = [2, 2] strides = [2, 2] : tensor<?x4x4x3xf32>
+  return %y : tensor<?x2x2x3xf32>
+}
+func.func @max_pool_grad_exact(%dy: tensor<?x2x2x3xf32>, %x: tensor<?x4x4x3xf32>) -> tensor<?x4x4x3xf32> {
   %d = dps.max_pool2d_grad %dy, %x kernel = [2, 2] strides = [2, 2] : tensor<?x2x2x3xf32>, tensor<?x4x4x3xf32>
   return %d : tensor<?x4x4x3xf32>
 }
