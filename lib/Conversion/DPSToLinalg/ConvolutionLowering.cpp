@@ -1,5 +1,4 @@
-//===- ConvolutionLowering.cpp - conv2d, im2col, col2im
-//--------------------===//
+//===- ConvolutionLowering.cpp - conv2d, im2col, col2im -------------------===//
 //
 // A convolution is the matmul every dense layer uses, over the matrix of
 // its windows: read in place from the padded image where the windows'

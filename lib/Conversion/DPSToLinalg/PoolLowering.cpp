@@ -1,5 +1,4 @@
-//===- PoolLowering.cpp - max and average pools and their gradients
-//--------===//
+//===- PoolLowering.cpp - max and average pools and their gradients -------===//
 //
 // Forward pools become linalg pooling ops over a padded input. Their
 // gradients scatter each result gradient back into its window: a loop nest
