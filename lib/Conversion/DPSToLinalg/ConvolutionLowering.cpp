@@ -75,6 +75,18 @@ Value im2col(OpBuilder &b, Location loc, Value image, const Window &w) {
       ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
 }
 
+/// A KH x KW x C x F filter as the (KH * KW * C) x F matrix the windows
+/// multiply.
+Value filterMatrixOf(OpBuilder &b, Location loc, Value filter) {
+  auto type = cast<RankedTensorType>(filter.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  return tensor::CollapseShapeOp::create(
+      b, loc,
+      RankedTensorType::get({shape[0] * shape[1] * shape[2], shape[3]},
+                            type.getElementType()),
+      filter, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+}
+
 /// The largest number of rows of a register tile that divides an output
 /// row of `width` pixels (at most 8: the vdpbf16ps tile's limit), or 0
 /// where none of 4 to 8 does.
@@ -127,32 +139,22 @@ Value implicitConvolution(OpBuilder &b, Location loc, Value image, Value filter,
   int64_t channels = shape[3] + extra, kw = w.kernel[1];
   int64_t pixels = ShapedType::isDynamic(shape[0]) ? ShapedType::kDynamic
                                                    : shape[0] * ph * pw;
-  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-  Value zero = floatConstant(b, loc, element, 0.0);
-  Value padded = tensor::PadOp::create(
-      b, loc, RankedTensorType::get({shape[0], ph, pw, channels}, element),
-      image,
-      ArrayRef<OpFoldResult>{index(0), index(w.padding[0]), index(w.padding[1]),
-                             index(0)},
-      ArrayRef<OpFoldResult>{index(0), index(w.padding[2]), index(w.padding[3]),
-                             index(extra)},
-      zero);
+  Value padded = padImage(b, loc, image, w.padding, 0.0, extra);
   Value flat = tensor::CollapseShapeOp::create(
       b, loc, RankedTensorType::get({pixels, channels}, element), padded,
       ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
-  auto filterType = cast<RankedTensorType>(filter.getType());
-  ArrayRef<int64_t> taps = filterType.getShape();
-  if (extra)
+  if (extra) {
+    ArrayRef<int64_t> taps =
+        cast<RankedTensorType>(filter.getType()).getShape();
+    auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
     filter = tensor::PadOp::create(
         b, loc,
         RankedTensorType::get({taps[0], taps[1], channels, taps[3]}, element),
         filter, ArrayRef<OpFoldResult>{index(0), index(0), index(0), index(0)},
         ArrayRef<OpFoldResult>{index(0), index(0), index(extra), index(0)},
-        zero);
-  Value filterMatrix = tensor::CollapseShapeOp::create(
-      b, loc,
-      RankedTensorType::get({taps[0] * taps[1] * channels, taps[3]}, element),
-      filter, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+        floatConstant(b, loc, element, 0.0));
+  }
+  Value filterMatrix = filterMatrixOf(b, loc, filter);
   AffineExpr m, n, k;
   bindDims(b.getContext(), m, n, k);
   AffineExpr row =
@@ -280,14 +282,9 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
                      ? Value()
                      : im2col(rewriter, loc, adaptor.getInput(), window);
     int64_t features = filterShape[3];
-    Value filterMatrix;
-    if (!windowsInPlace)
-      filterMatrix = tensor::CollapseShapeOp::create(
-          rewriter, loc,
-          RankedTensorType::get(
-              {filterShape[0] * filterShape[1] * filterShape[2], features},
-              op.getFilter().getType().getElementType()),
-          adaptor.getFilter(), ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+    Value filterMatrix =
+        windowsInPlace ? Value()
+                       : filterMatrixOf(rewriter, loc, adaptor.getFilter());
     RankedTensorType type = op.getType();
     OpFoldResult rows =
         windowsInPlace

@@ -224,20 +224,21 @@ Value mlir::dps::reshapeTensor(OpBuilder &b, Location loc, Value value,
 }
 
 Value mlir::dps::padImage(OpBuilder &b, Location loc, Value image,
-                          ArrayRef<int64_t> padding, double value) {
-  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+                          ArrayRef<int64_t> padding, double value,
+                          int64_t extraChannels) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }) && !extraChannels)
     return image;
   auto type = cast<RankedTensorType>(image.getType());
   SmallVector<int64_t> shape(type.getShape());
   shape[1] += padding[0] + padding[2];
   shape[2] += padding[1] + padding[3];
+  shape[3] += extraChannels;
   SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(padding[0]),
                                    b.getIndexAttr(padding[1]),
                                    b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> high = {b.getIndexAttr(0),
-                                    b.getIndexAttr(padding[2]),
-                                    b.getIndexAttr(padding[3]),
-                                    b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> high = {
+      b.getIndexAttr(0), b.getIndexAttr(padding[2]), b.getIndexAttr(padding[3]),
+      b.getIndexAttr(extraChannels)};
   return tensor::PadOp::create(
       b, loc, RankedTensorType::get(shape, type.getElementType()), image, low,
       high, floatConstant(b, loc, type.getElementType(), value));

@@ -63,10 +63,11 @@ Value rowsAccumulator(OpBuilder &b, Location loc, OpFoldResult rows,
 Value reshapeTensor(OpBuilder &b, Location loc, Value value,
                     RankedTensorType type);
 
-/// `image` (N x H x W x C) padded with `value` by [top, left, bottom, right];
-/// `image` itself when all four are zero.
+/// `image` (N x H x W x C) padded with `value` by [top, left, bottom, right]
+/// and by `extraChannels` channels; `image` itself when all are zero.
 Value padImage(OpBuilder &b, Location loc, Value image,
-               ArrayRef<int64_t> padding, double value);
+               ArrayRef<int64_t> padding, double value,
+               int64_t extraChannels = 0);
 
 /// Indexing `rank` loops without loop `axis`.
 AffineMap dropAxisMap(OpBuilder &b, int64_t rank, int64_t axis);

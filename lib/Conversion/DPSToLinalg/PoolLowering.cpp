@@ -55,8 +55,20 @@ bool tilesExactly(const PoolWindow &w, ArrayRef<int64_t> shape) {
   return llvm::all_of(w.padding, [](int64_t p) { return p == 0; });
 }
 
-/// The N x OH x OW x C view of `input` at window offset (ky, kx) of a pool
-/// whose windows tile it exactly: input[:, ky::sy, kx::sx, :].
+/// Where the view of window offset (ky, kx) lies in an input that the
+/// windows tile exactly: offsets (0, ky, kx, 0), strides (1, sy, sx, 1).
+struct TapSlice {
+  SmallVector<OpFoldResult> offsets, strides;
+  TapSlice(OpBuilder &b, const PoolWindow &w, int64_t ky, int64_t kx)
+      : offsets{b.getIndexAttr(0), b.getIndexAttr(ky), b.getIndexAttr(kx),
+                b.getIndexAttr(0)},
+        strides{b.getIndexAttr(1), b.getIndexAttr(w.strides[0]),
+                b.getIndexAttr(w.strides[1]), b.getIndexAttr(1)} {}
+};
+
+/// The N x OH x OW x C views of `input` at each window offset (ky, kx),
+/// row-major, of a pool whose windows tile it exactly:
+/// input[:, ky::sy, kx::sx, :].
 SmallVector<Value> tapViews(OpBuilder &b, Location loc, Value input,
                             const PoolWindow &w) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -67,17 +79,14 @@ SmallVector<Value> tapViews(OpBuilder &b, Location loc, Value input,
   SmallVector<OpFoldResult> sizes = tensorSizes(b, loc, input);
   sizes[1] = b.getIndexAttr(oh);
   sizes[2] = b.getIndexAttr(ow);
-  SmallVector<OpFoldResult> strides = {
-      b.getIndexAttr(1), b.getIndexAttr(w.strides[0]),
-      b.getIndexAttr(w.strides[1]), b.getIndexAttr(1)};
   SmallVector<Value> views;
-  for (int64_t ky = 0; ky < w.kernel[0]; ++ky)
-    for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
+  for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
+    for (int64_t kx = 0; kx < w.kernel[1]; ++kx) {
+      TapSlice tap(b, w, ky, kx);
       views.push_back(tensor::ExtractSliceOp::create(
-          b, loc, viewType, input,
-          ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(ky),
-                                 b.getIndexAttr(kx), b.getIndexAttr(0)},
-          sizes, strides));
+          b, loc, viewType, input, tap.offsets, sizes, tap.strides));
+    }
+  }
   return views;
 }
 
@@ -253,8 +262,9 @@ Value exactWindowsGradient(OpBuilder &b, Location loc, Value input, Value grad,
       b, loc, TypeRange(shares), inputs, shares, maps, parallelIterators(4),
       [&](OpBuilder &nb, Location l, ValueRange args) {
         size_t count = taps.size();
-        Value best = args[0], g = args[count];
-        Value first = arith::ConstantIntOp::create(nb, l, 0, 32), index = first;
+        Value best = args[0];
+        Value g = convertFloat(nb, l, args[count], elementType);
+        Value index = arith::ConstantIntOp::create(nb, l, 0, 32);
         for (size_t t = 1; t < count; ++t) {
           Value greater = arith::CmpFOp::create(
               nb, l, arith::CmpFPredicate::OGT, args[t], best);
@@ -269,23 +279,19 @@ Value exactWindowsGradient(OpBuilder &b, Location loc, Value input, Value grad,
           Value mine =
               arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, index,
                                     arith::ConstantIntOp::create(nb, l, t, 32));
-          results.push_back(arith::SelectOp::create(
-              nb, l, mine, convertFloat(nb, l, g, elementType), zero));
+          results.push_back(arith::SelectOp::create(nb, l, mine, g, zero));
         }
         linalg::YieldOp::create(nb, l, results);
       });
   Value dx = emptyTensor(b, loc, tensorSizes(b, loc, input), elementType);
-  SmallVector<OpFoldResult> strides = {
-      b.getIndexAttr(1), b.getIndexAttr(w.strides[0]),
-      b.getIndexAttr(w.strides[1]), b.getIndexAttr(1)};
   size_t t = 0;
-  for (int64_t ky = 0; ky < w.kernel[0]; ++ky)
-    for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
-      dx = tensor::InsertSliceOp::create(
-          b, loc, generic.getResult(t++), dx,
-          ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(ky),
-                                 b.getIndexAttr(kx), b.getIndexAttr(0)},
-          sizes, strides);
+  for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
+    for (int64_t kx = 0; kx < w.kernel[1]; ++kx) {
+      TapSlice tap(b, w, ky, kx);
+      dx = tensor::InsertSliceOp::create(b, loc, generic.getResult(t++), dx,
+                                         tap.offsets, sizes, tap.strides);
+    }
+  }
   return dx;
 }
 
