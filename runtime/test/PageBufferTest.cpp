@@ -58,6 +58,30 @@ TEST(PageBuffer, LargeBuffersAreAdvisedHugePages) {
   EXPECT_EQ(mappingFlags(small.data()).find(" hg"), std::string::npos);
 }
 
+TEST(PageBuffer, LargeBuffersStayOnHugePageBoundaries) {
+  // Two rungs' stores growing in turn, as at epoch boundaries: neither can
+  // always grow in place, and where mremap chose the new place it was not
+  // 2 MiB aligned (then no huge page can back the moved mapping).
+  PageBuffer a, b;
+  std::vector<uint8_t> expectedA, expectedB;
+  for (size_t step = 0; step < 12; ++step) {
+    for (auto [buffer, expected] :
+         {std::pair(&a, &expectedA), std::pair(&b, &expectedB)}) {
+      size_t size = (size_t(3) << 20) + step * 1'234'567 + 4321;
+      size_t kept = expected->size();
+      ASSERT_TRUE(buffer->resize(size));
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer->data()) % (2u << 20), 0u)
+          << "step " << step << ", " << size << " bytes";
+      ASSERT_EQ(std::memcmp(buffer->data(), expected->data(), kept), 0);
+      *expected = pattern(size, uint8_t(step));
+      std::memcpy(buffer->data(), expected->data(), size);
+    }
+  }
+  ASSERT_TRUE(a.resize(size_t(5) << 20)); // shrinking stays in place
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a.data()) % (2u << 20), 0u);
+  EXPECT_EQ(std::memcmp(a.data(), expectedA.data(), size_t(5) << 20), 0);
+}
+
 TEST(PageBuffer, KeepsItsPrefixAcrossGrowingAndShrinking) {
   // Sizes off page boundaries, across them, and to and from empty.
   PageBuffer buffer;

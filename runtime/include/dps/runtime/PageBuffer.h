@@ -1,11 +1,13 @@
 //===- PageBuffer.h - bytes that grow and shrink, not copied ----*- C++ -*-===//
 //
 // A buffer of anonymous pages resized with mremap: the kernel moves or drops
-// page mappings and nothing is copied. A sample store's rungs grow and shrink
-// at every epoch boundary; as std::vectors (exact sizes: what a rung gives up
-// is given back) each resize copied the rung's whole buffer, ~17 ms an epoch
-// boundary for the MLP on Fashion-MNIST. Buffers of 2 MiB or more are
-// advised MADV_HUGEPAGE: their rows are read at random.
+// page mappings and nothing is copied (but a small buffer growing past 2 MiB,
+// once). A sample store's rungs grow and shrink at every epoch boundary; as
+// std::vectors (exact sizes: what a rung gives up is given back) each resize
+// copied the rung's whole buffer, ~17 ms an epoch boundary for the MLP on
+// Fashion-MNIST. Buffers of 2 MiB or more are advised MADV_HUGEPAGE, start on
+// a 2 MiB boundary and hold whole huge pages (only such ranges can be backed
+// by huge pages): their rows are read at random.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DPS_RUNTIME_PAGEBUFFER_H
@@ -27,7 +29,8 @@ public:
 
   uint8_t *data() { return base; }
   const uint8_t *data() const { return base; }
-  /// The bytes asked for (the pages held round it up to a page).
+  /// The bytes asked for (the pages held round it up to a page, or to a
+  /// huge page from 2 MiB on).
   size_t size() const { return bytes; }
   /// Keeps the first min(size(), newSize) bytes; bytes past the old size
   /// are unspecified. False, leaving the buffer as it was, when the system
