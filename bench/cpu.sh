@@ -11,7 +11,8 @@
 #    bf16 autocast, same batch, optimizer and threads;
 # 3. dps's matmul kernels at the MLP's shapes (forward, X^T G, G W^T) and the
 #    CNN's convolutions against torch.matmul / F.conv2d, f32 and bf16, on
-#    1 and 2 threads;
+#    1 and 2 threads, each also as a share of the threads' peak (one core's,
+#    measured by bench/peak.c, times the threads);
 # 4. compile time of dps-lower-to-llvm for each example, a cold compile and
 #    a start from the kernel cache.
 # Nothing here is a test: bench/cpu_summary.py prints the table and ratios.
@@ -69,6 +70,12 @@ for t in 1 2; do
   $py bench/torch_baseline.py kernels --threads "$t" "${cases[@]}" \
     >> "$out/torch-kernels.jsonl"
 done
+
+echo "== the machine's peak (one core)"
+# What the kernels' GFLOP/s are fractions of, and the most a bf16 kernel
+# can gain over an f32 one here (bench/peak.c).
+cc -O2 bench/peak.c -o "$out/peak" && "$out/peak" > "$out/peak.jsonl"
+rm -f "$out/peak"
 
 echo "== per-call kernel times (MLP compiled ahead of time, one thread)"
 # A call at one row is the kernel's fixed cost (weight-sized passes), paid

@@ -94,16 +94,29 @@ def main(out):
         print(f"  DPS speed-up over f32 (median of the pairs): training {train:.2f}x, "
               f"whole epochs {whole:.2f}x  (target >= 1.5)")
 
+    # One core's peak per precision (bench/peak.c): f32 FMAs, bf16 dots.
+    peak = {l["precision"]: l["gflops"] for l in lines(out / "peak.jsonl")}
+    if peak:
+        print("\nOne core's peak, GFLOP/s: " + ", ".join(
+            f"{l['unit']} ({p}) {g:.1f}" for p, g in peak.items()
+            for l in lines(out / "peak.jsonl") if l["precision"] == p))
+        if "f32" in peak and "bf16" in peak:
+            print(f"  bf16 / f32 peak {ratio(peak['bf16'], peak['f32'])}: the most a bf16 kernel "
+                  "can gain over an f32 one here")
+
     dps = {(l["op"], l["shape"], l["precision"], l["threads"]): l for l in lines(out / "dps-kernels.jsonl")}
     ref = {(l["op"], l["shape"], l["precision"], l["threads"]): l for l in lines(out / "torch-kernels.jsonl")}
     if dps:
-        print("\nKernels, GFLOP/s (matmul MxKxN, :lhs = A^T, :rhs = B^T; conv NxHxWxCinxCout, 3x3)")
-        print(f"  {'case':<28} {'prec':<5} {'thr':>3} {'dps':>8} {'torch':>8} {'dps/torch':>9}")
+        print("\nKernels, GFLOP/s (matmul MxKxN, :lhs = A^T, :rhs = B^T; conv NxHxWxCinxCout, 3x3;"
+              " peak: dps's share of the threads' peak)")
+        print(f"  {'case':<28} {'prec':<5} {'thr':>3} {'dps':>8} {'torch':>8} {'dps/torch':>9} {'peak':>6}")
         for key, line in dps.items():
             other = ref.get(key)
             t = other["gflops"] if other else 0
+            top = peak.get(key[2], 0) * key[3]
+            share = f"{100 * line['gflops'] / top:5.0f}%" if top else "   n/a"
             print(f"  {key[0] + ':' + key[1]:<28} {key[2]:<5} {key[3]:>3} {line['gflops']:8.1f} "
-                  f"{t:8.1f} {ratio(line['gflops'], t):>9}")
+                  f"{t:8.1f} {ratio(line['gflops'], t):>9} {share:>6}")
 
     calls = lines(out / "dps-calls.jsonl")
     if calls:
