@@ -120,10 +120,16 @@ def main(out):
 
     calls = lines(out / "dps-calls.jsonl")
     if calls:
-        print("\nPer-call kernel times, us (MLP, ahead of time, one thread; median / p10)")
-        for line in calls:
+        # Warm (data cached from the previous call) and, where measured,
+        # cold (none cached): a training step's calls lie between the two.
+        cold = {(l["kernel"], l["rows"]): l for l in calls if l.get("cold")}
+        print("\nPer-call kernel times, us (MLP, ahead of time, one thread; median / p10,"
+              " warm and cold)")
+        for line in (l for l in calls if not l.get("cold")):
+            c = cold.get((line["kernel"], line["rows"]))
+            text = f"{c['median_us']:9.1f} {c['p10_us']:9.1f}" if c else ""
             print(f"  {line['kernel']:<28} rows {line['rows']:>4} "
-                  f"{line['median_us']:9.1f} {line['p10_us']:9.1f}")
+                  f"{line['median_us']:9.1f} {line['p10_us']:9.1f}   {text}")
 
     compile_ = lines(out / "compile.jsonl")
     if compile_:

@@ -9,12 +9,14 @@
 //           [--limit N] [--val-split N] [--seed N] [--metrics FILE]
 //           [--plot FILE] [--manifest FILE] [--quiet] [--eval-only]
 //   dps-run model.so --time-kernels grad_bf16@1,grad_bf16@43,update
-//           [--repetitions N] [--compare other.so]
+//           [--repetitions N] [--compare other.so] [--cold]
 //
 // --time-kernels trains nothing: it prints, per kernel and row count, one
 // JSON line with the median and 10th-percentile time of a call; with
 // --compare, the same kernels of another build of the model (same
-// manifest) timed alternately in this process, and the ratio.
+// manifest) timed alternately in this process, and the ratio; with --cold,
+// each call with none of its data in the caches (as a training step's call
+// comes close to: the step's other kernels pass MBs through the caches).
 //
 //===----------------------------------------------------------------------===//
 #include "dps/runtime/CudaBackend.h"
@@ -54,7 +56,7 @@ std::optional<long long> integer(const std::string &text, long long low,
 /// each is kept).
 int timeKernels(const Manifest &manifest, KernelBackend &backend,
                 const std::string &list, const std::string &repetitionsText,
-                KernelBackend *other) {
+                KernelBackend *other, bool cold) {
   auto repetitions = integer(repetitionsText, 1, 1000000);
   if (!repetitions)
     return fail("--repetitions takes an integer from 1");
@@ -80,8 +82,8 @@ int timeKernels(const Manifest &manifest, KernelBackend &backend,
       int perRound = std::max(1, int(*repetitions) / rounds);
       double best = 1e300, bestOther = 1e300;
       for (int round = 0; round < rounds; ++round) {
-        auto mine = (*timer)->time(perRound);
-        auto theirs = (*otherTimer)->time(perRound);
+        auto mine = (*timer)->time(perRound, cold);
+        auto theirs = (*otherTimer)->time(perRound, cold);
         if (!mine || !theirs)
           return fail((mine ? theirs.status() : mine.status()).message());
         best = std::min(best, mine->p10Microseconds);
@@ -93,7 +95,7 @@ int timeKernels(const Manifest &manifest, KernelBackend &backend,
                   bestOther, bestOther / best);
       continue;
     }
-    auto measured = (*timer)->time(int(*repetitions));
+    auto measured = (*timer)->time(int(*repetitions), cold);
     if (!measured)
       return fail(measured.status().message());
     std::printf("{\"kernel\": \"%s\", \"rows\": %lld, \"median_us\": %.1f, "
@@ -115,11 +117,13 @@ int main(int argc, char **argv) {
       {"manifest", ""},       {"time-kernels", ""},
       {"repetitions", "200"}, {"compare", ""}};
   std::string model;
-  bool quiet = false, evalOnly = false;
+  bool quiet = false, evalOnly = false, cold = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--quiet") {
       quiet = true;
+    } else if (arg == "--cold") {
+      cold = true;
     } else if (arg == "--eval-only") {
       evalOnly = true;
     } else if (arg.rfind("--", 0) == 0) {
@@ -186,10 +190,10 @@ int main(int argc, char **argv) {
       other = opened.take();
     }
     return timeKernels(*manifest, *backend, flags["time-kernels"],
-                       flags["repetitions"], other.get());
+                       flags["repetitions"], other.get(), cold);
   }
-  if (!flags["compare"].empty())
-    return fail("--compare goes with --time-kernels");
+  if (!flags["compare"].empty() || cold)
+    return fail("--compare and --cold go with --time-kernels");
   auto data =
       loadNamedDataset(flags["dataset"], *validation, *limit, uint64_t(*seed));
   if (!data)

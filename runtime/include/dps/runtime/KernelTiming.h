@@ -44,8 +44,13 @@ public:
   ~KernelTimer();
 
   /// Calls the kernel `repetitions` times (after one warm-up call) and
-  /// returns the median and 10th-percentile wall times.
-  Result<KernelTiming> time(int repetitions);
+  /// returns the median and 10th-percentile wall times. `cold`: before each
+  /// call (untimed) reads a buffer larger than the caches, so the call finds
+  /// none of its data cached: in a training step the other kernels (the
+  /// other rungs', the update, the refreshes) pass several MB through the
+  /// caches between two calls of one kernel, so a run's calls lie between
+  /// the warm and the cold figure.
+  Result<KernelTiming> time(int repetitions, bool cold = false);
 
 private:
   KernelTimer();
