@@ -57,8 +57,13 @@ for rep in $(seq "$reps"); do
 done
 
 echo "== PyTorch MLP"
-$py bench/torch_baseline.py mlp --threads "$threads" >> "$out/torch-mlp.jsonl"
-$py bench/torch_baseline.py mlp --threads "$threads" --bf16 >> "$out/torch-mlp.jsonl"
+# Three runs each, the summary keeps each precision's best: PyTorch's bf16
+# step was bimodal on Zen 5 (24-29k or 108-119k samples/s from one run to
+# the next), and the comparison should be with PyTorch at its best.
+for rep in 1 2 3; do
+  $py bench/torch_baseline.py mlp --threads "$threads" >> "$out/torch-mlp.jsonl"
+  $py bench/torch_baseline.py mlp --threads "$threads" --bf16 >> "$out/torch-mlp.jsonl"
+done
 
 echo "== kernels"
 cases=(matmul:128x784x256 matmul:128x256x128 matmul:784x128x256:lhs
