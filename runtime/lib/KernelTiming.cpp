@@ -152,9 +152,13 @@ KernelTimer::create(const Manifest &manifest, KernelBackend &backend,
 }
 
 namespace {
-/// Reads `bytes` of `buffer` a line at a time (and returns a sum of them,
-/// so the reads stay).
-uint64_t readThrough(const std::vector<uint64_t> &buffer) {
+/// Reads a buffer twice the largest last-level cache of this project's
+/// machines (32 MiB), a line at a time: what a call reads next is then not
+/// cached. Returns a sum of what it read, so the reads stay.
+uint64_t evictCaches() {
+  static const std::vector<uint64_t> buffer((size_t(64) << 20) /
+                                                sizeof(uint64_t),
+                                            1);
   uint64_t sum = 0;
   for (size_t i = 0; i < buffer.size(); i += 64 / sizeof(uint64_t))
     sum += buffer[i];
@@ -164,13 +168,10 @@ uint64_t readThrough(const std::vector<uint64_t> &buffer) {
 
 Result<KernelTiming> KernelTimer::time(int repetitions, bool cold) {
   std::vector<double> times;
-  // Twice the largest last-level cache of this project's machines (32 MiB).
-  std::vector<uint64_t> evict(cold ? (size_t(64) << 20) / sizeof(uint64_t) : 0,
-                              1);
   volatile uint64_t sink = 0;
   for (int i = 0; i <= repetitions; ++i) {
     if (cold)
-      sink = sink + readThrough(evict);
+      sink = sink + evictCaches();
     auto start = std::chrono::steady_clock::now();
     if (Status s = impl->backend.call(impl->kernel.name, impl->args->get()); !s)
       return s;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -67,6 +68,8 @@ PageBuffer::~PageBuffer() {
 }
 
 bool PageBuffer::resize(size_t newSize) {
+  if (newSize > SIZE_MAX / 2) // (rounding it up to pages would overflow)
+    return false;
   size_t held = base ? mappedBytes(bytes) : 0, wanted = mappedBytes(newSize);
   if (wanted != held) {
     void *mapped;

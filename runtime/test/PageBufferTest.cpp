@@ -129,6 +129,8 @@ TEST(PageBuffer, RefusedMemoryLeavesTheBufferAsItWas) {
   ASSERT_TRUE(buffer.resize(4096));
   buffer.data()[4095] = 42;
   EXPECT_FALSE(buffer.resize(std::numeric_limits<size_t>::max() / 2));
+  // (Sizes whose rounding up to pages would overflow.)
+  EXPECT_FALSE(buffer.resize(std::numeric_limits<size_t>::max() - 100));
   ASSERT_EQ(buffer.size(), 4096u);
   EXPECT_EQ(buffer.data()[4095], 42);
   PageBuffer empty;
