@@ -72,7 +72,8 @@ TEST(PageBuffer, LargeBuffersStayOnHugePageBoundaries) {
       ASSERT_TRUE(buffer->resize(size));
       EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer->data()) % (2u << 20), 0u)
           << "step " << step << ", " << size << " bytes";
-      ASSERT_EQ(std::memcmp(buffer->data(), expected->data(), kept), 0);
+      if (kept) // (memcmp may not take the empty vector's null data)
+        ASSERT_EQ(std::memcmp(buffer->data(), expected->data(), kept), 0);
       *expected = pattern(size, uint8_t(step));
       std::memcpy(buffer->data(), expected->data(), size);
     }
