@@ -98,12 +98,12 @@ for p in f32 bf16 f8E4M3FN; do
   for rows in 1 43 128; do calls+=("grad_$p@$rows"); done
 done
 calls+=(refresh_bf16 refresh_f8E4M3FN update update_from_bf16)
-"$build/bin/dps-run" "$aot/mlp.so" --time-kernels "$(IFS=,; echo "${calls[*]}")" \
-  > "$out/dps-calls.jsonl"
+list=$(IFS=,; echo "${calls[*]}")
+"$build/bin/dps-run" "$aot/mlp.so" --time-kernels "$list" > "$out/dps-calls.jsonl"
 # Cold (--cold: none of a call's data cached), as a training step's calls
 # nearly are: their figures in a run lie between the two.
-"$build/bin/dps-run" "$aot/mlp.so" --time-kernels "$(IFS=,; echo "${calls[*]}")" \
-  --cold | sed 's/}$/, "cold": true}/' >> "$out/dps-calls.jsonl"
+"$build/bin/dps-run" "$aot/mlp.so" --time-kernels "$list" --cold |
+  sed 's/}$/, "cold": true}/' >> "$out/dps-calls.jsonl"
 rm -rf "$aot"
 
 echo "== compile times"

@@ -28,14 +28,13 @@ def main(out):
             rungs[ladder] = statistics.median(e["samples_per_second"] for e in epochs(path))
             print(f"  dps {ladder:<9} {rungs[ladder]:10.0f}   (median of {len(epochs(path))} epochs)")
     # Each precision's best run (cpu.sh runs each three times).
-    torch, runs = {}, {}
+    runs = {}
     for l in lines(out / "torch-mlp.jsonl"):
-        runs.setdefault(l["precision"], []).append(l["samples_per_second"])
-        if l["samples_per_second"] > torch.get(l["precision"], {}).get("samples_per_second", 0):
-            torch[l["precision"]] = l
+        runs.setdefault(l["precision"], []).append(l)
+    torch = {p: max(group, key=lambda l: l["samples_per_second"]) for p, group in runs.items()}
     for precision, line in torch.items():
         label = "fp32" if precision == "f32" else "bf16 autocast"
-        others = ", ".join(f"{r:.0f}" for r in runs[precision])
+        others = ", ".join(f"{l['samples_per_second']:.0f}" for l in runs[precision])
         print(f"  torch {label:<15} {line['samples_per_second']:10.0f}   ({line['threads']} threads; "
               f"best of {others})")
     if "f32" in rungs and "f32" in torch:
@@ -102,11 +101,11 @@ def main(out):
               f"whole epochs {whole:.2f}x  (target >= 1.5)")
 
     # One core's peak per precision (bench/peak.c): f32 FMAs, bf16 dots.
-    peak = {l["precision"]: l["gflops"] for l in lines(out / "peak.jsonl")}
+    units = lines(out / "peak.jsonl")
+    peak = {l["precision"]: l["gflops"] for l in units}
     if peak:
         print("\nOne core's peak, GFLOP/s: " + ", ".join(
-            f"{l['unit']} ({p}) {g:.1f}" for p, g in peak.items()
-            for l in lines(out / "peak.jsonl") if l["precision"] == p))
+            f"{l['unit']} ({l['precision']}) {l['gflops']:.1f}" for l in units))
         if "f32" in peak and "bf16" in peak:
             print(f"  bf16 / f32 peak {ratio(peak['bf16'], peak['f32'])}: the most a bf16 kernel "
                   "can gain over an f32 one here")

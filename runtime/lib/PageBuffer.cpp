@@ -4,7 +4,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -80,13 +79,14 @@ bool PageBuffer::resize(size_t newSize) {
       mapped = !base ? mmap(nullptr, wanted, PROT_READ | PROT_WRITE,
                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                      : mremap(base, held, wanted, MREMAP_MAYMOVE);
-    } else if (base && (wanted < held || uintptr_t(base) % kHugePage == 0)) {
-      // In place where the next pages are free (always when shrinking),
-      // else moved to a 2 MiB boundary: the moved page tables, huge pages
-      // among them, keep their alignment. (Before, mremap chose the place:
-      // after a rung had grown at an epoch boundary, 0-25% of its store
-      // was in huge pages and a step's gathers took 100-150 us instead of
-      // 15-30 in one epoch of two -- Zen 5, the MLP's bf16 and f8 rungs.)
+    } else if (held >= kHugePage) {
+      // Large already, so on a 2 MiB boundary: in place where the next
+      // pages are free (always when shrinking), else moved to another
+      // boundary, where the moved page tables, huge pages among them, keep
+      // their alignment. (Before, mremap chose the place: after a rung had
+      // grown at an epoch boundary, 0-25% of its store was in huge pages
+      // and a step's gathers took 100-150 us instead of 15-30 in one epoch
+      // of two -- Zen 5, the MLP's bf16 and f8 rungs.)
       mapped = mremap(base, held, wanted, 0);
       if (mapped == MAP_FAILED && wanted > held) {
         void *target = mapAligned(wanted);
@@ -102,7 +102,7 @@ bool PageBuffer::resize(size_t newSize) {
       if (!mapped) {
         mapped = MAP_FAILED;
       } else if (base) {
-        std::memcpy(mapped, base, std::min(bytes, newSize));
+        std::memcpy(mapped, base, bytes); // (growing: all of it)
         munmap(base, held);
       }
     }
@@ -130,14 +130,10 @@ bool PageBuffer::resize(size_t newSize) {
   return true;
 }
 
-namespace {
-size_t largeMapping(size_t bytes) { return roundUp(bytes, kHugePage); }
-} // namespace
-
 void *dps::rt::allocateLarge(size_t bytes) {
   if (bytes < kLargeBlock)
     return ::operator new(bytes);
-  size_t size = largeMapping(bytes);
+  size_t size = mappedBytes(bytes); // whole huge pages (kLargeBlock > 2 MiB)
   void *aligned = mapAligned(size);
   if (!aligned) {
     std::fprintf(stderr, "out of memory: cannot map %zu bytes\n", bytes);
@@ -153,5 +149,5 @@ void dps::rt::deallocateLarge(void *block, size_t bytes) {
   if (bytes < kLargeBlock)
     ::operator delete(block);
   else
-    munmap(block, largeMapping(bytes));
+    munmap(block, mappedBytes(bytes));
 }

@@ -59,34 +59,40 @@ bool tilesExactly(const PoolWindow &w, ArrayRef<int64_t> shape) {
 /// windows tile exactly: offsets (0, ky, kx, 0), strides (1, sy, sx, 1).
 struct TapSlice {
   SmallVector<OpFoldResult> offsets, strides;
-  TapSlice(OpBuilder &b, const PoolWindow &w, int64_t ky, int64_t kx)
-      : offsets{b.getIndexAttr(0), b.getIndexAttr(ky), b.getIndexAttr(kx),
-                b.getIndexAttr(0)},
-        strides{b.getIndexAttr(1), b.getIndexAttr(w.strides[0]),
-                b.getIndexAttr(w.strides[1]), b.getIndexAttr(1)} {}
 };
 
-/// The N x OH x OW x C views of `input` at each window offset (ky, kx),
-/// row-major, of a pool whose windows tile it exactly:
-/// input[:, ky::sy, kx::sx, :].
-SmallVector<Value> tapViews(OpBuilder &b, Location loc, Value input,
-                            const PoolWindow &w) {
-  auto type = cast<RankedTensorType>(input.getType());
-  ArrayRef<int64_t> shape = type.getShape();
-  int64_t oh = shape[1] / w.strides[0], ow = shape[2] / w.strides[1];
-  auto viewType = RankedTensorType::get({shape[0], oh, ow, shape[3]},
-                                        type.getElementType());
+/// The window offsets' slices, row-major: the taps in the order
+/// tapViews returns their views.
+SmallVector<TapSlice> tapSlices(OpBuilder &b, const PoolWindow &w) {
+  SmallVector<TapSlice> taps;
+  for (int64_t ky = 0; ky < w.kernel[0]; ++ky)
+    for (int64_t kx = 0; kx < w.kernel[1]; ++kx)
+      taps.push_back({{b.getIndexAttr(0), b.getIndexAttr(ky),
+                       b.getIndexAttr(kx), b.getIndexAttr(0)},
+                      {b.getIndexAttr(1), b.getIndexAttr(w.strides[0]),
+                       b.getIndexAttr(w.strides[1]), b.getIndexAttr(1)}});
+  return taps;
+}
+
+/// The N x OH x OW x C sizes of a tap's view of `input`.
+SmallVector<OpFoldResult> tapSizes(OpBuilder &b, Location loc, Value input,
+                                   const PoolWindow &w) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(input.getType()).getShape();
   SmallVector<OpFoldResult> sizes = tensorSizes(b, loc, input);
-  sizes[1] = b.getIndexAttr(oh);
-  sizes[2] = b.getIndexAttr(ow);
+  sizes[1] = b.getIndexAttr(shape[1] / w.strides[0]);
+  sizes[2] = b.getIndexAttr(shape[2] / w.strides[1]);
+  return sizes;
+}
+
+/// The views of `input` at each window offset (ky, kx), row-major, of a
+/// pool whose windows tile it exactly: input[:, ky::sy, kx::sx, :], each of
+/// `sizes` (tapSizes).
+SmallVector<Value> tapViews(OpBuilder &b, Location loc, Value input,
+                            const PoolWindow &w, ArrayRef<OpFoldResult> sizes) {
   SmallVector<Value> views;
-  for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
-    for (int64_t kx = 0; kx < w.kernel[1]; ++kx) {
-      TapSlice tap(b, w, ky, kx);
-      views.push_back(tensor::ExtractSliceOp::create(
-          b, loc, viewType, input, tap.offsets, sizes, tap.strides));
-    }
-  }
+  for (const TapSlice &tap : tapSlices(b, w))
+    views.push_back(tensor::ExtractSliceOp::create(b, loc, input, tap.offsets,
+                                                   sizes, tap.strides));
   return views;
 }
 
@@ -103,7 +109,9 @@ struct MaxPool2DLowering : OpConversionPattern<MaxPool2DOp> {
       // The maximum over the taps, as the pooling op takes it (maximumf).
       rewriter.replaceOp(
           op, mapElementwise(
-                  rewriter, loc, tapViews(rewriter, loc, adaptor.getInput(), w),
+                  rewriter, loc,
+                  tapViews(rewriter, loc, adaptor.getInput(), w,
+                           tapSizes(rewriter, loc, adaptor.getInput(), w)),
                   elementType,
                   [](OpBuilder &b, Location l,
                      ValueRange args) -> SmallVector<Value> {
@@ -249,10 +257,10 @@ Value accumulateAt(OpBuilder &b, Location loc, Value tensor, ValueRange index,
 /// tap's view of the input gradient. Every element is written once.
 Value exactWindowsGradient(OpBuilder &b, Location loc, Value input, Value grad,
                            const PoolWindow &w, Type elementType) {
-  SmallVector<Value> taps = tapViews(b, loc, input, w);
+  SmallVector<OpFoldResult> sizes = tapSizes(b, loc, input, w);
+  SmallVector<Value> taps = tapViews(b, loc, input, w, sizes);
   SmallVector<Value> inputs(taps);
   inputs.push_back(grad);
-  SmallVector<OpFoldResult> sizes = tensorSizes(b, loc, taps.front());
   SmallVector<Value> shares;
   for (size_t t = 0; t < taps.size(); ++t)
     shares.push_back(emptyTensor(b, loc, sizes, elementType));
@@ -284,14 +292,10 @@ Value exactWindowsGradient(OpBuilder &b, Location loc, Value input, Value grad,
         linalg::YieldOp::create(nb, l, results);
       });
   Value dx = emptyTensor(b, loc, tensorSizes(b, loc, input), elementType);
-  size_t t = 0;
-  for (int64_t ky = 0; ky < w.kernel[0]; ++ky) {
-    for (int64_t kx = 0; kx < w.kernel[1]; ++kx) {
-      TapSlice tap(b, w, ky, kx);
-      dx = tensor::InsertSliceOp::create(b, loc, generic.getResult(t++), dx,
-                                         tap.offsets, sizes, tap.strides);
-    }
-  }
+  for (auto [share, tap] :
+       llvm::zip_equal(generic.getResults(), tapSlices(b, w)))
+    dx = tensor::InsertSliceOp::create(b, loc, share, dx, tap.offsets, sizes,
+                                       tap.strides);
   return dx;
 }
 
