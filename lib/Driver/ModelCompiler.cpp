@@ -228,7 +228,7 @@ void storeCached(const std::string &folder, const std::string &key,
 
   OwningOpRef<ModuleOp> expanded = model->clone();
   PassManager kernels(context);
-  addKernelABIPasses(kernels);
+  addKernelABIPasses(kernels, KernelTarget::CPU);
   if (failed(kernels.run(*expanded)))
     return Status::error(path + ": cannot derive the training kernels");
   FailureOr<KernelManifest> manifest = buildKernelManifest(*expanded);

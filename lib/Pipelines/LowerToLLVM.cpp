@@ -55,19 +55,23 @@ void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
                                          const LowerToLLVMOptions &options) {
   // dps: derive the kernels, one gradient kernel per rung, lower them to
   // linalg on tensors.
-  addKernelDerivationPasses(pm, /*nativeF8Casts=*/false,
+  addKernelDerivationPasses(pm, KernelTarget::CPU, /*nativeF8Casts=*/false,
                             /*im2colConvolutions=*/false);
   buildKernelCodegenPipeline(pm, options);
 }
 
-void mlir::dps::addKernelABIPasses(OpPassManager &pm) {
+void mlir::dps::addKernelABIPasses(OpPassManager &pm, KernelTarget target) {
   pm.addPass(createDPSAutodiff());
-  pm.addPass(createDPSSpecializePrecision());
+  DPSSpecializePrecisionOptions rungs;
+  rungs.vnniCopies = target == KernelTarget::CPU;
+  pm.addPass(createDPSSpecializePrecision(rungs));
 }
 
-void mlir::dps::addKernelDerivationPasses(OpPassManager &pm, bool nativeF8Casts,
+void mlir::dps::addKernelDerivationPasses(OpPassManager &pm,
+                                          KernelTarget target,
+                                          bool nativeF8Casts,
                                           bool im2colConvolutions) {
-  addKernelABIPasses(pm);
+  addKernelABIPasses(pm, target);
   pm.addPass(createConvertDPSToLinalg(
       ConvertDPSToLinalgOptions{nativeF8Casts, im2colConvolutions}));
   pm.addPass(createDPSFinalizeKernels());

@@ -21,7 +21,8 @@ static void addMapToGPUPasses(OpPassManager &pm, StringRef chip,
                               StringRef features, bool nativeF8Casts) {
   // The CPU path's front half and buffers (kernels update their arguments
   // in place); f8 casts left to the hardware.
-  addKernelDerivationPasses(pm, nativeF8Casts, /*im2colConvolutions=*/true);
+  addKernelDerivationPasses(pm, KernelTarget::GPU, nativeF8Casts,
+                            /*im2colConvolutions=*/true);
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   addKernelBufferizationPasses(pm, /*emitCInterface=*/true);
 

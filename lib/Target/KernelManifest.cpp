@@ -175,7 +175,9 @@ mlir::dps::buildKernelManifest(ModuleOp module, llvm::StringRef stepName) {
       } else {
         arg.elementType = typeName(type);
       }
-      arg.layout = "row_major";
+      auto layout =
+          func.getArgAttrOfType<StringAttr>(i, DPSDialect::kLayoutAttrName);
+      arg.layout = layout ? layout.getValue().str() : "row_major";
       if (Attribute init = func.getArgAttr(i, DPSDialect::kParamAttrName))
         arg.init = isa<InitKindAttr>(init)
                        ? stringifyInitKind(cast<InitKindAttr>(init).getValue())

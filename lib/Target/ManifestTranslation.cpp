@@ -46,7 +46,8 @@ static LogicalResult writeManifest(ModuleOp module, raw_ostream &os) {
   });
   if (!expanded) {
     PassManager pm(module.getContext());
-    addKernelABIPasses(pm);
+    addKernelABIPasses(pm, gpuTargetRequested() ? KernelTarget::GPU
+                                                : KernelTarget::CPU);
     if (failed(pm.run(module)))
       return failure();
   }

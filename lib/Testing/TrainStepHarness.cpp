@@ -27,7 +27,7 @@ TrainStepHarness::compile(ModuleOp model, llvm::StringRef stepName) {
   // The ABI, read off the expanded dps IR.
   OwningOpRef<ModuleOp> expanded = model.clone();
   PassManager autodiff(ctx);
-  addKernelABIPasses(autodiff);
+  addKernelABIPasses(autodiff, KernelTarget::CPU);
   if (failed(autodiff.run(*expanded)))
     return failure();
   FailureOr<KernelManifest> manifest =

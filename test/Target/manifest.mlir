@@ -2,16 +2,28 @@
 // RUN: dps-opt -dps-autodiff -dps-specialize-precision %dps_src_root/examples/cnn.mlir | dps-translate --dps-to-manifest | FileCheck %s --check-prefix=CNN
 
 // The bf16 rung's gradient kernel: its own parameter copies and input batch
-// at bf16, f32 accumulators and losses, an overflow flag.
+// at bf16, f32 accumulators and losses, an overflow flag. The copies of the
+// dense weight matrices are VNNI-packed (K/2 x N x 2), the others
+// row-major.
 // CHECK: "batch": 128,
 // CHECK: "kernels": [
 // CHECK: "element_type": "bf16",
-// CHECK-NEXT: "layout": "row_major",
+// CHECK-NEXT: "layout": "vnni",
 // CHECK-NEXT: "name": "dense0.weight",
 // CHECK-NEXT: "role": "param_copy",
 // CHECK-NEXT: "shape": [
-// CHECK-NEXT: 784,
-// CHECK-NEXT: 256
+// CHECK-NEXT: 392,
+// CHECK-NEXT: 256,
+// CHECK-NEXT: 2
+// CHECK: "element_type": "bf16",
+// CHECK-NEXT: "layout": "row_major",
+// CHECK-NEXT: "name": "dense0.bias",
+// CHECK: "layout": "vnni",
+// CHECK-NEXT: "name": "dense1.weight",
+// CHECK: "name": "dense1.bias",
+// CHECK: "layout": "row_major",
+// CHECK-NEXT: "name": "dense2.weight",
+// CHECK-NEXT: "role": "param_copy",
 // CHECK: "element_type": "bf16",
 // CHECK: "name": "input",
 // CHECK-NEXT: "role": "input",
@@ -45,7 +57,7 @@
 // The f8 rung: copies decoded to bf16 (no scales beside them), the input
 // batch at f8, amax in and out.
 // CHECK: "element_type": "bf16",
-// CHECK-NEXT: "layout": "row_major",
+// CHECK-NEXT: "layout": "vnni",
 // CHECK-NEXT: "name": "dense0.weight",
 // CHECK-NEXT: "role": "param_copy",
 // CHECK-NOT: "scale.

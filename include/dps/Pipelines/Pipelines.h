@@ -56,16 +56,22 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
 void buildLowerToLLVMPipeline(OpPassManager &pm,
                               const LowerToLLVMOptions &options);
 
-/// The kernels' ABI, as a manifest describes it (the same for both
-/// targets): dps-autodiff, then one gradient kernel per rung.
-void addKernelABIPasses(OpPassManager &pm);
+/// Where the kernels run. Their ABI differs in one point: on the CPU, a
+/// rung's bf16 copies of dense weight matrices are VNNI-packed
+/// (dps-specialize-precision{vnni-copies}), as its vdpbf16ps tiles read
+/// them; the GPU's tensor-core path reads them row-major.
+enum class KernelTarget { CPU, GPU };
+
+/// The kernels' ABI on `target`, as a manifest describes it: dps-autodiff,
+/// then one gradient kernel per rung.
+void addKernelABIPasses(OpPassManager &pm, KernelTarget target);
 
 /// The front half both targets share: the ABI passes, dps-to-linalg (f8
 /// casts as arith.truncf/extf with `nativeF8Casts`; convolutions over
 /// im2col matrices with `im2colConvolutions`, as tensor cores want them),
 /// kernel finalisation.
-void addKernelDerivationPasses(OpPassManager &pm, bool nativeF8Casts,
-                               bool im2colConvolutions);
+void addKernelDerivationPasses(OpPassManager &pm, KernelTarget target,
+                               bool nativeF8Casts, bool im2colConvolutions);
 
 /// One-shot bufferization with the kernel buffer ABI (kernels write their
 /// outputs into their argument buffers; C interfaces with

@@ -24,7 +24,7 @@ struct KernelArg {
   ArgRole role;
   std::vector<int64_t> shape; // empty for scalars
   std::string elementType;    // "f32", "bf16", "i32", "index", ...
-  std::string layout;         // "row_major"
+  std::string layout;         // "row_major", or "vnni" (see dps.pack_vnni)
   /// Parameters: the initialiser kind (`he_normal`, ...) or `values` when
   /// the model carries the initial values.
   std::string init;

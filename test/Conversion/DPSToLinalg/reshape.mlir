@@ -39,3 +39,18 @@ func.func @regroup_dynamic(%x: tensor<?x6xf32>) -> tensor<?x3xf32> {
   %y = dps.reshape %x : tensor<?x6xf32> to tensor<?x3xf32>
   return %y : tensor<?x3xf32>
 }
+
+// -----
+
+// The VNNI layouts: copies reading through the layout's map, tagged for
+// the vectorizers.
+// CHECK-DAG: #[[PACK:.*]] = affine_map<(d0, d1, d2) -> (d0 * 2 + d2, d1)>
+// CHECK-DAG: #[[UNPACK:.*]] = affine_map<(d0, d1) -> (d0 floordiv 2, d1, d0 mod 2)>
+// CHECK-LABEL: func.func @vnni
+// CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[PACK]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<8x32xbf16>) outs(%{{.*}} : tensor<4x32x2xbf16>) attrs = {dps.vnni_pack}
+// CHECK: linalg.generic {indexing_maps = [#[[UNPACK]], #{{.*}}], iterator_types = ["parallel", "parallel"]} ins(%[[P]] : tensor<4x32x2xbf16>) outs(%{{.*}} : tensor<8x32xbf16>) attrs = {dps.vnni_unpack}
+func.func @vnni(%w: tensor<8x32xbf16>) -> tensor<8x32xbf16> {
+  %p = dps.pack_vnni %w : tensor<8x32xbf16>
+  %u = dps.unpack_vnni %p : tensor<4x32x2xbf16>
+  return %u : tensor<8x32xbf16>
+}

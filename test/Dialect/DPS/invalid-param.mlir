@@ -32,3 +32,10 @@ func.func @unknown(%w: tensor<2x3xf32> {dps.weight}) {
 func.func @scalar(%w: i32 {dps.param = #dps.init<zeros>}) {
   return
 }
+
+// -----
+
+// expected-error @+1 {{'dps.layout' must be "vnni" (row-major needs none)}}
+func.func @bad_layout(%w: tensor<2x16xbf16> {dps.layout = "row_major"}) {
+  return
+}

@@ -37,3 +37,27 @@ func.func @argmax_rank(%x: tensor<10xf32>) {
   %p = dps.argmax %x : tensor<10xf32>
   return
 }
+
+// -----
+
+func.func @pack_odd_rows(%w: tensor<5x16xbf16>) {
+  // expected-error @+1 {{'dps.pack_vnni' op packs rows in pairs: 'tensor<5x16xbf16>' has an odd number of rows}}
+  %p = dps.pack_vnni %w : tensor<5x16xbf16>
+  return
+}
+
+// -----
+
+func.func @unpack_not_pairs(%p: tensor<4x16x3xbf16>) {
+  // expected-error @+1 {{'dps.unpack_vnni' op expects a K/2 x N x 2 tensor, got 'tensor<4x16x3xbf16>'}}
+  %w = dps.unpack_vnni %p : tensor<4x16x3xbf16>
+  return
+}
+
+// -----
+
+func.func @pack_vector(%w: tensor<16xbf16>) {
+  // expected-error @+1 {{'dps.pack_vnni' op expects a matrix, got 'tensor<16xbf16>'}}
+  %p = dps.pack_vnni %w : tensor<16xbf16>
+  return
+}

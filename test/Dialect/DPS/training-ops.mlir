@@ -18,3 +18,13 @@ func.func @predict(%logits: tensor<?x10xf32>) -> tensor<?xi32> {
   %p = dps.argmax %logits : tensor<?x10xf32>
   return %p : tensor<?xi32>
 }
+
+// A rung's weight copy in the VNNI layout, and back.
+// CHECK-LABEL: func @vnni
+// CHECK: %[[P:.*]] = dps.pack_vnni %{{.*}} : tensor<784x256xbf16>
+// CHECK: dps.unpack_vnni %[[P]] : tensor<392x256x2xbf16>
+func.func @vnni(%w: tensor<784x256xbf16>) -> tensor<784x256xbf16> {
+  %p = dps.pack_vnni %w : tensor<784x256xbf16>
+  %u = dps.unpack_vnni %p : tensor<392x256x2xbf16>
+  return %u : tensor<784x256xbf16>
+}

@@ -30,6 +30,13 @@ LogicalResult DPSDialect::verifyRegionArgAttribute(Operation *op,
                              << "' must be a #dps.role<...>";
     return success();
   }
+  if (attr.getName() == kLayoutAttrName) {
+    auto layout = dyn_cast<StringAttr>(attr.getValue());
+    if (!layout || layout.getValue() != "vnni")
+      return op->emitError() << "'" << kLayoutAttrName
+                             << "' must be \"vnni\" (row-major needs none)";
+    return success();
+  }
   if (attr.getName() != kParamAttrName)
     return op->emitError() << "unknown dps argument attribute '"
                            << attr.getName().getValue() << "'";

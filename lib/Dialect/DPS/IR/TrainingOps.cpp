@@ -1,4 +1,5 @@
-//===- TrainingOps.cpp - optimizer step and argmax -------------------------===//
+//===- TrainingOps.cpp - optimizer step, argmax, VNNI layouts
+//--------------===//
 #include "dps/Dialect/DPS/IR/DPSOps.h"
 
 using namespace mlir;
@@ -36,5 +37,40 @@ LogicalResult ArgmaxOp::inferReturnTypes(MLIRContext *ctx,
     return emitOptionalError(loc, "'dps.argmax' op expects a rank-2 input");
   inferred.push_back(
       RankedTensorType::get({type.getDimSize(0)}, IntegerType::get(ctx, 32)));
+  return success();
+}
+
+LogicalResult PackVNNIOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &inferred) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getMatrix().getType());
+  if (!type || type.getRank() != 2)
+    return emitOptionalError(loc, "'dps.pack_vnni' op expects a matrix, got ",
+                             adaptor.getMatrix().getType());
+  int64_t rows = type.getDimSize(0);
+  if (!ShapedType::isDynamic(rows) && rows % 2 != 0)
+    return emitOptionalError(loc,
+                             "'dps.pack_vnni' op packs rows in pairs: ", type,
+                             " has an odd number of rows");
+  inferred.push_back(RankedTensorType::get(
+      {ShapedType::isDynamic(rows) ? rows : rows / 2, type.getDimSize(1), 2},
+      type.getElementType()));
+  return success();
+}
+
+LogicalResult UnpackVNNIOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getPacked().getType());
+  if (!type || type.getRank() != 3 || type.getDimSize(2) != 2)
+    return emitOptionalError(
+        loc, "'dps.unpack_vnni' op expects a K/2 x N x 2 tensor, got ",
+        adaptor.getPacked().getType());
+  int64_t pairs = type.getDimSize(0);
+  inferred.push_back(RankedTensorType::get(
+      {ShapedType::isDynamic(pairs) ? pairs : 2 * pairs, type.getDimSize(1)},
+      type.getElementType()));
   return success();
 }

@@ -31,6 +31,9 @@ FailureOr<func::FuncOp> createKernel(TrainStepOp step, StringRef suffix,
                       ArgRoleAttr::get(ctx, arg.role));
     if (arg.paramInit)
       kernel.setArgAttr(index, DPSDialect::kParamAttrName, arg.paramInit);
+    if (!arg.layout.empty())
+      kernel.setArgAttr(index, DPSDialect::kLayoutAttrName,
+                        StringAttr::get(ctx, arg.layout));
   }
   kernel->setAttr(DPSDialect::kKernelAttrName, KernelKindAttr::get(ctx, kind));
   kernel->setAttr(DPSDialect::kTrainStepAttrName,

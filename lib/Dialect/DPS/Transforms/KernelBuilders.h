@@ -19,6 +19,8 @@ struct KernelArgSpec {
   Type type;
   ArgRole role;
   Attribute paramInit = {};
+  /// The buffer's layout where it is not row-major (`dps.layout`).
+  StringRef layout = {};
 };
 
 /// Creates `<step>_<suffix>` after `step`, with an entry block, the arguments'

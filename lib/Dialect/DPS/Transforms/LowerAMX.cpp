@@ -66,37 +66,6 @@ bool lastDimContiguous(Value value) {
   return cast<MemRefType>(value.getType()).isLastDimUnitStride();
 }
 
-/// P[k2, n, v] = B[2 k2 + v, n] as a loop over k2 and 16-column slices:
-/// the slices of rows 2 k2 and 2 k2 + 1, interleaved, are 32 contiguous
-/// elements of P.
-scf::ForOp emitInterleave(OpBuilder &b, Location loc, Value source, Value flat,
-                          Value pairs, int64_t columns) {
-  Type bf16 = b.getBF16Type();
-  auto slice = VectorType::get({kTile}, bf16);
-  auto slice16 = VectorType::get({kTile}, b.getI16Type());
-  auto pairType = VectorType::get({2 * kTile}, bf16);
-  return emitFor(
-      b, loc, constantIndex(b, loc, 0), pairs, constantIndex(b, loc, 1),
-      [&](OpBuilder &nb, Location l, Value k2) {
-        Value even = arith::MulIOp::create(nb, l, k2, constantIndex(nb, l, 2));
-        Value odd = arith::AddIOp::create(nb, l, even, constantIndex(nb, l, 1));
-        for (int64_t n = 0; n < columns; n += kTile) {
-          Value column = constantIndex(nb, l, n);
-          // On i16: bf16 shuffles would go through the stack.
-          auto bits = [&](Value row) {
-            Value loaded = vector::LoadOp::create(nb, l, slice, source,
-                                                  ValueRange{row, column});
-            return vector::BitCastOp::create(nb, l, slice16, loaded);
-          };
-          Value pair =
-              vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
-          vector::StoreOp::create(
-              nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
-              ValueRange{k2, constantIndex(nb, l, 2 * n)});
-        }
-      });
-}
-
 /// Whether a tagged copy reads its source transposed (the source's first
 /// index is not the copy's first loop).
 bool readsTransposed(linalg::GenericOp op) {

@@ -49,6 +49,35 @@ Type copyElementType(Type precision, bool decodeF8) {
              : precision;
 }
 
+/// Whether rung copies of parameter argument `index` of the f32 gradient
+/// kernel are held VNNI-packed (`vnni-copies`): bf16 copies of a K x N
+/// matrix (K even, N a multiple of 16, as the vdpbf16ps tiles take them)
+/// that a dense layer multiplies by. Its forward product then reads the
+/// pairs of rows the refresh interleaved, instead of interleaving them in
+/// every row tile of every call.
+bool holdsVNNI(func::FuncOp generic, unsigned index, Type copyElement) {
+  Value param = generic.getArgument(index);
+  auto type = cast<RankedTensorType>(param.getType());
+  if (!copyElement.isBF16() || type.getRank() != 2 || !type.hasStaticShape() ||
+      type.getDimSize(0) % 2 != 0 || type.getDimSize(1) % 16 != 0)
+    return false;
+  return llvm::any_of(param.getUses(), [](OpOperand &use) {
+    return isa<DenseOp>(use.getOwner()) && use.getOperandNumber() == 1;
+  });
+}
+
+/// The type of a copy of `param` with elements `element`, VNNI-packed or
+/// not.
+RankedTensorType copyType(Value param, Type element, bool vnni) {
+  auto type = cast<RankedTensorType>(param.getType());
+  if (!vnni)
+    return RankedTensorType::get(type.getShape(), element);
+  return RankedTensorType::get({type.getDimSize(0) / 2, type.getDimSize(1), 2},
+                               element);
+}
+
+const StringRef kVNNILayout = "vnni";
+
 /// Ops that stay f32 in every rung: losses, their gradients, and ops pinned
 /// with `dps.precision = #dps.precision<f32>`.
 bool isPinnedToF32(Operation *op) {
@@ -106,11 +135,11 @@ struct KernelArgs {
 class RungSpecializer {
 public:
   RungSpecializer(TrainStepOp step, func::FuncOp generic, Type precision,
-                  bool decodeF8)
+                  bool decodeF8, bool vnniCopies)
       : step(step), generic(generic), precision(precision),
-        compute(isFloat8(precision)
-                    ? Type(BFloat16Type::get(step.getContext()))
-                    : precision),
+        vnniCopies(vnniCopies),
+        compute(isFloat8(precision) ? Type(BFloat16Type::get(step.getContext()))
+                                    : precision),
         f32(Float32Type::get(step.getContext())),
         lossScaling(precision.isF16()), amaxScaling(isFloat8(precision)),
         copyElement(copyElementType(precision, decodeF8)),
@@ -128,7 +157,9 @@ private:
 
   TrainStepOp step;
   func::FuncOp generic;
-  Type precision, compute, f32;
+  Type precision;
+  bool vnniCopies;
+  Type compute, f32;
   bool lossScaling, amaxScaling;
   /// The copies' element type; f8 copies are either decoded by the refresh
   /// kernel (bf16, ready to multiply) or stored as f8 with their inverse
@@ -231,10 +262,15 @@ LogicalResult RungSpecializer::build() {
   // (copies..., [copy scales...], input, labels, rows, [loss_scale],
   //  [amax.scaling], grad_accs..., losses, overflow, [amax.observed])
   SmallVector<KernelArgSpec> specs;
-  for (unsigned index : old.params)
-    specs.push_back({withElementType(generic.getArgument(index).getType(),
-                                     copyElement),
-                     ArgRole::param_copy});
+  SmallVector<bool> vnni;
+  for (unsigned index : old.params) {
+    vnni.push_back(vnniCopies && holdsVNNI(generic, index, copyElement));
+    specs.push_back(
+        {copyType(generic.getArgument(index), copyElement, vnni.back()),
+         ArgRole::param_copy,
+         {},
+         vnni.back() ? kVNNILayout : StringRef()});
+  }
   if (scaledCopies)
     for (size_t i = 0; i < numParams; ++i)
       specs.push_back(
@@ -300,6 +336,8 @@ LogicalResult RungSpecializer::build() {
   IRMapping mapping;
   for (auto [i, index] : llvm::enumerate(old.params)) {
     Value copy = copies[i];
+    if (vnni[i])
+      copy = UnpackVNNIOp::create(b, loc, copy);
     if (scaledCopies) {
       Value zero = arith::ConstantIndexOp::create(b, loc, 0);
       Value inverse =
@@ -410,7 +448,8 @@ LogicalResult RungSpecializer::build() {
 /// scale whose inverse is stored next to the copy, or (decoded) multiplied
 /// back by it into a bf16 copy.
 LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
-                                 Type precision, bool decodeF8) {
+                                 Type precision, bool decodeF8,
+                                 bool vnniCopies) {
   Location loc = step.getLoc();
   Type f32 = Float32Type::get(step.getContext());
   bool scaled = isFloat8(precision);
@@ -421,10 +460,14 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
   for (unsigned index : old.params)
     specs.push_back({generic.getArgument(index).getType(), ArgRole::param,
                      generic.getArgAttr(index, DPSDialect::kParamAttrName)});
-  for (unsigned index : old.params)
-    specs.push_back(
-        {withElementType(generic.getArgument(index).getType(), stored),
-         ArgRole::param_copy});
+  SmallVector<bool> vnni;
+  for (unsigned index : old.params) {
+    vnni.push_back(vnniCopies && holdsVNNI(generic, index, stored));
+    specs.push_back({copyType(generic.getArgument(index), stored, vnni.back()),
+                     ArgRole::param_copy,
+                     {},
+                     vnni.back() ? kVNNILayout : StringRef()});
+  }
   if (scaled && !decoded)
     for (size_t i = 0; i < old.params.size(); ++i)
       specs.push_back({RankedTensorType::get({1}, f32), ArgRole::param_copy});
@@ -442,7 +485,7 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
   SmallVector<Value> copies, scales;
   for (size_t i = 0; i < n; ++i) {
     Value master = args[i];
-    Type copyType = args[n + i].getType();
+    Type copyType = withElementType(master.getType(), stored);
     if (!scaled) {
       copies.push_back(CastOp::create(b, loc, copyType, master, Value(),
                                       RoundingMode::nearest_even, Value(),
@@ -476,8 +519,12 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
   }
   // The copies are written into the buffers passed for them.
   SmallVector<Value> returned;
-  for (size_t i = 0; i < n; ++i)
-    returned.push_back(writeInto(b, loc, copies[i], args[n + i]));
+  for (size_t i = 0; i < n; ++i) {
+    Value copy = copies[i];
+    if (vnni[i])
+      copy = PackVNNIOp::create(b, loc, copy);
+    returned.push_back(writeInto(b, loc, copy, args[n + i]));
+  }
   llvm::append_range(returned, scales);
   func::ReturnOp::create(b, loc, returned);
   return success();
@@ -501,9 +548,11 @@ struct DPSSpecializePrecisionPass
       for (Type rung : llvm::reverse(step.getLadder().getRungs())) {
         if (rung.isF32())
           continue;
-        if (failed(buildRefreshKernel(step, generic, rung, decodeF8Copies)) ||
-            failed(RungSpecializer(step, generic, rung, decodeF8Copies)
-                       .build()))
+        if (failed(buildRefreshKernel(step, generic, rung, decodeF8Copies,
+                                      vnniCopies)) ||
+            failed(
+                RungSpecializer(step, generic, rung, decodeF8Copies, vnniCopies)
+                    .build()))
           return signalPassFailure();
       }
       if (step.getLadder().indexOf(Float32Type::get(&getContext())) >= 0) {

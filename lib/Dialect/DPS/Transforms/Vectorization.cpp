@@ -194,3 +194,64 @@ mlir::dps::lowerRegisterTransposes(MLIRContext *ctx,
       patterns, vector::VectorTransposeLowering::Shuffle1D);
   return applyOpPatternsGreedily(transposes, std::move(patterns));
 }
+
+namespace {
+/// The elements of one slice of a row that emitInterleave moves at once.
+constexpr int64_t kPairSlice = 16;
+} // namespace
+
+scf::ForOp mlir::dps::emitInterleave(OpBuilder &b, Location loc, Value source,
+                                     Value flat, Value pairs, int64_t columns) {
+  Type element = cast<MemRefType>(source.getType()).getElementType();
+  auto slice = VectorType::get({kPairSlice}, element);
+  auto slice16 = VectorType::get({kPairSlice}, b.getI16Type());
+  auto pairType = VectorType::get({2 * kPairSlice}, element);
+  return emitFor(
+      b, loc, constantIndex(b, loc, 0), pairs, constantIndex(b, loc, 1),
+      [&](OpBuilder &nb, Location l, Value k2) {
+        Value even = arith::MulIOp::create(nb, l, k2, constantIndex(nb, l, 2));
+        Value odd = arith::AddIOp::create(nb, l, even, constantIndex(nb, l, 1));
+        for (int64_t n = 0; n < columns; n += kPairSlice) {
+          Value column = constantIndex(nb, l, n);
+          // On i16: bf16 shuffles would go through the stack.
+          auto bits = [&](Value row) {
+            Value loaded = vector::LoadOp::create(nb, l, slice, source,
+                                                  ValueRange{row, column});
+            return vector::BitCastOp::create(nb, l, slice16, loaded);
+          };
+          Value pair =
+              vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
+          vector::StoreOp::create(
+              nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
+              ValueRange{k2, constantIndex(nb, l, 2 * n)});
+        }
+      });
+}
+
+scf::ForOp mlir::dps::emitDeinterleave(OpBuilder &b, Location loc, Value flat,
+                                       Value matrix, Value pairs,
+                                       int64_t columns) {
+  Type element = cast<MemRefType>(matrix.getType()).getElementType();
+  auto slice = VectorType::get({kPairSlice}, element);
+  auto pairType = VectorType::get({2 * kPairSlice}, element);
+  auto pair16 = VectorType::get({2 * kPairSlice}, b.getI16Type());
+  return emitFor(
+      b, loc, constantIndex(b, loc, 0), pairs, constantIndex(b, loc, 1),
+      [&](OpBuilder &nb, Location l, Value k2) {
+        Value even = arith::MulIOp::create(nb, l, k2, constantIndex(nb, l, 2));
+        Value odd = arith::AddIOp::create(nb, l, even, constantIndex(nb, l, 1));
+        for (int64_t n = 0; n < columns; n += kPairSlice) {
+          Value loaded = vector::LoadOp::create(
+              nb, l, pairType, flat,
+              ValueRange{k2, constantIndex(nb, l, 2 * n)});
+          auto rows = vector::DeinterleaveOp::create(
+              nb, l, vector::BitCastOp::create(nb, l, pair16, loaded));
+          Value column = constantIndex(nb, l, n);
+          for (auto [row, values] : {std::pair(even, rows.getRes1()),
+                                     std::pair(odd, rows.getRes2())})
+            vector::StoreOp::create(
+                nb, l, vector::BitCastOp::create(nb, l, slice, values), matrix,
+                ValueRange{row, column});
+        }
+      });
+}

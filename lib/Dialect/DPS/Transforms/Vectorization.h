@@ -75,6 +75,15 @@ void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
                        Value rows, Value cols, int64_t unit,
                        SmallVectorImpl<Operation *> &transposes);
 
+/// P[k2, 2 n + v] = B[2 k2 + v, n] for k2 < pairs, n < columns (a multiple
+/// of 16): B's pairs of rows interleaved 16 columns at a time, each pair of
+/// slices 32 contiguous elements of P (the VNNI layout, flattened). 16-bit
+/// elements; B's rows contiguous.
+scf::ForOp emitInterleave(OpBuilder &b, Location loc, Value source, Value flat,
+                          Value pairs, int64_t columns);
+/// The inverse: B[2 k2 + v, n] = P[k2, 2 n + v].
+scf::ForOp emitDeinterleave(OpBuilder &b, Location loc, Value flat,
+                            Value matrix, Value pairs, int64_t columns);
 /// Lowers the 16 x 16 vector.transpose ops emitTransposeCopy returned to
 /// one shuffle each (x86: vpermt2w / vpermt2d), not element by element.
 LogicalResult lowerRegisterTransposes(MLIRContext *ctx,

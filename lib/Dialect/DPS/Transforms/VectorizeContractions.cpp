@@ -393,9 +393,59 @@ constexpr int64_t kPackedRowTiles = 16;
 /// kPackBAttrName), B being (a column slice of) a matrix packed next to its
 /// definition the first time a tile asks: the whole B, or the block of
 /// columns a thread computes (packed inside that block's loop).
+/// The VNNI-packed tensor P (K/2 x N x 2) that `matrix` unpacks (a
+/// `dps.unpack_vnni` of a rung's weight copy), or null.
+Value vnniSourceOf(Value matrix) {
+  auto unpack = matrix.getDefiningOp<linalg::GenericOp>();
+  if (!unpack || !unpack->hasAttr(DPSDialect::kVNNIUnpackAttrName))
+    return {};
+  return unpack.getDpsInputOperand(0)->get();
+}
+
+/// A column slice of all of B's rows (offsets [0, c], unit strides).
+tensor::ExtractSliceOp columnSliceOf(Value b) {
+  auto slice = b.getDefiningOp<tensor::ExtractSliceOp>();
+  if (!slice || slice.getSourceType().getRank() != 2 ||
+      slice.getType().getRank() != 2 ||
+      getConstantIntValue(slice.getMixedOffsets()[0]) != 0 ||
+      slice.getStaticStrides() != ArrayRef<int64_t>{1, 1})
+    return nullptr;
+  return slice;
+}
+
+/// The weight copy's VNNI-packed tensor when a dot tile's B is column
+/// slices (row tiles and their leftovers slice it again) of a matrix
+/// unpacked from it, or null: its pairs of rows are packed already.
+Value vnniCopyOf(Value b) {
+  while (tensor::ExtractSliceOp slice = columnSliceOf(b))
+    b = slice.getSource();
+  return vnniSourceOf(b);
+}
+
 std::optional<PackedSlice> packedSliceOf(RewriterBase &rewriter, Location loc,
                                          Value b,
                                          DenseMap<Value, Value> &packed) {
+  if (Value vnni = vnniCopyOf(b)) {
+    // Packed by the refresh: P [K/2, N, 2] holds the pairs as [K/2, 2 N];
+    // the tile's first column is the sum of its slices' offsets.
+    AffineExpr d0, d1;
+    bindDims(rewriter.getContext(), d0, d1);
+    OpFoldResult firstColumn = rewriter.getIndexAttr(0);
+    for (tensor::ExtractSliceOp slice = columnSliceOf(b); slice;
+         slice = columnSliceOf(slice.getSource()))
+      firstColumn = affine::makeComposedFoldedAffineApply(
+          rewriter, loc, d0 + d1, {firstColumn, slice.getMixedOffsets()[1]});
+    Value &entry = packed[vnni];
+    if (!entry) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfterValue(vnni);
+      entry = tensor::CollapseShapeOp::create(
+          rewriter, vnni.getLoc(), vnni,
+          ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+    }
+    return PackedSlice{
+        entry, getValueOrCreateConstantIndexOp(rewriter, loc, firstColumn)};
+  }
   Value whole = b;
   OpFoldResult firstColumn = rewriter.getIndexAttr(0);
   if (auto slice = b.getDefiningOp<tensor::ExtractSliceOp>()) {
@@ -439,7 +489,7 @@ LogicalResult buildBF16DotTile(RewriterBase &rewriter, linalg::GenericOp op,
   Value b = op.getDpsInputOperand(1)->get();
   Value c = op.getDpsInitOperand(0)->get();
   std::optional<PackedSlice> packed;
-  if (op->hasAttr(kPackBAttrName))
+  if (op->hasAttr(kPackBAttrName) || vnniCopyOf(b))
     packed = packedSliceOf(rewriter, loc, b, packedRowPairs);
   Type f32 = rewriter.getF32Type(), bf16 = rewriter.getBF16Type();
   auto vec = [](int64_t n, Type t) { return VectorType::get({n}, t); };

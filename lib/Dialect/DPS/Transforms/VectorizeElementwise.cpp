@@ -37,10 +37,49 @@ using namespace mlir::dps;
 
 namespace {
 
-/// Everything but the contractions (vectorized on tensors already).
+/// Everything but the contractions (vectorized on tensors already) and the
+/// VNNI copies (lowerVNNICopy).
 bool isElementwise(linalg::GenericOp op) {
   return !op->hasAttr(DPSDialect::kContractionAttrName) &&
+         !op->hasAttr(DPSDialect::kVNNIPackAttrName) &&
+         !op->hasAttr(DPSDialect::kVNNIUnpackAttrName) &&
          op.hasPureBufferSemantics() && op.getNumLoops() > 0;
+}
+
+/// A `dps.vnni_pack` copy P[k2, n, v] = B[2 k2 + v, n] (a refresh writing a
+/// packed weight copy) or a `dps.vnni_unpack` one, B[k, n] =
+/// P[k / 2, n, k % 2], as a loop over pairs of rows that interleaves (or
+/// deinterleaves) 16 columns at a time in registers. Elementwise, its
+/// reads of P through k / 2 and k % 2 would be one element at a time. An op
+/// left as it is (dynamic columns, strided rows) computes the same values.
+LogicalResult lowerVNNICopy(RewriterBase &rewriter, linalg::GenericOp op) {
+  bool pack = op->hasAttr(DPSDialect::kVNNIPackAttrName);
+  Value source = op.getDpsInputOperand(0)->get();
+  Value init = op.getDpsInitOperand(0)->get();
+  Value packed = pack ? init : source, matrix = pack ? source : init;
+  auto packedType = cast<MemRefType>(packed.getType());
+  auto matrixType = cast<MemRefType>(matrix.getType());
+  int64_t columns = matrixType.getDimSize(1);
+  SmallVector<ReassociationIndices> inner = {{0}, {1, 2}};
+  if (!op.hasPureBufferSemantics() || ShapedType::isDynamic(columns) ||
+      columns % 16 != 0 || !matrixType.isLastDimUnitStride() ||
+      op.getIndexingMapsArray()[0].getResult(0) ==
+          rewriter.getAffineDimExpr(1) || // a transposed pack (AMX's)
+      !memref::CollapseShapeOp::isGuaranteedCollapsible(packedType, inner))
+    return failure();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value flat = memref::CollapseShapeOp::create(rewriter, loc, packed, inner);
+  Value pairs = memref::DimOp::create(rewriter, loc, packed, 0);
+  scf::ForOp loop =
+      pack ? emitInterleave(rewriter, loc, matrix, flat, pairs, columns)
+           : emitDeinterleave(rewriter, loc, flat, matrix, pairs, columns);
+  // A first layer's weights (the MLP's 200,704) are shared out.
+  if (packedType.hasStaticShape() &&
+      packedType.getNumElements() >= kParallelElements)
+    loop->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
+  rewriter.eraseOp(op);
+  return success();
 }
 
 /// A static op of at least kParallelElements whose outermost loop is a
@@ -231,6 +270,14 @@ struct DPSVectorizeElementwisePass
     IRRewriter rewriter(&getContext());
 
     SmallVector<linalg::GenericOp> ops;
+    root->walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(DPSDialect::kVNNIPackAttrName) ||
+          op->hasAttr(DPSDialect::kVNNIUnpackAttrName))
+        ops.push_back(op);
+    });
+    for (linalg::GenericOp op : ops)
+      (void)lowerVNNICopy(rewriter, op);
+    ops.clear();
     root->walk([&](linalg::GenericOp op) {
       if (isElementwise(op))
         ops.push_back(op);

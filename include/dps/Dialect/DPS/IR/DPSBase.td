@@ -58,6 +58,16 @@ def DPS_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kVNNIPackAttrName = "dps.vnni_pack";
     /// ... and the copy that untransposes A, T[i, j] = A[j, i].
     static constexpr ::llvm::StringLiteral kAMXTransposeAttrName = "dps.amx_transpose";
+    /// Unit attribute on the copy a `dps.unpack_vnni` lowers to,
+    /// B[k, n] = P[k / 2, n, k % 2] (a `dps.pack_vnni` lowers to a
+    /// `dps.vnni_pack` copy): dps-vectorize-contractions reads P itself
+    /// where a vdpbf16ps tile wants B's pairs of rows, and what still reads
+    /// B gets a deinterleaving vector loop.
+    static constexpr ::llvm::StringLiteral kVNNIUnpackAttrName = "dps.vnni_unpack";
+    /// String argument attribute of generated kernels: the argument's
+    /// layout when it is not row-major ("vnni": a K x N matrix held as
+    /// K/2 x N x 2, see dps.pack_vnni). The manifest's `layout`.
+    static constexpr ::llvm::StringLiteral kLayoutAttrName = "dps.layout";
     /// The symbol holding the initial values of parameter `index` of a train
     /// step whose `dps.param` is a value (dps-finalize-kernels makes it).
     static std::string initialValuesSymbol(::llvm::StringRef trainStep,

@@ -102,4 +102,42 @@ def DPS_AllFiniteOp : DPS_Op<"all_finite", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+def DPS_PackVNNIOp : DPS_InferredOp<"pack_vnni", [
+    AllElementTypesMatch<["matrix", "packed"]>]> {
+  let summary = "A matrix's rows interleaved in pairs (the VNNI layout)";
+  let description = [{
+    `packed[k2, n, v] = matrix[2 * k2 + v, n]`: each pair of rows of a
+    K x N matrix (K even) interleaved, so that the two values of each column
+    a dot-product instruction multiplies together (`vdpbf16ps`, AMX's
+    `tdpbf16ps`) lie side by side. A refresh kernel writes a rung's copy of
+    a layer's weights this way once per optimizer step, and every gradient
+    kernel call reads it as it is (`dps-specialize-precision{vnni-copies}`).
+
+    ```mlir
+    %p = dps.pack_vnni %w : tensor<784x256xbf16>
+    ```
+  }];
+  let arguments = (ins DPS_Float2DTensor:$matrix);
+  let results = (outs DPS_FloatTensor:$packed);
+  let assemblyFormat = "$matrix attr-dict `:` type($matrix)";
+}
+
+def DPS_UnpackVNNIOp : DPS_InferredOp<"unpack_vnni", [
+    AllElementTypesMatch<["packed", "matrix"]>]> {
+  let summary = "The matrix a VNNI-packed tensor holds";
+  let description = [{
+    The inverse of `dps.pack_vnni`: `matrix[k, n] = packed[k / 2, n, k % 2]`
+    of a K/2 x N x 2 tensor. A gradient kernel reads its VNNI-packed
+    parameter copies through it; the contractions lowered from it read the
+    packed tensor directly where their tiles take pairs of rows.
+
+    ```mlir
+    %w = dps.unpack_vnni %p : tensor<392x256x2xbf16>
+    ```
+  }];
+  let arguments = (ins DPS_FloatTensor:$packed);
+  let results = (outs DPS_Float2DTensor:$matrix);
+  let assemblyFormat = "$packed attr-dict `:` type($packed)";
+}
+
 #endif // DPS_DIALECT_DPS_IR_DPSTRAININGOPS_TD

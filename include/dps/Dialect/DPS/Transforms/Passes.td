@@ -79,11 +79,22 @@ def DPSSpecializePrecision : Pass<"dps-specialize-precision", "::mlir::ModuleOp"
     `decode-f8-copies=false` the copies are f8 with their inverse scales
     next to them, decoded in the gradient kernel (for a target whose
     contractions would take f8 operands).
+
+    With `vnni-copies` (the CPU pipelines' ABI) a rung's bf16 copy of a
+    dense layer's K x N weight matrix (K even, N a multiple of 16) is held
+    VNNI-packed, K/2 x N x 2 (`dps.pack_vnni`; the manifest's layout
+    "vnni"): the refresh interleaves its pairs of rows once per optimizer
+    step, and the gradient kernel reads it through `dps.unpack_vnni`, which
+    dps-vectorize-contractions turns into reading the packed copy in place
+    in the forward product's vdpbf16ps tiles.
   }];
   let options = [
     Option<"decodeF8Copies", "decode-f8-copies", "bool", /*default=*/"true",
            "f8 rungs hold their parameter copies decoded to bf16 (the f8 "
-           "values times their inverse scales), decoded once per refresh">
+           "values times their inverse scales), decoded once per refresh">,
+    Option<"vnniCopies", "vnni-copies", "bool", /*default=*/"false",
+           "hold bf16 copies of dense weight matrices VNNI-packed "
+           "(K/2 x N x 2), interleaved once per refresh">
   ];
   let dependentDialects = [
     "::mlir::dps::DPSDialect", "::mlir::tensor::TensorDialect",
