@@ -473,3 +473,46 @@ func.func @transposed_b_column_blocks(%x: tensor<128x64xf32>, %w: tensor<272x64x
   } -> tensor<128x272xf32>
   return %r : tensor<128x272xf32>
 }
+
+// -----
+
+// A rung's VNNI-packed weight copy (dps.unpack_vnni lowered to a tagged
+// copy): the dot tiles of a dynamic batch read its pairs of rows in place,
+// through P as [K/2, 2 N], and nothing interleaves B or unpacks it.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#unpack = affine_map<(d0, d1) -> (d0 floordiv 2, d1, d0 mod 2)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// DOT-LABEL: func.func @dot_vnni_copy
+// DOT-SAME: %{{.*}}: tensor<?x96xbf16>, %[[P:.*]]: tensor<48x32x2xbf16>
+// DOT: %[[FLAT:.*]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1, 2]] : tensor<48x32x2xbf16> into tensor<48x64xbf16>
+// DOT-NOT: dps.vnni_unpack
+// DOT-NOT: vector.interleave
+// DOT: vector.transfer_read %[[FLAT]]{{.*}} vector<32xbf16>
+// DOT: x86vector.avx512.dot
+// DOT-NOT: vector.interleave
+// DOT-NOT: dps.vnni_unpack
+func.func @dot_vnni_copy(%x: tensor<?x96xbf16>, %p: tensor<48x32x2xbf16>,
+                         %acc: tensor<?x32xf32>) -> tensor<?x32xf32> {
+  %e = tensor.empty() : tensor<96x32xbf16>
+  %w = linalg.generic {indexing_maps = [#unpack, #id],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%p : tensor<48x32x2xbf16>) outs(%e : tensor<96x32xbf16>)
+      attrs = {dps.vnni_unpack} {
+  ^bb0(%in: bf16, %out: bf16):
+    linalg.yield %in : bf16
+  } -> tensor<96x32xbf16>
+  %r = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<?x96xbf16>, tensor<96x32xbf16>)
+      outs(%acc : tensor<?x32xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %2 = arith.mulf %0, %1 : f32
+    %3 = arith.addf %out, %2 : f32
+    linalg.yield %3 : f32
+  } -> tensor<?x32xf32>
+  return %r : tensor<?x32xf32>
+}

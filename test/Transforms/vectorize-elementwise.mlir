@@ -230,3 +230,62 @@ func.func @im2col(%image: memref<?x16x16x16xf32>,
   }
   return
 }
+
+// -----
+
+// A refresh's VNNI pack of a rounded weight matrix: each pair of rows'
+// 16-column slices rounded from the f32 masters in registers and
+// interleaved into the packed copy; the rounded matrix is never stored.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#pack = affine_map<(d0, d1, d2) -> (d0 * 2 + d2, d1)>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @pack_rounded
+// CHECK-SAME: %[[M:.*]]: memref<8x32xf32>, %[[P:.*]]: memref<4x32x2xbf16>
+// CHECK-NOT: memref.alloc
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[P]] {{\[}}[0], [1, 2]]
+// CHECK: scf.for %[[K2:.*]] = %c0 to %c4 step %c1
+// CHECK: vector.load %[[M]][%{{.*}}, %c0] : memref<8x32xf32>, vector<16xf32>
+// CHECK: arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
+// CHECK: vector.interleave %{{.*}}, %{{.*}} : vector<16xi16> -> vector<32xi16>
+// CHECK: vector.store %{{.*}}, %[[FLAT]][%[[K2]], %c0] : memref<4x64xbf16>, vector<32xbf16>
+// CHECK-NOT: linalg.generic
+func.func @pack_rounded(%m: memref<8x32xf32>, %p: memref<4x32x2xbf16>) {
+  %r = memref.alloc() : memref<8x32xbf16>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%m : memref<8x32xf32>) outs(%r : memref<8x32xbf16>) {
+  ^bb0(%in: f32, %out: bf16):
+    %t = arith.truncf %in : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  linalg.generic {indexing_maps = [#pack, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r : memref<8x32xbf16>) outs(%p : memref<4x32x2xbf16>) attrs = {dps.vnni_pack} {
+  ^bb0(%in: bf16, %out: bf16):
+    linalg.yield %in : bf16
+  }
+  memref.dealloc %r : memref<8x32xbf16>
+  return
+}
+
+// -----
+
+// A VNNI copy unpacked for an op that reads the matrix (a backward
+// product's transposed weights): pairs of rows deinterleaved 16 columns at
+// a time.
+#unpack = affine_map<(d0, d1) -> (d0 floordiv 2, d1, d0 mod 2)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @unpack
+// CHECK-SAME: %[[P:.*]]: memref<4x32x2xbf16>, %[[W:.*]]: memref<8x32xbf16>
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[P]] {{\[}}[0], [1, 2]]
+// CHECK: scf.for %[[K2:.*]] = %c0 to %c4 step %c1
+// CHECK: %[[PAIR:.*]] = vector.load %[[FLAT]][%[[K2]], %c32] : memref<4x64xbf16>, vector<32xbf16>
+// CHECK: vector.deinterleave %{{.*}} : vector<32xi16> -> vector<16xi16>
+// CHECK: vector.store %{{.*}}, %[[W]][%{{.*}}, %c16] : memref<8x32xbf16>, vector<16xbf16>
+// CHECK-NOT: linalg.generic
+func.func @unpack(%p: memref<4x32x2xbf16>, %w: memref<8x32xbf16>) {
+  linalg.generic {indexing_maps = [#unpack, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%p : memref<4x32x2xbf16>) outs(%w : memref<8x32xbf16>) attrs = {dps.vnni_unpack} {
+  ^bb0(%in: bf16, %out: bf16):
+    linalg.yield %in : bf16
+  }
+  return
+}

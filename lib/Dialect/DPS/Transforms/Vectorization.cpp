@@ -201,7 +201,8 @@ constexpr int64_t kPairSlice = 16;
 } // namespace
 
 scf::ForOp mlir::dps::emitInterleave(OpBuilder &b, Location loc, Value source,
-                                     Value flat, Value pairs, int64_t columns) {
+                                     Value flat, Value pairs, int64_t columns,
+                                     RowSliceFn sliceOf) {
   Type element = cast<MemRefType>(source.getType()).getElementType();
   auto slice = VectorType::get({kPairSlice}, element);
   auto slice16 = VectorType::get({kPairSlice}, b.getI16Type());
@@ -215,8 +216,10 @@ scf::ForOp mlir::dps::emitInterleave(OpBuilder &b, Location loc, Value source,
           Value column = constantIndex(nb, l, n);
           // On i16: bf16 shuffles would go through the stack.
           auto bits = [&](Value row) {
-            Value loaded = vector::LoadOp::create(nb, l, slice, source,
-                                                  ValueRange{row, column});
+            Value loaded =
+                sliceOf ? sliceOf(nb, l, row, column)
+                        : vector::LoadOp::create(nb, l, slice, source,
+                                                 ValueRange{row, column});
             return vector::BitCastOp::create(nb, l, slice16, loaded);
           };
           Value pair =

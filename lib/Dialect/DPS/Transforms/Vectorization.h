@@ -79,8 +79,13 @@ void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
 /// of 16): B's pairs of rows interleaved 16 columns at a time, each pair of
 /// slices 32 contiguous elements of P (the VNNI layout, flattened). 16-bit
 /// elements; B's rows contiguous.
+/// With `slice`, the 16 elements of B at (row, column) are what it builds
+/// instead of a load from `source`.
+using RowSliceFn =
+    function_ref<Value(OpBuilder &, Location, Value row, Value column)>;
 scf::ForOp emitInterleave(OpBuilder &b, Location loc, Value source, Value flat,
-                          Value pairs, int64_t columns);
+                          Value pairs, int64_t columns,
+                          RowSliceFn slice = nullptr);
 /// The inverse: B[2 k2 + v, n] = P[k2, 2 n + v].
 scf::ForOp emitDeinterleave(OpBuilder &b, Location loc, Value flat,
                             Value matrix, Value pairs, int64_t columns);

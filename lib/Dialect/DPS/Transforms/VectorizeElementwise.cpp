@@ -46,6 +46,66 @@ bool isElementwise(linalg::GenericOp op) {
          op.hasPureBufferSemantics() && op.getNumLoops() > 0;
 }
 
+/// The elementwise op that alone writes `buffer` (an allocation of the
+/// kernel's own) from one input of the same shape, through identity maps,
+/// with a body of ops that apply to vectors as they do to scalars (a
+/// refresh's rounding of the master weights), before `reader`: a VNNI pack
+/// of the buffer can round each slice it interleaves from the input
+/// itself, and the buffer is never written.
+linalg::GenericOp roundingInto(Value buffer, linalg::GenericOp reader) {
+  auto alloc = buffer.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return nullptr;
+  auto shape = cast<MemRefType>(buffer.getType()).getShape();
+  linalg::GenericOp writer;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == reader.getOperation() || isa<memref::DeallocOp>(user))
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (writer || !generic || generic.getNumDpsInputs() != 1 ||
+        generic.getDpsInitOperand(0)->get() != buffer ||
+        cast<MemRefType>(generic.getDpsInputOperand(0)->get().getType())
+                .getShape() != shape ||
+        !llvm::all_of(generic.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isIdentity(); }) ||
+        !generic.getRegionOutputArgs()[0].use_empty())
+      return nullptr;
+    writer = generic;
+  }
+  if (!writer || writer->getBlock() != reader->getBlock() ||
+      !writer->isBeforeInBlock(reader))
+    return nullptr;
+  for (Operation &op : writer.getBody()->without_terminator())
+    if (!OpTrait::hasElementwiseMappableTraits(&op) || op.getNumRegions() ||
+        op.getNumResults() != 1)
+      return nullptr;
+  return writer;
+}
+
+/// `writer`'s body applied to the 16 input elements at (row, column).
+Value roundSlice(OpBuilder &b, Location loc, linalg::GenericOp writer,
+                 Value row, Value column) {
+  auto vectorOf = [](Type scalar) { return VectorType::get({16}, scalar); };
+  Value input = writer.getDpsInputOperand(0)->get();
+  Block *body = writer.getBody();
+  IRMapping mapping;
+  mapping.map(body->getArgument(0),
+              vector::LoadOp::create(
+                  b, loc,
+                  vectorOf(cast<MemRefType>(input.getType()).getElementType()),
+                  input, ValueRange{row, column}));
+  for (Operation &op : body->without_terminator()) {
+    // Scalars from outside the body (a scale) apply to every lane.
+    for (Value operand : op.getOperands())
+      if (!mapping.contains(operand))
+        mapping.map(operand, vector::BroadcastOp::create(
+                                 b, loc, vectorOf(operand.getType()), operand));
+    Operation *clone = b.clone(op, mapping);
+    clone->getResult(0).setType(vectorOf(op.getResult(0).getType()));
+  }
+  return mapping.lookup(body->getTerminator()->getOperand(0));
+}
+
 /// A `dps.vnni_pack` copy P[k2, n, v] = B[2 k2 + v, n] (a refresh writing a
 /// packed weight copy) or a `dps.vnni_unpack` one, B[k, n] =
 /// P[k / 2, n, k % 2], as a loop over pairs of rows that interleaves (or
@@ -71,14 +131,28 @@ LogicalResult lowerVNNICopy(RewriterBase &rewriter, linalg::GenericOp op) {
   rewriter.setInsertionPoint(op);
   Value flat = memref::CollapseShapeOp::create(rewriter, loc, packed, inner);
   Value pairs = memref::DimOp::create(rewriter, loc, packed, 0);
+  linalg::GenericOp rounding = pack ? roundingInto(matrix, op) : nullptr;
   scf::ForOp loop =
-      pack ? emitInterleave(rewriter, loc, matrix, flat, pairs, columns)
-           : emitDeinterleave(rewriter, loc, flat, matrix, pairs, columns);
+      !pack      ? emitDeinterleave(rewriter, loc, flat, matrix, pairs, columns)
+      : rounding ? emitInterleave(
+                       rewriter, loc, matrix, flat, pairs, columns,
+                       [&](OpBuilder &b, Location l, Value row, Value column) {
+                         return roundSlice(b, l, rounding, row, column);
+                       })
+                 : emitInterleave(rewriter, loc, matrix, flat, pairs, columns);
   // A first layer's weights (the MLP's 200,704) are shared out.
   if (packedType.hasStaticShape() &&
       packedType.getNumElements() >= kParallelElements)
     loop->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
   rewriter.eraseOp(op);
+  if (rounding) {
+    // The rounded matrix is no longer written nor read.
+    Operation *alloc = matrix.getDefiningOp();
+    rewriter.eraseOp(rounding);
+    for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+      rewriter.eraseOp(user);
+    rewriter.eraseOp(alloc);
+  }
   return success();
 }
 
