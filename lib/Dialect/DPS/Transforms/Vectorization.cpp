@@ -198,6 +198,24 @@ mlir::dps::lowerRegisterTransposes(MLIRContext *ctx,
 namespace {
 /// The elements of one slice of a row that emitInterleave moves at once.
 constexpr int64_t kPairSlice = 16;
+
+using PairSliceFn = function_ref<void(OpBuilder &, Location, Value k2,
+                                      Value even, Value odd, int64_t column)>;
+
+/// for k2 < pairs, for each 16-column slice of rows 2 k2 and 2 k2 + 1:
+/// body(k2, 2 k2, 2 k2 + 1, its first column).
+scf::ForOp emitOverRowPairs(OpBuilder &b, Location loc, Value pairs,
+                            int64_t columns, PairSliceFn body) {
+  using mlir::dps::constantIndex;
+  return mlir::dps::emitFor(
+      b, loc, constantIndex(b, loc, 0), pairs, constantIndex(b, loc, 1),
+      [&](OpBuilder &nb, Location l, Value k2) {
+        Value even = arith::MulIOp::create(nb, l, k2, constantIndex(nb, l, 2));
+        Value odd = arith::AddIOp::create(nb, l, even, constantIndex(nb, l, 1));
+        for (int64_t n = 0; n < columns; n += kPairSlice)
+          body(nb, l, k2, even, odd, n);
+      });
+}
 } // namespace
 
 scf::ForOp mlir::dps::emitInterleave(OpBuilder &b, Location loc, Value source,
@@ -207,27 +225,23 @@ scf::ForOp mlir::dps::emitInterleave(OpBuilder &b, Location loc, Value source,
   auto slice = VectorType::get({kPairSlice}, element);
   auto slice16 = VectorType::get({kPairSlice}, b.getI16Type());
   auto pairType = VectorType::get({2 * kPairSlice}, element);
-  return emitFor(
-      b, loc, constantIndex(b, loc, 0), pairs, constantIndex(b, loc, 1),
-      [&](OpBuilder &nb, Location l, Value k2) {
-        Value even = arith::MulIOp::create(nb, l, k2, constantIndex(nb, l, 2));
-        Value odd = arith::AddIOp::create(nb, l, even, constantIndex(nb, l, 1));
-        for (int64_t n = 0; n < columns; n += kPairSlice) {
-          Value column = constantIndex(nb, l, n);
-          // On i16: bf16 shuffles would go through the stack.
-          auto bits = [&](Value row) {
-            Value loaded =
-                sliceOf ? sliceOf(nb, l, row, column)
-                        : vector::LoadOp::create(nb, l, slice, source,
-                                                 ValueRange{row, column});
-            return vector::BitCastOp::create(nb, l, slice16, loaded);
-          };
-          Value pair =
-              vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
-          vector::StoreOp::create(
-              nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
-              ValueRange{k2, constantIndex(nb, l, 2 * n)});
-        }
+  return emitOverRowPairs(
+      b, loc, pairs, columns,
+      [&](OpBuilder &nb, Location l, Value k2, Value even, Value odd,
+          int64_t n) {
+        Value column = constantIndex(nb, l, n);
+        // On i16: bf16 shuffles would go through the stack.
+        auto bits = [&](Value row) {
+          Value loaded = sliceOf
+                             ? sliceOf(nb, l, row, column)
+                             : vector::LoadOp::create(nb, l, slice, source,
+                                                      ValueRange{row, column});
+          return vector::BitCastOp::create(nb, l, slice16, loaded);
+        };
+        Value pair = vector::InterleaveOp::create(nb, l, bits(even), bits(odd));
+        vector::StoreOp::create(
+            nb, l, vector::BitCastOp::create(nb, l, pairType, pair), flat,
+            ValueRange{k2, constantIndex(nb, l, 2 * n)});
       });
 }
 
@@ -238,23 +252,19 @@ scf::ForOp mlir::dps::emitDeinterleave(OpBuilder &b, Location loc, Value flat,
   auto slice = VectorType::get({kPairSlice}, element);
   auto pairType = VectorType::get({2 * kPairSlice}, element);
   auto pair16 = VectorType::get({2 * kPairSlice}, b.getI16Type());
-  return emitFor(
-      b, loc, constantIndex(b, loc, 0), pairs, constantIndex(b, loc, 1),
-      [&](OpBuilder &nb, Location l, Value k2) {
-        Value even = arith::MulIOp::create(nb, l, k2, constantIndex(nb, l, 2));
-        Value odd = arith::AddIOp::create(nb, l, even, constantIndex(nb, l, 1));
-        for (int64_t n = 0; n < columns; n += kPairSlice) {
-          Value loaded = vector::LoadOp::create(
-              nb, l, pairType, flat,
-              ValueRange{k2, constantIndex(nb, l, 2 * n)});
-          auto rows = vector::DeinterleaveOp::create(
-              nb, l, vector::BitCastOp::create(nb, l, pair16, loaded));
-          Value column = constantIndex(nb, l, n);
-          for (auto [row, values] : {std::pair(even, rows.getRes1()),
-                                     std::pair(odd, rows.getRes2())})
-            vector::StoreOp::create(
-                nb, l, vector::BitCastOp::create(nb, l, slice, values), matrix,
-                ValueRange{row, column});
-        }
+  return emitOverRowPairs(
+      b, loc, pairs, columns,
+      [&](OpBuilder &nb, Location l, Value k2, Value even, Value odd,
+          int64_t n) {
+        Value loaded = vector::LoadOp::create(
+            nb, l, pairType, flat, ValueRange{k2, constantIndex(nb, l, 2 * n)});
+        auto rows = vector::DeinterleaveOp::create(
+            nb, l, vector::BitCastOp::create(nb, l, pair16, loaded));
+        Value column = constantIndex(nb, l, n);
+        for (auto [row, values] :
+             {std::pair(even, rows.getRes1()), std::pair(odd, rows.getRes2())})
+          vector::StoreOp::create(
+              nb, l, vector::BitCastOp::create(nb, l, slice, values), matrix,
+              ValueRange{row, column});
       });
 }

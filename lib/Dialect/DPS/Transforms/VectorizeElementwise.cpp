@@ -46,13 +46,38 @@ bool isElementwise(linalg::GenericOp op) {
          op.hasPureBufferSemantics() && op.getNumLoops() > 0;
 }
 
+/// Whether nothing in the function writes `buffer`: a kernel argument that
+/// every use (through views of it) only reads.
+bool isReadOnlyArgument(Value buffer) {
+  auto arg = dyn_cast<BlockArgument>(buffer);
+  if (!arg || !isa<FunctionOpInterface>(arg.getOwner()->getParentOp()))
+    return false;
+  SmallVector<Value> views = {buffer};
+  while (!views.empty()) {
+    Value view = views.pop_back_val();
+    for (OpOperand &use : view.getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<ViewLikeOpInterface>(user)) {
+        views.push_back(user->getResult(0));
+        continue;
+      }
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
+      if (linalgOp ? !linalgOp.isDpsInput(&use)
+                   : !isa<vector::LoadOp, vector::TransferReadOp,
+                          memref::LoadOp, memref::DimOp>(user))
+        return false;
+    }
+  }
+  return true;
+}
+
 /// The elementwise op that alone writes `buffer` (an allocation of the
-/// kernel's own) from one input of the same shape, through identity maps,
-/// with a body of ops that apply to vectors as they do to scalars (a
-/// refresh's rounding of the master weights), before `reader`: a VNNI pack
-/// of the buffer can round each slice it interleaves from the input
-/// itself, and the buffer is never written.
-linalg::GenericOp roundingInto(Value buffer, linalg::GenericOp reader) {
+/// kernel's own) from one read-only input of the same shape, through
+/// identity maps, with a body of ops that apply to vectors as they do to
+/// scalars (a refresh's rounding of the master weights), before `reader`:
+/// a VNNI pack of the buffer can compute each slice it interleaves from
+/// the input itself, and the buffer is never written.
+linalg::GenericOp producerOf(Value buffer, linalg::GenericOp reader) {
   auto alloc = buffer.getDefiningOp<memref::AllocOp>();
   if (!alloc)
     return nullptr;
@@ -73,7 +98,8 @@ linalg::GenericOp roundingInto(Value buffer, linalg::GenericOp reader) {
     writer = generic;
   }
   if (!writer || writer->getBlock() != reader->getBlock() ||
-      !writer->isBeforeInBlock(reader))
+      !writer->isBeforeInBlock(reader) ||
+      !isReadOnlyArgument(writer.getDpsInputOperand(0)->get()))
     return nullptr;
   for (Operation &op : writer.getBody()->without_terminator())
     if (!OpTrait::hasElementwiseMappableTraits(&op) || op.getNumRegions() ||
@@ -83,8 +109,8 @@ linalg::GenericOp roundingInto(Value buffer, linalg::GenericOp reader) {
 }
 
 /// `writer`'s body applied to the 16 input elements at (row, column).
-Value roundSlice(OpBuilder &b, Location loc, linalg::GenericOp writer,
-                 Value row, Value column) {
+Value computeSlice(OpBuilder &b, Location loc, linalg::GenericOp writer,
+                   Value row, Value column) {
   auto vectorOf = [](Type scalar) { return VectorType::get({16}, scalar); };
   Value input = writer.getDpsInputOperand(0)->get();
   Block *body = writer.getBody();
@@ -131,13 +157,13 @@ LogicalResult lowerVNNICopy(RewriterBase &rewriter, linalg::GenericOp op) {
   rewriter.setInsertionPoint(op);
   Value flat = memref::CollapseShapeOp::create(rewriter, loc, packed, inner);
   Value pairs = memref::DimOp::create(rewriter, loc, packed, 0);
-  linalg::GenericOp rounding = pack ? roundingInto(matrix, op) : nullptr;
+  linalg::GenericOp producer = pack ? producerOf(matrix, op) : nullptr;
   scf::ForOp loop =
       !pack      ? emitDeinterleave(rewriter, loc, flat, matrix, pairs, columns)
-      : rounding ? emitInterleave(
+      : producer ? emitInterleave(
                        rewriter, loc, matrix, flat, pairs, columns,
                        [&](OpBuilder &b, Location l, Value row, Value column) {
-                         return roundSlice(b, l, rounding, row, column);
+                         return computeSlice(b, l, producer, row, column);
                        })
                  : emitInterleave(rewriter, loc, matrix, flat, pairs, columns);
   // A first layer's weights (the MLP's 200,704) are shared out.
@@ -145,10 +171,10 @@ LogicalResult lowerVNNICopy(RewriterBase &rewriter, linalg::GenericOp op) {
       packedType.getNumElements() >= kParallelElements)
     loop->setAttr(DPSDialect::kParallelAttrName, rewriter.getUnitAttr());
   rewriter.eraseOp(op);
-  if (rounding) {
-    // The rounded matrix is no longer written nor read.
+  if (producer) {
+    // The matrix is no longer written nor read.
     Operation *alloc = matrix.getDefiningOp();
-    rewriter.eraseOp(rounding);
+    rewriter.eraseOp(producer);
     for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
       rewriter.eraseOp(user);
     rewriter.eraseOp(alloc);
