@@ -76,7 +76,7 @@ RankedTensorType copyType(Value param, Type element, bool vnni) {
                                element);
 }
 
-const StringRef kVNNILayout = "vnni";
+constexpr llvm::StringLiteral kVNNILayout = "vnni";
 
 /// Ops that stay f32 in every rung: losses, their gradients, and ops pinned
 /// with `dps.precision = #dps.precision<f32>`.
@@ -269,7 +269,7 @@ LogicalResult RungSpecializer::build() {
         {copyType(generic.getArgument(index), copyElement, vnni.back()),
          ArgRole::param_copy,
          {},
-         vnni.back() ? kVNNILayout : StringRef()});
+         vnni.back() ? StringRef(kVNNILayout) : StringRef()});
   }
   if (scaledCopies)
     for (size_t i = 0; i < numParams; ++i)
@@ -466,7 +466,7 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
     specs.push_back({copyType(generic.getArgument(index), stored, vnni.back()),
                      ArgRole::param_copy,
                      {},
-                     vnni.back() ? kVNNILayout : StringRef()});
+                     vnni.back() ? StringRef(kVNNILayout) : StringRef()});
   }
   if (scaled && !decoded)
     for (size_t i = 0; i < old.params.size(); ++i)
