@@ -65,16 +65,16 @@ template <typename OpTy> struct VNNILayoutLowering : OpConversionPattern<OpTy> {
       read = AffineMap::get(2, 0, {k.floorDiv(2), n, k % 2}, ctx);
     }
     unsigned rank = type.getRank();
-    auto copy = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, source, init,
-        ArrayRef<AffineMap>{read, rewriter.getMultiDimIdentityMap(rank)},
-        parallelIterators(rank), [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(b, l, args[0]);
+    Value copy = buildGeneric(
+        rewriter, loc, source, init,
+        {read, rewriter.getMultiDimIdentityMap(rank)}, parallelIterators(rank),
+        [](OpBuilder &, Location, ValueRange args) -> SmallVector<Value> {
+          return {args[0]};
         });
-    copy->setAttr(pack ? DPSDialect::kVNNIPackAttrName
-                       : DPSDialect::kVNNIUnpackAttrName,
-                  rewriter.getUnitAttr());
-    rewriter.replaceOp(op, copy.getResult(0));
+    copy.getDefiningOp()->setAttr(pack ? DPSDialect::kVNNIPackAttrName
+                                       : DPSDialect::kVNNIUnpackAttrName,
+                                  rewriter.getUnitAttr());
+    rewriter.replaceOp(op, copy);
     return success();
   }
 };

@@ -66,14 +66,6 @@ bool lastDimContiguous(Value value) {
   return cast<MemRefType>(value.getType()).isLastDimUnitStride();
 }
 
-/// Whether a tagged copy reads its source transposed (the source's first
-/// index is not the copy's first loop).
-bool readsTransposed(linalg::GenericOp op) {
-  AffineMap read = op.getIndexingMapsArray()[0];
-  return read.getResult(0) != getAffineDimExpr(0, op.getContext()) &&
-         !isa<AffineBinaryOpExpr>(read.getResult(0));
-}
-
 /// A `dps.vnni_pack` copy: interleaved rows of B, or transposed pairs of
 /// B^T's rows.
 LogicalResult lowerPack(RewriterBase &rewriter, linalg::GenericOp op,
@@ -91,7 +83,7 @@ LogicalResult lowerPack(RewriterBase &rewriter, linalg::GenericOp op,
   if (failed(flat))
     return failure();
   Value pairs = memref::DimOp::create(rewriter, loc, packed, 0);
-  if (readsTransposed(op)) {
+  if (copyReadsTransposed(op)) {
     emitTransposeCopy(rewriter, loc, source, *flat, pairs,
                       constantIndex(rewriter, loc, columns), 2, transposes);
   } else {

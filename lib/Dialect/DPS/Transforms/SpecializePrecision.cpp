@@ -78,6 +78,23 @@ RankedTensorType copyType(Value param, Type element, bool vnni) {
 
 constexpr llvm::StringLiteral kVNNILayout = "vnni";
 
+/// The `param_copy` arguments of a rung's kernels for the parameters at
+/// `params` of the f32 gradient kernel, with elements `element`; `vnni`
+/// says which are VNNI-packed (holdsVNNI, where `vnniCopies`).
+SmallVector<KernelArgSpec> copySpecs(func::FuncOp generic,
+                                     ArrayRef<unsigned> params, Type element,
+                                     bool vnniCopies, SmallVector<bool> &vnni) {
+  SmallVector<KernelArgSpec> specs;
+  for (unsigned index : params) {
+    vnni.push_back(vnniCopies && holdsVNNI(generic, index, element));
+    specs.push_back({copyType(generic.getArgument(index), element, vnni.back()),
+                     ArgRole::param_copy,
+                     {},
+                     vnni.back() ? StringRef(kVNNILayout) : StringRef()});
+  }
+  return specs;
+}
+
 /// Ops that stay f32 in every rung: losses, their gradients, and ops pinned
 /// with `dps.precision = #dps.precision<f32>`.
 bool isPinnedToF32(Operation *op) {
@@ -261,16 +278,9 @@ LogicalResult RungSpecializer::build() {
 
   // (copies..., [copy scales...], input, labels, rows, [loss_scale],
   //  [amax.scaling], grad_accs..., losses, overflow, [amax.observed])
-  SmallVector<KernelArgSpec> specs;
   SmallVector<bool> vnni;
-  for (unsigned index : old.params) {
-    vnni.push_back(vnniCopies && holdsVNNI(generic, index, copyElement));
-    specs.push_back(
-        {copyType(generic.getArgument(index), copyElement, vnni.back()),
-         ArgRole::param_copy,
-         {},
-         vnni.back() ? StringRef(kVNNILayout) : StringRef()});
-  }
+  SmallVector<KernelArgSpec> specs =
+      copySpecs(generic, old.params, copyElement, vnniCopies, vnni);
   if (scaledCopies)
     for (size_t i = 0; i < numParams; ++i)
       specs.push_back(
@@ -461,13 +471,8 @@ LogicalResult buildRefreshKernel(TrainStepOp step, func::FuncOp generic,
     specs.push_back({generic.getArgument(index).getType(), ArgRole::param,
                      generic.getArgAttr(index, DPSDialect::kParamAttrName)});
   SmallVector<bool> vnni;
-  for (unsigned index : old.params) {
-    vnni.push_back(vnniCopies && holdsVNNI(generic, index, stored));
-    specs.push_back({copyType(generic.getArgument(index), stored, vnni.back()),
-                     ArgRole::param_copy,
-                     {},
-                     vnni.back() ? StringRef(kVNNILayout) : StringRef()});
-  }
+  llvm::append_range(specs,
+                     copySpecs(generic, old.params, stored, vnniCopies, vnni));
   if (scaled && !decoded)
     for (size_t i = 0; i < old.params.size(); ++i)
       specs.push_back({RankedTensorType::get({1}, f32), ArgRole::param_copy});

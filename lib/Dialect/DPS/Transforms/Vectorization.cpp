@@ -195,6 +195,12 @@ mlir::dps::lowerRegisterTransposes(MLIRContext *ctx,
   return applyOpPatternsGreedily(transposes, std::move(patterns));
 }
 
+bool mlir::dps::copyReadsTransposed(linalg::GenericOp copy) {
+  AffineMap read = copy.getIndexingMapsArray()[0];
+  return read.getResult(0) != getAffineDimExpr(0, copy.getContext()) &&
+         !isa<AffineBinaryOpExpr>(read.getResult(0));
+}
+
 namespace {
 /// The elements of one slice of a row that emitInterleave moves at once.
 constexpr int64_t kPairSlice = 16;

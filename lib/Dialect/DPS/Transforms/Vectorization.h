@@ -75,6 +75,10 @@ void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
                        Value rows, Value cols, int64_t unit,
                        SmallVectorImpl<Operation *> &transposes);
 
+/// Whether a tagged copy (a VNNI pack or unpack, an AMX transpose) reads
+/// its source transposed: the source's first index is another loop than
+/// the copy's first (a pack of B^T), not the first or an expression of it.
+bool copyReadsTransposed(linalg::GenericOp copy);
 /// P[k2, 2 n + v] = B[2 k2 + v, n] for k2 < pairs, n < columns (a multiple
 /// of 16): B's pairs of rows interleaved 16 columns at a time, each pair of
 /// slices 32 contiguous elements of P (the VNNI layout, flattened). 16-bit

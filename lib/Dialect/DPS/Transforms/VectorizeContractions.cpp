@@ -415,10 +415,14 @@ tensor::ExtractSliceOp columnSliceOf(Value b) {
 
 /// The weight copy's VNNI-packed tensor when a dot tile's B is column
 /// slices (row tiles and their leftovers slice it again) of a matrix
-/// unpacked from it, or null: its pairs of rows are packed already.
-Value vnniCopyOf(Value b) {
-  while (tensor::ExtractSliceOp slice = columnSliceOf(b))
+/// unpacked from it, or null: its pairs of rows are packed already. The
+/// slices' column offsets go to `columnOffsets`.
+Value vnniCopyOf(Value b, SmallVectorImpl<OpFoldResult> *columnOffsets = {}) {
+  while (tensor::ExtractSliceOp slice = columnSliceOf(b)) {
+    if (columnOffsets)
+      columnOffsets->push_back(slice.getMixedOffsets()[1]);
     b = slice.getSource();
+  }
   return vnniSourceOf(b);
 }
 
@@ -431,16 +435,16 @@ Value vnniCopyOf(Value b) {
 std::optional<PackedSlice> packedSliceOf(RewriterBase &rewriter, Location loc,
                                          Value b,
                                          DenseMap<Value, Value> &packed) {
-  if (Value vnni = vnniCopyOf(b)) {
+  SmallVector<OpFoldResult> columnOffsets;
+  if (Value vnni = vnniCopyOf(b, &columnOffsets)) {
     // Packed by the refresh: P [K/2, N, 2] holds the pairs as [K/2, 2 N];
     // the tile's first column is the sum of its slices' offsets.
     AffineExpr d0, d1;
     bindDims(rewriter.getContext(), d0, d1);
     OpFoldResult firstColumn = rewriter.getIndexAttr(0);
-    for (tensor::ExtractSliceOp slice = columnSliceOf(b); slice;
-         slice = columnSliceOf(slice.getSource()))
+    for (OpFoldResult offset : columnOffsets)
       firstColumn = affine::makeComposedFoldedAffineApply(
-          rewriter, loc, d0 + d1, {firstColumn, slice.getMixedOffsets()[1]});
+          rewriter, loc, d0 + d1, {firstColumn, offset});
     Value &entry = packed[vnni];
     if (!entry) {
       OpBuilder::InsertionGuard guard(rewriter);

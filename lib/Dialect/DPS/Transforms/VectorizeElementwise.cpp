@@ -149,8 +149,7 @@ LogicalResult lowerVNNICopy(RewriterBase &rewriter, linalg::GenericOp op) {
   SmallVector<ReassociationIndices> inner = {{0}, {1, 2}};
   if (!op.hasPureBufferSemantics() || ShapedType::isDynamic(columns) ||
       columns % 16 != 0 || !matrixType.isLastDimUnitStride() ||
-      op.getIndexingMapsArray()[0].getResult(0) ==
-          rewriter.getAffineDimExpr(1) || // a transposed pack (AMX's)
+      copyReadsTransposed(op) || // a pack of B^T (AMX's)
       !memref::CollapseShapeOp::isGuaranteedCollapsible(packedType, inner))
     return failure();
   Location loc = op.getLoc();
