@@ -80,14 +80,14 @@ void mlir::dps::addKernelDerivationPasses(OpPassManager &pm,
 }
 
 void mlir::dps::addKernelBufferizationPasses(OpPassManager &pm,
-                                             bool emitCInterface) {
+                                             bool emitCInterface,
+                                             bool streamMasterWeights) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(
-      createDPSKernelBufferABI(DPSKernelBufferABIOptions{emitCInterface}));
+  pm.addPass(createDPSKernelBufferABI({emitCInterface, streamMasterWeights}));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 }
@@ -109,7 +109,10 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
 
   // Tensors to buffers: kernels write their outputs into the buffers the
   // runtime passes, and return nothing.
-  addKernelBufferizationPasses(pm, options.emitCInterface);
+  // The update's master weights are read next by the rungs' refreshes, on
+  // other threads: dps-vectorize-elementwise streams them out.
+  addKernelBufferizationPasses(pm, options.emitCInterface,
+                               /*streamMasterWeights=*/options.vectorize);
   if (options.vectorize && options.amx)
     pm.addNestedPass<func::FuncOp>(createDPSLowerAMX());
 

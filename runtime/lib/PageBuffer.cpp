@@ -132,7 +132,7 @@ bool PageBuffer::resize(size_t newSize) {
 
 void *dps::rt::allocateLarge(size_t bytes) {
   if (bytes < kLargeBlock)
-    return ::operator new(bytes);
+    return ::operator new(bytes, std::align_val_t(kCacheLine));
   size_t size = mappedBytes(bytes); // whole huge pages (kLargeBlock > 2 MiB)
   void *aligned = mapAligned(size);
   if (!aligned) {
@@ -147,7 +147,7 @@ void *dps::rt::allocateLarge(size_t bytes) {
 
 void dps::rt::deallocateLarge(void *block, size_t bytes) {
   if (bytes < kLargeBlock)
-    ::operator delete(block);
+    ::operator delete(block, std::align_val_t(kCacheLine));
   else
     munmap(block, mappedBytes(bytes));
 }

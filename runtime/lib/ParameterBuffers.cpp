@@ -7,7 +7,7 @@
 
 using namespace dps::rt;
 
-Status dps::rt::initialise(std::vector<float> &weights,
+Status dps::rt::initialise(KernelBuffer<float> &weights,
                            const std::vector<int64_t> &shape,
                            const std::string &init, uint64_t seed) {
   // Fan-in and fan-out: dense K x M -> (K, M); conv KH x KW x C x F ->
@@ -55,7 +55,7 @@ Result<ParameterBuffers> ParameterBuffers::create(const Manifest &manifest,
   for (const ArgSpec &arg : update->args) {
     switch (arg.role) {
     case Role::Param: {
-      std::vector<float> &w = buffers.masters[arg.name];
+      KernelBuffer<float> &w = buffers.masters[arg.name];
       w.resize(arg.elements());
       if (arg.init == "values") {
         const void *values =
@@ -84,7 +84,7 @@ Result<ParameterBuffers> ParameterBuffers::create(const Manifest &manifest,
       break;
     case Role::GradAcc:
       buffers.gradientSets[arg.name] = {arg.elementType,
-                                        std::vector<uint8_t>(arg.bytes(), 0)};
+                                        KernelBuffer<uint8_t>(arg.bytes(), 0)};
       break;
     default:
       break;
@@ -93,9 +93,9 @@ Result<ParameterBuffers> ParameterBuffers::create(const Manifest &manifest,
   return buffers;
 }
 
-std::vector<uint8_t> &ParameterBuffers::copy(const std::string &precision,
-                                             const ArgSpec &arg) {
-  std::vector<uint8_t> &buffer = copies[precision][arg.name];
+KernelBuffer<uint8_t> &ParameterBuffers::copy(const std::string &precision,
+                                              const ArgSpec &arg) {
+  KernelBuffer<uint8_t> &buffer = copies[precision][arg.name];
   if (buffer.size() != arg.bytes())
     buffer.assign(arg.bytes(), 0);
   return buffer;

@@ -52,7 +52,7 @@ struct Rung {
   std::unique_ptr<LossScaler> scaler;
   /// The rung's gradient set (its kernel overwrites it; the update reads
   /// every rung's), and whether it holds a gradient rather than zeros.
-  std::vector<std::vector<uint8_t> *> gradients;
+  std::vector<KernelBuffer<uint8_t> *> gradients;
   bool gradientsWritten = false;
   // This step's work, set before the rungs run: the samples, whether the
   // copies need a refresh first, a NaN to inject (tests), the random seeds
@@ -536,7 +536,7 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       if (presentRungs & (1u << r))
         rung.gradientsWritten = true;
       else if (rung.gradientsWritten && (update.reads & (1u << r))) {
-        for (std::vector<uint8_t> *set : rung.gradients)
+        for (KernelBuffer<uint8_t> *set : rung.gradients)
           std::fill(set->begin(), set->end(), 0);
         rung.gradientsWritten = false;
       }
@@ -600,8 +600,12 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
 }
 
 void Trainer::Impl::saveState() {
-  state.masters = params.allMasters();
-  state.optimizerState = params.allStates();
+  state.masters.clear();
+  state.optimizerState.clear();
+  for (const auto &[name, values] : params.allMasters())
+    state.masters[name].assign(values.begin(), values.end());
+  for (const auto &[name, values] : params.allStates())
+    state.optimizerState[name].assign(values.begin(), values.end());
   for (Rung &rung : rungs) {
     if (rung.scaler) {
       state.lossScale = rung.scaler->scale();
@@ -629,10 +633,10 @@ Status Trainer::Impl::restore(TrainerObserver &observer,
     if (master.size() != values.size())
       return Status::error("cannot resume: the checkpoint's " + name +
                            " does not fit the model");
-    master = values;
+    master.assign(values.begin(), values.end());
   }
   for (const auto &[name, values] : loaded->optimizerState)
-    params.state(name) = values;
+    params.state(name).assign(values.begin(), values.end());
   for (Rung &rung : rungs) {
     if (rung.scaler)
       rung.scaler->restore(loaded->lossScale, loaded->lossScaleCleanSteps);

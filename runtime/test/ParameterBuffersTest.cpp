@@ -35,7 +35,7 @@ TEST(ParameterBuffers, Claim3_MastersInitialisedFromTheManifest) {
   ASSERT_TRUE(manifest) << manifest.status().message();
   auto buffers = ParameterBuffers::create(*manifest, 1);
   ASSERT_TRUE(buffers) << buffers.status().message();
-  std::vector<float> &w = buffers->master("dense0.weight");
+  KernelBuffer<float> &w = buffers->master("dense0.weight");
   ASSERT_EQ(w.size(), 5000u);
   double sum = 0, squares = 0;
   for (float v : w) {
@@ -82,7 +82,8 @@ TEST(ParameterBuffers, MastersCopiedFromTheModelsInitialValues) {
     model.values[i] = float(i) * 0.5f;
   auto buffers = ParameterBuffers::create(*manifest, 1, &model);
   ASSERT_TRUE(buffers) << buffers.status().message();
-  EXPECT_EQ(buffers->master("dense0.weight"), model.values);
+  const KernelBuffer<float> &copied = buffers->master("dense0.weight");
+  EXPECT_EQ(std::vector<float>(copied.begin(), copied.end()), model.values);
   // The next parameter keeps its own seeded initialiser.
   for (float v : buffers->master("dense0.bias"))
     EXPECT_EQ(v, 0.0f);
@@ -112,11 +113,37 @@ TEST(ParameterBuffers, Claim14_CopiesPerPrecisionAndTheirBytes) {
   EXPECT_EQ(bytes["f32"], 3u * 5050 * 4);
   EXPECT_EQ(bytes["bf16"], 5050u * 2);
   EXPECT_EQ(buffers->gradients("grad.bf16.dense0.weight"),
-            std::vector<uint8_t>(5000 * 2, 0));
+            KernelBuffer<uint8_t>(5000 * 2, 0));
   for (const ArgSpec &arg : manifest->find("grad", "bf16")->args)
     buffers->copy("bf16", arg);
   bytes = buffers->bytesPerPrecision();
   EXPECT_EQ(bytes["bf16"], 2 * 5050u * 2);
+}
+
+// Kernels may stream whole cache lines into their buffers (the update's
+// master weights): every buffer starts on a 64-byte boundary, even the
+// small ones (a 50-float bias, 100 bytes of bf16).
+TEST(ParameterBuffers, EveryBufferIsCacheLineAligned) {
+  auto manifest = parseManifest(kManifest);
+  auto buffers = ParameterBuffers::create(*manifest, 1);
+  ASSERT_TRUE(buffers) << buffers.status().message();
+  auto aligned = [](const void *p) {
+    return reinterpret_cast<uintptr_t>(p) % kCacheLine == 0;
+  };
+  for (const KernelSpec &kernel : manifest->kernels)
+    for (const ArgSpec &arg : kernel.args) {
+      const void *data =
+          arg.role == Role::Param      ? buffers->master(arg.name).data()
+          : arg.role == Role::OptState ? buffers->state(arg.name).data()
+          : arg.role == Role::GradAcc
+              ? static_cast<const void *>(buffers->gradients(arg.name).data())
+          : arg.role == Role::ParamCopy
+              ? static_cast<const void *>(
+                    buffers->copy(kernel.precision, arg).data())
+              : nullptr;
+      if (data)
+        EXPECT_TRUE(aligned(data)) << kernel.name << " " << arg.name;
+    }
 }
 
 TEST(ParameterBuffers, CopiesGoStaleAfterAnUpdate) {

@@ -1,5 +1,6 @@
 // RUN: dps-opt %s -split-input-file -dps-kernel-buffer-abi -verify-diagnostics | FileCheck %s
 // RUN: dps-opt %s -split-input-file -dps-kernel-buffer-abi="emit-c-interface=false" -verify-diagnostics | FileCheck %s --check-prefix=NOCIFACE
+// RUN: dps-opt %s -split-input-file -dps-kernel-buffer-abi="stream-master-weights" -verify-diagnostics | FileCheck %s --check-prefix=STREAM
 
 // Results that are the kernel's own argument buffers are dropped; dps
 // attributes go; the kernel gets a C interface.
@@ -65,4 +66,20 @@ func.func @k_swap(%acc: memref<4xf32> {dps.role = #dps.role<grad_acc>}) -> memre
     scf.yield %other : memref<4xf32>
   }
   return %r : memref<4xf32>
+}
+
+// -----
+
+// With stream-master-weights the master weights (param) keep dps.stream;
+// the momentum and the gradients lose their attributes like the rest.
+// STREAM-LABEL: func.func @k_update(
+// STREAM-SAME: %{{.*}}: memref<4xf32> {dps.stream}, %{{.*}}: memref<4xf32>, %{{.*}}: memref<4xf32>)
+// CHECK-LABEL: func.func @k_update(
+// CHECK-NOT: dps.stream
+// CHECK: return
+func.func @k_update(%w: memref<4xf32> {dps.role = #dps.role<param>},
+                    %m: memref<4xf32> {dps.role = #dps.role<opt_state>},
+                    %g: memref<4xf32> {dps.role = #dps.role<grad_acc>})
+    attributes {dps.kernel = #dps.kernel<update>} {
+  return
 }

@@ -52,6 +52,53 @@ func.func @update(%w: memref<784x256xf32>, %g: memref<784x256xf32>,
 
 // -----
 
+// The master weights an update writes (dps.stream) leave in non-temporal
+// stores of whole cache lines, where the buffer is 64-byte aligned (tested
+// once per call); a row that is not whole lines (10 floats), and a buffer
+// without the attribute (the momentum), keep plain stores. The attribute
+// goes.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @stream(
+// CHECK-SAME: %[[W:[^:]*]]: memref<784x256xf32>, %[[M:[^:]*]]: memref<784x256xf32>,
+// CHECK-SAME: %[[B:[^:]*]]: memref<10xf32>)
+// CHECK-NOT: dps.stream
+// CHECK: %[[P:.*]] = memref.extract_aligned_pointer_as_index %[[W]]
+// CHECK: %[[REM:.*]] = arith.remui %[[P]], %c64
+// CHECK: %[[ALIGNED:.*]] = arith.cmpi eq, %[[REM]], %c0
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c784 step %c1
+// CHECK:   scf.for %[[J:.*]] = %{{.*}} to %c256 step %{{.*}}
+// CHECK:     %[[ROW:.*]] = memref.subview %[[W]][%{{.*}}, %[[J]]] [1, 64]
+// CHECK:     %[[V:.*]] = vector.shape_cast %{{.*}} : vector<1x64xf32> to vector<64xf32>
+// CHECK:     scf.if %[[ALIGNED]] {
+// CHECK:       vector.store %[[V]], %[[ROW]][%{{.*}}, %{{.*}}] {alignment = 64 : i64, nontemporal = true}
+// CHECK:     } else {
+// CHECK:       vector.store %[[V]], %[[ROW]][%{{.*}}, %{{.*}}] :
+// CHECK:     }
+// CHECK:     vector.transfer_write {{.*}} vector<1x64xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<10xf32>, memref<10xf32>
+// CHECK-NOT: nontemporal
+func.func @stream(%w: memref<784x256xf32> {dps.stream},
+                  %m: memref<784x256xf32>,
+                  %b: memref<10xf32> {dps.stream}) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      outs(%w, %m : memref<784x256xf32>, memref<784x256xf32>) {
+  ^bb0(%out: f32, %mom: f32):
+    %n = arith.mulf %mom, %mom : f32
+    %r = arith.subf %out, %n : f32
+    linalg.yield %r, %n : f32, f32
+  }
+  linalg.generic {indexing_maps = [#row], iterator_types = ["parallel"]}
+      outs(%b : memref<10xf32>) {
+  ^bb0(%out: f32):
+    %r = arith.mulf %out, %out : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // A reduction over the batch (a bias gradient) is tiled the same way: each
 // row's slices are added into the 64- and 36-wide slices of the sums,
 // elementwise.

@@ -76,7 +76,8 @@ void addKernelDerivationPasses(OpPassManager &pm, KernelTarget target,
 /// One-shot bufferization with the kernel buffer ABI (kernels write their
 /// outputs into their argument buffers; C interfaces with
 /// `emitCInterface`), deallocations.
-void addKernelBufferizationPasses(OpPassManager &pm, bool emitCInterface);
+void addKernelBufferizationPasses(OpPassManager &pm, bool emitCInterface,
+                                  bool streamMasterWeights = false);
 
 /// The back half of `dps-lower-to-llvm`: kernels on linalg/tensors (dps
 /// ops already lowered) to the LLVM dialect: vectorized contractions,

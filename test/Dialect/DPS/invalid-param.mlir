@@ -39,3 +39,10 @@ func.func @scalar(%w: i32 {dps.param = #dps.init<zeros>}) {
 func.func @bad_layout(%w: tensor<2x16xbf16> {dps.layout = "row_major"}) {
   return
 }
+
+// -----
+
+// expected-error @+1 {{'dps.stream' is a unit attribute of memref arguments}}
+func.func @bad_stream(%w: tensor<2x16xf32> {dps.stream}) {
+  return
+}

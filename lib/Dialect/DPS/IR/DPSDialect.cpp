@@ -37,6 +37,14 @@ LogicalResult DPSDialect::verifyRegionArgAttribute(Operation *op,
                              << "' must be \"vnni\" (row-major needs none)";
     return success();
   }
+  if (attr.getName() == kStreamAttrName) {
+    if (!isa<UnitAttr>(attr.getValue()) || !isa<FunctionOpInterface>(op) ||
+        !isa<MemRefType>(
+            cast<FunctionOpInterface>(op).getArgumentTypes()[argIndex]))
+      return op->emitError() << "'" << kStreamAttrName
+                             << "' is a unit attribute of memref arguments";
+    return success();
+  }
   if (attr.getName() != kParamAttrName)
     return op->emitError() << "unknown dps argument attribute '"
                            << attr.getName().getValue() << "'";

@@ -1,4 +1,5 @@
 //===- KernelBufferABI.cpp - kernels write their outputs in place ---------===//
+#include "dps/Dialect/DPS/IR/DPSAttrs.h"
 #include "dps/Dialect/DPS/IR/DPSDialect.h"
 #include "dps/Dialect/DPS/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -51,19 +52,26 @@ LogicalResult dropInPlaceResults(func::FuncOp kernel) {
   return success();
 }
 
-/// Removes the `dps.*` attributes of `kernel` and its arguments.
-void stripDPSAttributes(func::FuncOp kernel) {
+/// Removes the `dps.*` attributes of `kernel` and its arguments; with
+/// `streamMasterWeights`, marks its `param` arguments `dps.stream`.
+void stripDPSAttributes(func::FuncOp kernel, bool streamMasterWeights) {
   auto isDPS = [](NamedAttribute attr) {
     return attr.getName().getValue().starts_with("dps.");
   };
   for (NamedAttribute attr : llvm::to_vector(kernel->getDiscardableAttrs()))
     if (isDPS(attr))
       kernel->removeDiscardableAttr(attr.getName());
-  for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i)
+  for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i) {
+    auto role =
+        kernel.getArgAttrOfType<ArgRoleAttr>(i, DPSDialect::kRoleAttrName);
     if (DictionaryAttr attrs = kernel.getArgAttrDict(i))
       for (NamedAttribute attr : attrs.getValue())
         if (isDPS(attr))
           kernel.removeArgAttr(i, attr.getName());
+    if (streamMasterWeights && role && role.getValue() == ArgRole::param)
+      kernel.setArgAttr(i, DPSDialect::kStreamAttrName,
+                        UnitAttr::get(kernel.getContext()));
+  }
 }
 
 struct DPSKernelBufferABIPass
@@ -76,7 +84,7 @@ struct DPSKernelBufferABIPass
         continue;
       if (failed(dropInPlaceResults(kernel)))
         return signalPassFailure();
-      stripDPSAttributes(kernel);
+      stripDPSAttributes(kernel, streamMasterWeights);
       if (emitCInterface)
         kernel->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                         UnitAttr::get(&getContext()));

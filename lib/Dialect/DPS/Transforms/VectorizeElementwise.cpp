@@ -359,6 +359,102 @@ void splitIntoLanes(RewriterBase &rewriter, linalg::GenericOp op,
   rewriter.eraseOp(op);
 }
 
+constexpr int64_t kCacheLine = 64; // bytes
+
+/// Whether `index` is a multiple of `n`: a constant one, or the induction
+/// variable of a loop from a multiple by a multiple.
+bool isMultipleOf(OpFoldResult index, int64_t n) {
+  if (std::optional<int64_t> constant = getConstantIntValue(index))
+    return *constant % n == 0;
+  auto loop = scf::getForInductionVarOwner(cast<Value>(index));
+  return loop && isMultipleOf(loop.getLowerBound(), n) &&
+         isMultipleOf(loop.getStep(), n);
+}
+
+/// The `dps.stream` argument that `write` writes whole cache lines of (at
+/// a 64-byte aligned base): a write of one row of a multiple of 64 bytes
+/// (a vector whose other dimensions are 1), through
+/// unit-stride views whose innermost offsets, like the write's, are
+/// multiples of a line, into a static row-major buffer whose rows are
+/// whole lines.
+BlockArgument streamedLines(vector::TransferWriteOp write) {
+  VectorType type = write.getVectorType();
+  int64_t bytes = type.getElementTypeBitWidth() / 8;
+  if (llvm::any_of(type.getShape().drop_back(),
+                   [](int64_t size) { return size != 1; }) ||
+      type.isScalable() || bytes == 0 || kCacheLine % bytes != 0 ||
+      type.getNumElements() * bytes % kCacheLine != 0 || write.getMask() ||
+      !write.getPermutationMap().isMinorIdentity() ||
+      llvm::any_of(write.getInBoundsValues(), [](bool b) { return !b; }) ||
+      !isMultipleOf(write.getIndices().back(), kCacheLine / bytes))
+    return nullptr;
+  Value view = write.getBase();
+  while (auto subview = view.getDefiningOp<memref::SubViewOp>()) {
+    if (subview.getSourceType().getRank() != subview.getType().getRank() ||
+        !llvm::all_of(subview.getStaticStrides(),
+                      [](int64_t s) { return s == 1; }) ||
+        !isMultipleOf(subview.getMixedOffsets().back(), kCacheLine / bytes))
+      return nullptr;
+    view = subview.getSource();
+  }
+  auto arg = dyn_cast<BlockArgument>(view);
+  auto func = arg ? dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp())
+                  : nullptr;
+  auto buffer = arg ? dyn_cast<MemRefType>(arg.getType()) : nullptr;
+  if (!func ||
+      !func.getArgAttr(arg.getArgNumber(), DPSDialect::kStreamAttrName) ||
+      !buffer.hasStaticShape() || !buffer.getLayout().isIdentity() ||
+      buffer.getElementType() != type.getElementType() ||
+      buffer.getShape().back() * bytes % kCacheLine != 0)
+    return nullptr;
+  return arg;
+}
+
+/// Writes of whole cache lines of a `dps.stream` argument become
+/// non-temporal stores where the buffer is 64-byte aligned (a test, once
+/// per call, picks plain stores otherwise), and the arguments lose the
+/// attribute.
+void streamStores(FunctionOpInterface func) {
+  if (func.isExternal())
+    return;
+  DenseMap<BlockArgument, Value> aligned;
+  SmallVector<std::pair<vector::TransferWriteOp, BlockArgument>> writes;
+  func->walk([&](vector::TransferWriteOp write) {
+    if (BlockArgument arg = streamedLines(write))
+      writes.emplace_back(write, arg);
+  });
+  for (auto [write, arg] : writes) {
+    Location loc = write.getLoc();
+    Value &isAligned = aligned[arg];
+    if (!isAligned) {
+      auto b = OpBuilder::atBlockBegin(arg.getOwner());
+      Value pointer =
+          memref::ExtractAlignedPointerAsIndexOp::create(b, loc, arg);
+      Value line = arith::ConstantIndexOp::create(b, loc, kCacheLine);
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      isAligned = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::eq,
+          arith::RemUIOp::create(b, loc, pointer, line), zero);
+    }
+    OpBuilder b(write);
+    VectorType type = write.getVectorType();
+    Value row = write.getVector();
+    if (type.getRank() > 1)
+      row = vector::ShapeCastOp::create(
+          b, loc,
+          VectorType::get({type.getNumElements()}, type.getElementType()), row);
+    auto branch = scf::IfOp::create(b, loc, isAligned, /*withElseRegion=*/true);
+    b.setInsertionPointToStart(branch.thenBlock());
+    vector::StoreOp::create(b, loc, row, write.getBase(), write.getIndices(),
+                            /*nontemporal=*/true, llvm::MaybeAlign(kCacheLine));
+    b.setInsertionPointToStart(branch.elseBlock());
+    vector::StoreOp::create(b, loc, row, write.getBase(), write.getIndices());
+    write.erase();
+  }
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    func.removeArgAttr(i, DPSDialect::kStreamAttrName);
+}
+
 struct DPSVectorizeElementwisePass
     : public dps::impl::DPSVectorizeElementwiseBase<
           DPSVectorizeElementwisePass> {
@@ -431,6 +527,7 @@ struct DPSVectorizeElementwisePass
     if (failed(lowerReductions(root)))
       return signalPassFailure();
     keepReductionsInRegisters(root);
+    root->walk([](FunctionOpInterface func) { streamStores(func); });
   }
 
   /// A reduction into a scalar (an overflow check's `and`, an amax) reads

@@ -10,6 +10,7 @@
 #define DPS_RUNTIME_PARAMETERBUFFERS_H
 
 #include "dps/runtime/Manifest.h"
+#include "dps/runtime/PageBuffer.h"
 
 #include <map>
 #include <set>
@@ -17,6 +18,11 @@
 #include "dps/runtime/KernelBackend.h"
 
 namespace dps::rt {
+
+/// A kernel's buffer: 64-byte aligned (its rows of 16 floats are whole
+/// cache lines; the kernels' streaming stores need it: docs/kernel-abi.md).
+template <typename T>
+using KernelBuffer = std::vector<T, LargePageAllocator<T>>;
 
 class ParameterBuffers {
 public:
@@ -30,19 +36,23 @@ public:
   /// Buffers by argument name: masters and optimizer state (f32), and each
   /// rung's gradient set (`grad.<rung>.<param>`, at the rung's gradient
   /// type, per the manifest), which its gradient kernel overwrites.
-  std::vector<float> &master(const std::string &name) { return masters.at(name); }
-  std::vector<float> &state(const std::string &name) { return states.at(name); }
-  std::vector<uint8_t> &gradients(const std::string &name) {
+  KernelBuffer<float> &master(const std::string &name) {
+    return masters.at(name);
+  }
+  KernelBuffer<float> &state(const std::string &name) {
+    return states.at(name);
+  }
+  KernelBuffer<uint8_t> &gradients(const std::string &name) {
     return gradientSets.at(name).bytes;
   }
-  const std::map<std::string, std::vector<float>> &allMasters() const {
+  const std::map<std::string, KernelBuffer<float>> &allMasters() const {
     return masters;
   }
-  const std::map<std::string, std::vector<float>> &allStates() const {
+  const std::map<std::string, KernelBuffer<float>> &allStates() const {
     return states;
   }
   /// A rung's copy buffer for a `param_copy` argument, allocated on first use.
-  std::vector<uint8_t> &copy(const std::string &precision, const ArgSpec &arg);
+  KernelBuffer<uint8_t> &copy(const std::string &precision, const ArgSpec &arg);
 
   /// After an optimizer step every copy is stale.
   void markUpdated() { fresh.clear(); }
@@ -59,18 +69,19 @@ public:
 private:
   struct GradientSet {
     std::string elementType;
-    std::vector<uint8_t> bytes;
+    KernelBuffer<uint8_t> bytes;
   };
-  std::map<std::string, std::vector<float>> masters, states;
+  std::map<std::string, KernelBuffer<float>> masters, states;
   std::map<std::string, GradientSet> gradientSets;
-  std::map<std::string, std::map<std::string, std::vector<uint8_t>>> copies;
+  std::map<std::string, std::map<std::string, KernelBuffer<uint8_t>>> copies;
   std::set<std::string> fresh;
 };
 
 /// Fills `weights` (of `shape`) by `init`: zeros, ones, he_normal,
 /// he_uniform, glorot_normal, glorot_uniform.
-Status initialise(std::vector<float> &weights, const std::vector<int64_t> &shape,
-                  const std::string &init, uint64_t seed);
+Status initialise(KernelBuffer<float> &weights,
+                  const std::vector<int64_t> &shape, const std::string &init,
+                  uint64_t seed);
 
 } // namespace dps::rt
 

@@ -68,6 +68,13 @@ def DPS_Dialect : Dialect {
     /// layout when it is not row-major ("vnni": a K x N matrix held as
     /// K/2 x N x 2, see dps.pack_vnni). The manifest's `layout`.
     static constexpr ::llvm::StringLiteral kLayoutAttrName = "dps.layout";
+    /// Unit argument attribute that dps-kernel-buffer-abi{stream-master-weights}
+    /// leaves on the master weights (`param` arguments; only an update
+    /// writes them) and dps-vectorize-elementwise consumes: the kernel's
+    /// vector writes of the buffer are non-temporal. The next to read the
+    /// weights is every rung's refresh, on other threads; a plain store of
+    /// a line another core holds waits for that core to drop it.
+    static constexpr ::llvm::StringLiteral kStreamAttrName = "dps.stream";
     /// The symbol holding the initial values of parameter `index` of a train
     /// step whose `dps.param` is a value (dps-finalize-kernels makes it).
     static std::string initialValuesSymbol(::llvm::StringRef trainStep,

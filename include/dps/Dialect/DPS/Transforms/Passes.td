@@ -150,11 +150,17 @@ def DPSKernelBufferABI : Pass<"dps-kernel-buffer-abi", "::mlir::ModuleOp"> {
     passes. A result that bufferization could not place in its argument is an
     error. Kernels also get `llvm.emit_c_interface` (called through memref
     descriptors, `_mlir_ciface_<name>`) and lose their `dps.*` attributes,
-    which describe the tensor-level ABI that the manifest records.
+    which describe the tensor-level ABI that the manifest records. With
+    `stream-master-weights`, `param` arguments (the master weights, which
+    only an update writes) keep one: `dps.stream`, for
+    dps-vectorize-elementwise to write them with non-temporal stores.
   }];
   let options = [
     Option<"emitCInterface", "emit-c-interface", "bool", /*default=*/"true",
            "Give every kernel a C interface (_mlir_ciface_<name>)">,
+    Option<"streamMasterWeights", "stream-master-weights", "bool",
+           /*default=*/"false",
+           "Mark the master weights dps.stream (for dps-vectorize-elementwise)">,
   ];
 }
 
@@ -325,7 +331,11 @@ def DPSVectorizeElementwise : Pass<"dps-vectorize-elementwise"> {
     `width` lanes (a stack buffer starting as the output's value), then one
     reduction of the lanes: the slices combine elementwise in a register,
     not through a tree of shuffles each. Ops that cannot be vectorized (a
-    gather with `tensor.extract`) stay scalar loops.
+    gather with `tensor.extract`) stay scalar loops. Writes of whole cache
+    lines of an argument marked `dps.stream` (an update's master weights,
+    see dps-kernel-buffer-abi) become non-temporal `vector.store`s, taken
+    where the buffer is 64-byte aligned (tested once per call; plain
+    stores otherwise), and the arguments lose the attribute.
   }];
   let options = [
     Option<"width", "width", "int64_t", /*default=*/"64",
