@@ -41,7 +41,9 @@ public:
   ::dps::rt::Status call(const std::string &kernel,
                          const std::vector<::dps::rt::KernelValue> &args)
       override {
-    ::dps::KernelArguments packed(args);
+    // One per thread (rungs call at once), reused: no allocation per call.
+    thread_local ::dps::KernelArguments packed;
+    packed.assign(args);
     ::dps::rt::ScopedFlushDenormals flush;
     if (llvm::Error error = jit->call(kernel, packed))
       return ::dps::rt::Status::error("kernel " + kernel + " failed: " +

@@ -3,11 +3,14 @@
 
 using namespace dps::rt;
 
-PackedArguments::PackedArguments(const std::vector<KernelValue> &values) {
+void PackedArguments::assign(const std::vector<KernelValue> &values) {
+  entries.clear();
+  words.clear();
+  floats.clear();
   for (const KernelValue &value : values) {
     switch (value.kind) {
     case KernelValue::Kind::MemRef:
-      memref(value.data, value.shape);
+      memref(value.data, *value.shape);
       break;
     case KernelValue::Kind::Index:
       index(value.integer);
@@ -22,25 +25,53 @@ PackedArguments::PackedArguments(const std::vector<KernelValue> &values) {
 PackedArguments &PackedArguments::memref(void *data,
                                          const std::vector<int64_t> &shape) {
   static_assert(sizeof(void *) == sizeof(int64_t), "64-bit pointers");
-  size_t rank = shape.size();
-  std::vector<int64_t> &words = descriptors.emplace_back(3 + 2 * rank);
-  words[0] = words[1] = reinterpret_cast<intptr_t>(data);
+  size_t rank = shape.size(), at = words.size();
+  entries.push_back({Kind::MemRef, at});
+  words.resize(at + 3 + 2 * rank);
+  int64_t *descriptor = words.data() + at;
+  descriptor[0] = descriptor[1] = reinterpret_cast<intptr_t>(data);
+  descriptor[2] = 0;
   int64_t stride = 1;
   for (size_t d = rank; d-- > 0;) {
-    words[3 + d] = shape[d];
-    words[3 + rank + d] = stride;
+    descriptor[3 + d] = shape[d];
+    descriptor[3 + rank + d] = stride;
     stride *= shape[d];
   }
-  pointers.push_back(&descriptorPointers.emplace_back(words.data()));
   return *this;
 }
 
 PackedArguments &PackedArguments::index(int64_t value) {
-  pointers.push_back(&integers.emplace_back(value));
+  entries.push_back({Kind::Index, words.size()});
+  words.push_back(value);
   return *this;
 }
 
 PackedArguments &PackedArguments::f32(float value) {
-  pointers.push_back(&floats.emplace_back(value));
+  entries.push_back({Kind::F32, floats.size()});
+  floats.push_back(value);
   return *this;
+}
+
+void **PackedArguments::data() const {
+  descriptorPointers.clear();
+  pointers.clear();
+  for (const Entry &entry : entries)
+    if (entry.kind == Kind::MemRef)
+      descriptorPointers.push_back(
+          const_cast<int64_t *>(words.data() + entry.offset));
+  size_t memrefs = 0;
+  for (const Entry &entry : entries) {
+    switch (entry.kind) {
+    case Kind::MemRef:
+      pointers.push_back(&descriptorPointers[memrefs++]);
+      break;
+    case Kind::Index:
+      pointers.push_back(const_cast<int64_t *>(words.data() + entry.offset));
+      break;
+    case Kind::F32:
+      pointers.push_back(const_cast<float *>(floats.data() + entry.offset));
+      break;
+    }
+  }
+  return pointers.data();
 }

@@ -52,7 +52,9 @@ Status SharedObjectBackend::call(const std::string &kernel,
   auto it = entryPoints.find(kernel);
   if (it == entryPoints.end())
     return Status::error("the compiled model has no kernel '" + kernel + "'");
-  PackedArguments packed(args);
+  // One per thread (rungs call at once), reused: no allocation per call.
+  thread_local PackedArguments packed;
+  packed.assign(args);
   ScopedFlushDenormals flush;
   it->second(packed.data());
   return Status::success();

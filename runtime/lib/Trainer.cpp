@@ -161,7 +161,9 @@ struct Trainer::Impl {
 Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
                                  int64_t step, int64_t totalSteps, Rung *rung,
                                  void *input) {
-  std::vector<KernelValue> args;
+  // One per thread (rungs call at once), reused: no allocation per call.
+  thread_local std::vector<KernelValue> args;
+  args.clear();
   for (const ArgSpec &arg : kernel.args) {
     switch (arg.role) {
     case Role::Param:

@@ -21,18 +21,21 @@ namespace dps::rt {
 struct KernelValue {
   enum class Kind { MemRef, Index, F32 } kind;
   void *data = nullptr;
-  std::vector<int64_t> shape;
+  /// A memref's shape, owned by the caller (the manifest's argument): a
+  /// value is made and passed for every kernel call, without allocating.
+  const std::vector<int64_t> *shape = nullptr;
   int64_t integer = 0;
   float real = 0;
 
-  static KernelValue memref(void *data, std::vector<int64_t> shape) {
-    return {Kind::MemRef, data, std::move(shape), 0, 0};
+  static KernelValue memref(void *data, const std::vector<int64_t> &shape) {
+    return {Kind::MemRef, data, &shape, 0, 0};
   }
+  static KernelValue memref(void *data, std::vector<int64_t> &&shape) = delete;
   static KernelValue index(int64_t value) {
-    return {Kind::Index, nullptr, {}, value, 0};
+    return {Kind::Index, nullptr, nullptr, value, 0};
   }
   static KernelValue f32(float value) {
-    return {Kind::F32, nullptr, {}, 0, value};
+    return {Kind::F32, nullptr, nullptr, 0, value};
   }
 };
 

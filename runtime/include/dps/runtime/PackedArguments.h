@@ -13,30 +13,45 @@
 #include "dps/runtime/KernelBackend.h"
 
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 namespace dps::rt {
 
+/// Built argument by argument, or all at once by `assign`, which reuses the
+/// storage of the previous call: a caller that keeps one per thread packs a
+/// training step's calls without allocating.
 class PackedArguments {
 public:
   PackedArguments() = default;
-  explicit PackedArguments(const std::vector<KernelValue> &values);
+  explicit PackedArguments(const std::vector<KernelValue> &values) {
+    assign(values);
+  }
+  PackedArguments(const PackedArguments &) = delete;
+  PackedArguments &operator=(const PackedArguments &) = delete;
+
+  void assign(const std::vector<KernelValue> &values);
 
   PackedArguments &memref(void *data, const std::vector<int64_t> &shape);
   PackedArguments &index(int64_t value);
   PackedArguments &f32(float value);
 
-  /// Per argument, a pointer to its value, in call order.
-  void **data() const { return const_cast<void **>(pointers.data()); }
-  size_t size() const { return pointers.size(); }
+  /// Per argument, a pointer to its value, in call order (valid until the
+  /// next change).
+  void **data() const;
+  size_t size() const { return entries.size(); }
 
 private:
-  std::deque<std::vector<int64_t>> descriptors;
-  std::deque<void *> descriptorPointers;
-  std::deque<int64_t> integers;
-  std::deque<float> floats;
-  std::vector<void *> pointers;
+  enum class Kind : uint8_t { MemRef, Index, F32 };
+  struct Entry {
+    Kind kind;
+    size_t offset; // in words (descriptors, indices) or floats
+  };
+  std::vector<Entry> entries;
+  /// Every descriptor and index, one after another.
+  std::vector<int64_t> words;
+  std::vector<float> floats;
+  // Made by data(): what `entries` point at, once `words` stops growing.
+  mutable std::vector<void *> descriptorPointers, pointers;
 };
 
 } // namespace dps::rt
