@@ -366,7 +366,8 @@ constexpr int64_t kCacheLine = 64; // bytes
 bool isMultipleOf(OpFoldResult index, int64_t n) {
   if (std::optional<int64_t> constant = getConstantIntValue(index))
     return *constant % n == 0;
-  auto loop = scf::getForInductionVarOwner(cast<Value>(index));
+  auto value = dyn_cast<Value>(index);
+  auto loop = value ? scf::getForInductionVarOwner(value) : scf::ForOp();
   return loop && isMultipleOf(loop.getLowerBound(), n) &&
          isMultipleOf(loop.getStep(), n);
 }
