@@ -380,6 +380,8 @@ bool isMultipleOf(OpFoldResult index, int64_t n) {
 /// whole lines.
 BlockArgument streamedLines(vector::TransferWriteOp write) {
   VectorType type = write.getVectorType();
+  if (type.getRank() == 0 || write.getIndices().empty())
+    return nullptr; // a scalar (an overflow flag)
   int64_t bytes = type.getElementTypeBitWidth() / 8;
   if (llvm::any_of(type.getShape().drop_back(),
                    [](int64_t size) { return size != 1; }) ||
