@@ -42,18 +42,15 @@ public:
             ParameterBuffers &params, int64_t rows) {
     scratch.reserve(kernel.args.size());
     for (const ArgSpec &arg : kernel.args) {
+      if (void *data = params.buffer(kernel, arg)) {
+        add(data, arg);
+        continue;
+      }
       switch (arg.role) {
-      case Role::Param:
-        add(params.master(arg.name).data(), arg);
-        break;
+      case Role::Param: // params.buffer, above
       case Role::ParamCopy:
-        add(params.copy(kernel.precision, arg).data(), arg);
-        break;
       case Role::OptState:
-        add(params.state(arg.name).data(), arg);
-        break;
       case Role::GradAcc:
-        add(params.gradients(arg.name).data(), arg);
         break;
       case Role::Rows:
         values.push_back(KernelValue::index(rows));

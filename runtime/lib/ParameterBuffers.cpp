@@ -101,6 +101,21 @@ KernelBuffer<uint8_t> &ParameterBuffers::copy(const std::string &precision,
   return buffer;
 }
 
+void *ParameterBuffers::buffer(const KernelSpec &kernel, const ArgSpec &arg) {
+  switch (arg.role) {
+  case Role::Param:
+    return master(arg.name).data();
+  case Role::ParamCopy:
+    return copy(kernel.precision, arg).data();
+  case Role::OptState:
+    return state(arg.name).data();
+  case Role::GradAcc:
+    return gradients(arg.name).data();
+  default:
+    return nullptr;
+  }
+}
+
 std::map<std::string, size_t> ParameterBuffers::bytesPerPrecision() const {
   std::map<std::string, size_t> bytes;
   size_t f32 = 0;

@@ -165,22 +165,15 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
   thread_local std::vector<KernelValue> args;
   args.clear();
   for (const ArgSpec &arg : kernel.args) {
+    if (void *data = params.buffer(kernel, arg)) {
+      args.push_back(KernelValue::memref(data, arg.shape));
+      continue;
+    }
     switch (arg.role) {
-    case Role::Param:
-      args.push_back(KernelValue::memref(params.master(arg.name).data(),
-                                         arg.shape));
-      break;
+    case Role::Param: // params.buffer, above
     case Role::ParamCopy:
-      args.push_back(KernelValue::memref(
-          params.copy(kernel.precision, arg).data(), arg.shape));
-      break;
     case Role::OptState:
-      args.push_back(
-          KernelValue::memref(params.state(arg.name).data(), arg.shape));
-      break;
     case Role::GradAcc:
-      args.push_back(KernelValue::memref(params.gradients(arg.name).data(),
-                                         arg.shape));
       break;
     case Role::Input:
       args.push_back(KernelValue::memref(input, arg.shape));

@@ -131,19 +131,9 @@ TEST(ParameterBuffers, EveryBufferIsCacheLineAligned) {
     return reinterpret_cast<uintptr_t>(p) % kCacheLine == 0;
   };
   for (const KernelSpec &kernel : manifest->kernels)
-    for (const ArgSpec &arg : kernel.args) {
-      const void *data =
-          arg.role == Role::Param      ? buffers->master(arg.name).data()
-          : arg.role == Role::OptState ? buffers->state(arg.name).data()
-          : arg.role == Role::GradAcc
-              ? static_cast<const void *>(buffers->gradients(arg.name).data())
-          : arg.role == Role::ParamCopy
-              ? static_cast<const void *>(
-                    buffers->copy(kernel.precision, arg).data())
-              : nullptr;
-      if (data)
+    for (const ArgSpec &arg : kernel.args)
+      if (const void *data = buffers->buffer(kernel, arg))
         EXPECT_TRUE(aligned(data)) << kernel.name << " " << arg.name;
-    }
 }
 
 TEST(ParameterBuffers, CopiesGoStaleAfterAnUpdate) {

@@ -23,9 +23,6 @@ namespace dps::rt {
 class PackedArguments {
 public:
   PackedArguments() = default;
-  explicit PackedArguments(const std::vector<KernelValue> &values) {
-    assign(values);
-  }
   PackedArguments(const PackedArguments &) = delete;
   PackedArguments &operator=(const PackedArguments &) = delete;
 

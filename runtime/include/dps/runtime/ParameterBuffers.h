@@ -53,6 +53,9 @@ public:
   }
   /// A rung's copy buffer for a `param_copy` argument, allocated on first use.
   KernelBuffer<uint8_t> &copy(const std::string &precision, const ArgSpec &arg);
+  /// The buffer `kernel`'s argument `arg` names if it holds parameters
+  /// (param, param_copy, opt_state, grad_acc: one of the above), else null.
+  void *buffer(const KernelSpec &kernel, const ArgSpec &arg);
 
   /// After an optimizer step every copy is stale.
   void markUpdated() { fresh.clear(); }
