@@ -148,12 +148,23 @@ func.func @zero_init(%x: tensor<?x16xf32>, %g: tensor<?x64xf32>,
 // DOT-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
 // DOT-NOT: tensor<128x64xf32>
 // B (the batch's rows of G, read by 16 tiles of 8 rows) is packed in pairs
-// of rows once, before the tiles, which load each pair ready:
-// DOT: %[[PACKED:.*]] = scf.for {{.*}} -> (tensor<?x128xbf16>)
+// of rows once, before the tiles, which load each pair ready. A = X^T is
+// not transposed: X is packed in pairs of its rows alike, and each row of a
+// tile broadcasts its pair of k from there. A batch of odd rows pairs its
+// last row with zeros (the scf.if), nothing is padded or copied.
+// DOT-NOT: linalg.transpose
+// DOT-NOT: tensor.pad
+// DOT: scf.for {{.*}} -> (tensor<?x256xbf16>)
 // DOT: vector.interleave
+// DOT: %[[PACKED_X:.*]] = scf.if {{.*}} -> (tensor<?x256xbf16>)
+// DOT: vector.interleave %{{.*}}, %[[ZEROS:.*]] : vector<16xbf16> -> vector<32xbf16>
+// DOT: scf.for {{.*}} -> (tensor<?x128xbf16>)
+// DOT: vector.interleave
+// DOT: %[[PACKED:.*]] = scf.if {{.*}} -> (tensor<?x128xbf16>)
 // DOT: %[[SUMS:.*]]:16 = scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]],
 // DOT-NOT: vector.interleave
 // DOT: vector.transfer_read %[[PACKED]]{{.*}} : tensor<?x128xbf16>, vector<32xbf16>
+// DOT: vector.transfer_read %[[PACKED_X]]{{.*}} : tensor<?x256xbf16>, vector<2xbf16>
 // DOT-COUNT-16: x86vector.avx512.dot
 // DOT: %[[ROW:.*]] = vector.insert_strided_slice %[[SUMS]]#0, %{{.*}} {offsets = [0, 0], strides = [1]} : vector<16xf32> into vector<8x32xf32>
 // DOT: %[[TILE:.*]] = vector.insert_strided_slice %[[SUMS]]#15, %{{.*}} {offsets = [7, 16], strides = [1]}
