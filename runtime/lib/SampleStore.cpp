@@ -32,6 +32,12 @@ void forChunks(size_t count, size_t elementsPerItem, Fill fill) {
   for (std::thread &worker : workers)
     worker.join();
 }
+/// Asks for the cache lines of `bytes` bytes at `data`.
+void prefetchBytes(const void *data, size_t bytes) {
+  constexpr size_t kLine = 64;
+  for (size_t offset = 0; offset < bytes; offset += kLine)
+    __builtin_prefetch(static_cast<const uint8_t *>(data) + offset);
+}
 } // namespace
 
 SampleStore::SampleStore(const Dataset &source, std::vector<Precision> ladder)
@@ -121,10 +127,15 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
       rows[slot[i]] = arrivals[i];
       position[arrivals[i]] = slot[i];
     }
+    // The arrivals' source rows lie at random in the dataset: each is
+    // fetched while the one before it is rounded.
     forChunks(arrivals.size(), size, [&, r](size_t begin, size_t stop) {
-      for (size_t i = begin; i < stop; ++i)
+      for (size_t i = begin; i < stop; ++i) {
+        if (i + 1 < stop)
+          prefetchBytes(source.sample(arrivals[i + 1]), size * sizeof(float));
         narrow(source.sample(arrivals[i]), size, ladder[r],
                buffer.data() + size_t(slot[i]) * bytes, /*saturate=*/true);
+      }
     });
     if (newCount < oldCount) {
       rows.resize(newCount);
@@ -151,18 +162,13 @@ void SampleStore::gather(size_t r, const std::vector<uint32_t> &samples,
   // a plain copy waits for each row's misses in turn (a step's gather took
   // ~30 us on Zen 5, for 40-100 KB). Rows a few ahead are fetched while one
   // is copied.
-  constexpr size_t kAhead = 8, kLine = 64;
+  constexpr size_t kAhead = 8;
   size_t bytes = rowBytes(r), n = samples.size();
-  auto prefetch = [&](size_t i) {
-    const uint8_t *p = row(samples[i]);
-    for (size_t offset = 0; offset < bytes; offset += kLine)
-      __builtin_prefetch(p + offset);
-  };
   for (size_t i = 0; i < std::min(kAhead, n); ++i)
-    prefetch(i);
+    prefetchBytes(row(samples[i]), bytes);
   for (size_t i = 0; i < n; ++i) {
     if (i + kAhead < n)
-      prefetch(i + kAhead);
+      prefetchBytes(row(samples[i + kAhead]), bytes);
     std::memcpy(out + i * bytes, row(samples[i]), bytes);
   }
 }
