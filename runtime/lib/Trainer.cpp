@@ -111,9 +111,19 @@ struct Trainer::Impl {
   };
   std::vector<Update> updates;
   size_t batch, sampleSize;
-  std::vector<int32_t> labels;
-  std::vector<float> losses, evalInput;
-  std::vector<int32_t> predictions;
+  /// The eval kernel's buffers, one set per thread that evaluates batches.
+  struct EvalLane {
+    std::vector<float> input, losses;
+    std::vector<int32_t> labels, predictions;
+    Status status = Status::success();
+  };
+  std::vector<EvalLane> evalLanes;
+  /// evaluate()'s set and results per sample, and the next of its batches
+  /// for a team member to take.
+  const Dataset *evalSet = nullptr;
+  std::vector<float> evalLosses;
+  std::vector<uint8_t> evalWrong;
+  std::atomic<size_t> nextEvalBatch{0}, nextEvalLane{0};
   /// A step's rungs run at the same time, one thread each, their kernels
   /// single-threaded, when the run has more than one thread: on a team of
   /// the kernels' OpenMP threads, or on a pool for kernels without OpenMP.
@@ -133,7 +143,8 @@ struct Trainer::Impl {
         store(data.train, this->options.schedule.ladder) {}
 
   Status callKernel(const KernelSpec &kernel, int64_t rows, int64_t step,
-                    int64_t totalSteps, Rung *rung, void *input);
+                    int64_t totalSteps, Rung *rung, void *input,
+                    EvalLane *lane = nullptr);
   void prepare(Rung &rung, const std::vector<uint32_t> &members, int epoch,
                size_t step);
   void runRung(Rung &rung);
@@ -152,6 +163,8 @@ struct Trainer::Impl {
   void gatherAhead();
   Result<std::pair<double, double>> evaluate(const Dataset &set,
                                              std::vector<float> *perSample);
+  void evaluateBatches(EvalLane &lane);
+  static void evalTeamMember(void *impl);
   Result<EpochReport> epoch(TrainerObserver &observer);
   void saveState();
   Status restore(TrainerObserver &observer, std::vector<EpochReport> &epochs);
@@ -160,7 +173,7 @@ struct Trainer::Impl {
 
 Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
                                  int64_t step, int64_t totalSteps, Rung *rung,
-                                 void *input) {
+                                 void *input, EvalLane *lane) {
   // One per thread (rungs call at once), reused: no allocation per call.
   thread_local std::vector<KernelValue> args;
   args.clear();
@@ -180,7 +193,7 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
       break;
     case Role::Label:
       args.push_back(KernelValue::memref(
-          rung ? rung->labels.data() : labels.data(), arg.shape));
+          rung ? rung->labels.data() : lane->labels.data(), arg.shape));
       break;
     case Role::Rows:
       args.push_back(KernelValue::index(rows));
@@ -207,10 +220,10 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
       break;
     case Role::Losses:
       args.push_back(KernelValue::memref(
-          rung ? rung->losses.data() : losses.data(), arg.shape));
+          rung ? rung->losses.data() : lane->losses.data(), arg.shape));
       break;
     case Role::Predictions:
-      args.push_back(KernelValue::memref(predictions.data(), arg.shape));
+      args.push_back(KernelValue::memref(lane->predictions.data(), arg.shape));
       break;
     case Role::Seed:
       args.push_back(KernelValue::index(int64_t(
@@ -352,27 +365,64 @@ Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
   return Status::success();
 }
 
-Result<std::pair<double, double>>
-Trainer::Impl::evaluate(const Dataset &set, std::vector<float> *perSample) {
-  double lossSum = 0;
-  size_t wrong = 0;
-  if (perSample)
-    perSample->assign(set.size(), 0);
-  for (size_t start = 0; start < set.size(); start += batch) {
+/// Evaluates the batches of evalSet that no other lane has taken, each
+/// sample's loss and whether it was right into evalLosses and evalWrong.
+void Trainer::Impl::evaluateBatches(EvalLane &lane) {
+  const Dataset &set = *evalSet;
+  for (size_t start = nextEvalBatch++ * batch; start < set.size();
+       start = nextEvalBatch++ * batch) {
     size_t rows = std::min(batch, set.size() - start);
-    std::memcpy(evalInput.data(), set.sample(start), rows * sampleSize * 4);
+    std::memcpy(lane.input.data(), set.sample(start), rows * sampleSize * 4);
     std::copy(set.labels.begin() + start, set.labels.begin() + start + rows,
-              labels.begin());
-    if (Status s = callKernel(*eval, rows, 0, 1, nullptr, evalInput.data());
-        !s)
-      return s;
+              lane.labels.begin());
+    lane.status =
+        callKernel(*eval, rows, 0, 1, nullptr, lane.input.data(), &lane);
+    if (!lane.status)
+      return;
     for (size_t i = 0; i < rows; ++i) {
-      lossSum += losses[i];
-      wrong += predictions[i] != set.labels[start + i];
-      if (perSample)
-        (*perSample)[start + i] = losses[i];
+      evalLosses[start + i] = lane.losses[i];
+      evalWrong[start + i] = lane.predictions[i] != set.labels[start + i];
     }
   }
+}
+
+void Trainer::Impl::evalTeamMember(void *impl) {
+  Impl &t = *static_cast<Impl *>(impl);
+  t.openmp->setNumThreads(1);
+  t.evaluateBatches(t.evalLanes[t.nextEvalLane++]);
+}
+
+Result<std::pair<double, double>>
+Trainer::Impl::evaluate(const Dataset &set, std::vector<float> *perSample) {
+  // Batches are independent: with a team, each thread evaluates whole
+  // batches on one core (the MLP's probe 1.4x faster than sharing each
+  // batch's row tiles between two cores, which wait for each other at
+  // every contraction). A row's loss is the same either way: the kernel
+  // computes each output element on one thread, in one order. The sums
+  // below run in sample order.
+  evalSet = &set;
+  evalLosses.assign(set.size(), 0);
+  evalWrong.assign(set.size(), 0);
+  nextEvalBatch = 0;
+  size_t batches = (set.size() + batch - 1) / batch;
+  if (evalLanes.size() > 1 && batches > 1) {
+    nextEvalLane = 0;
+    openmp->parallel(&Impl::evalTeamMember, this,
+                     unsigned(std::min(evalLanes.size(), batches)), 0);
+  } else {
+    evaluateBatches(evalLanes.front());
+  }
+  for (EvalLane &lane : evalLanes)
+    if (!lane.status)
+      return std::exchange(lane.status, Status::success());
+  double lossSum = 0;
+  size_t wrong = 0;
+  for (size_t i = 0; i < set.size(); ++i) {
+    lossSum += evalLosses[i];
+    wrong += evalWrong[i];
+  }
+  if (perSample)
+    perSample->assign(evalLosses.begin(), evalLosses.end());
   double n = double(std::max<size_t>(set.size(), 1));
   return std::make_pair(lossSum / n, wrong / n);
 }
@@ -694,10 +744,6 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
             "the model takes samples of " + std::to_string(expected) +
             " values, the dataset has " + std::to_string(t.sampleSize));
     }
-  t.labels.assign(t.batch, 0);
-  t.losses.assign(t.batch, 0);
-  t.predictions.assign(t.batch, 0);
-  t.evalInput.assign(t.batch * t.sampleSize, 0);
   for (Precision precision : t.options.schedule.ladder) {
     Rung rung;
     rung.precision = precision;
@@ -748,6 +794,20 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
                      return a.kernel->rungs.size() < b.kernel->rungs.size();
                    });
   t.openmp = std::make_unique<OpenMP>(backend);
+  // Evaluation shares batches out between a team's threads, unless the
+  // eval kernel draws random seeds (their order would then depend on the
+  // threads).
+  bool seeded =
+      std::any_of(t.eval->args.begin(), t.eval->args.end(),
+                  [](const ArgSpec &arg) { return arg.role == Role::Seed; });
+  t.evalLanes.resize(
+      t.openmp->hasTeams() && !seeded ? std::max(1u, t.options.threads) : 1);
+  for (Impl::EvalLane &lane : t.evalLanes) {
+    lane.input.assign(t.batch * t.sampleSize, 0);
+    lane.losses.assign(t.batch, 0);
+    lane.labels.assign(t.batch, 0);
+    lane.predictions.assign(t.batch, 0);
+  }
   if (t.options.threads > 1 && t.rungs.size() > 1) {
     t.rungThreads =
         std::min<unsigned>(t.options.threads, unsigned(t.rungs.size()));
