@@ -137,6 +137,9 @@ def main(out):
             print(f"  {line['kernel']:<28} rows {line['rows']:>4} "
                   f"{line['median_us']:9.1f} {line['p10_us']:9.1f}   {text}")
 
+    if calls and pairs:
+        bound(calls, out / "run-dps-1.json", out / "run-f32-1.json")
+
     compile_ = lines(out / "compile.jsonl")
     if compile_:
         print("\nCompile times, seconds")
@@ -147,6 +150,56 @@ def main(out):
                     stages.setdefault(l["stage"], []).append(l["seconds"])
             text = ", ".join(f"{s} {statistics.median(v):.3f}" for s, v in stages.items())
             print(f"  {model}: {text}")
+
+
+def bound(calls, dps_run, f32_run, threads=2):
+    """What the whole-run ratio could be at most with these kernels: every
+    step of both runs on `threads` threads perfectly shared, each kernel at
+    its warm one-thread time (grad kernels linear in the rows between the
+    measured 1 and 128), the update split evenly too. The DPS run keeps its
+    probe's measured time (work the f32 run does not have)."""
+    warm = {(l["kernel"], l["rows"]): l["median_us"] for l in calls if not l.get("cold")}
+    step = next(iter(warm))[0].split("_grad_")[0].split("_refresh_")[0].split("_update")[0]
+
+    def grad(precision, rows):
+        one, full = warm.get((f"{step}_grad_{precision}", 1)), warm.get((f"{step}_grad_{precision}", 128))
+        if one is None or full is None:
+            return None
+        return one + (full - one) * (rows - 1) / 127
+
+    def seconds(path):
+        """Each epoch's bound (seconds) and whether it had f32 rows."""
+        per_epoch = []
+        for e in epochs(path):
+            present = [s for s in e["subsets"] if s.get("steps")]
+            steps = max(s["steps"] for s in present)
+            work = 0.0
+            for s in present:
+                cost = grad(s["precision"], s["samples"] / s["steps"])
+                if cost is None:
+                    return None
+                work += cost * s["steps"] / steps
+                work += warm.get((f"{step}_refresh_{s['precision']}", 128), 0.0)
+            names = [s["precision"] for s in present]
+            update = warm.get((f"{step}_update", 128))
+            if "f32" not in names and (f"{step}_update_from_bf16", 128) in warm:
+                update = warm[(f"{step}_update_from_bf16", 128)]
+            per_epoch.append((steps * (work + (update or 0.0)) / threads * 1e-6
+                              + e.get("probe_seconds", 0.0), "f32" in names))
+        return per_epoch
+
+    dps, f32 = seconds(dps_run), seconds(f32_run)
+    if dps and f32 and len(dps) == len(f32):
+        total = [sum(t for t, _ in run) for run in (dps, f32)]
+        print(f"\nBound: both runs' steps perfectly shared by {threads} threads, each kernel at its warm "
+              "one-thread time above")
+        print(f"  whole runs: dps {total[0]:.2f} s (with its probe), f32 {total[1]:.2f} s: "
+              f"at most {ratio(total[1], total[0])}  (target >= 1.5)")
+        late = [(d, f) for (d, has_f32), (f, _) in zip(dps, f32) if not has_f32]
+        if late:
+            d, f = (sum(x) for x in zip(*late))
+            print(f"  the {len(late)} epochs without f32 samples: dps {d:.2f} s, f32 {f:.2f} s: "
+                  f"at most {ratio(f, d)}")
 
 
 if __name__ == "__main__":
