@@ -138,7 +138,8 @@ def main(out):
                   f"{line['median_us']:9.1f} {line['p10_us']:9.1f}   {text}")
 
     if calls and pairs:
-        bound(calls, out / "run-dps-1.json", out / "run-f32-1.json")
+        bound(calls, out / "run-dps-1.json", out / "run-f32-1.json",
+              [statistics.median(pair[side][0] for pair in pairs) for side in (0, 1)])
 
     compile_ = lines(out / "compile.jsonl")
     if compile_:
@@ -152,12 +153,13 @@ def main(out):
             print(f"  {model}: {text}")
 
 
-def bound(calls, dps_run, f32_run, threads=2):
+def bound(calls, dps_run, f32_run, measured, threads=2):
     """What the whole-run ratio could be at most with these kernels: every
     step of both runs on `threads` threads perfectly shared, each kernel at
     its warm one-thread time (grad kernels linear in the rows between the
     measured 1 and 128), the update split evenly too. The DPS run keeps its
-    probe's measured time (work the f32 run does not have)."""
+    probe's measured time (work the f32 run does not have). `measured`: the
+    runs' median training seconds, set against their bounds."""
     warm = {(l["kernel"], l["rows"]): l["median_us"] for l in calls if not l.get("cold")}
     step = next(iter(warm))[0].split("_grad_")[0].split("_refresh_")[0].split("_update")[0]
 
@@ -195,6 +197,8 @@ def bound(calls, dps_run, f32_run, threads=2):
               "one-thread time above")
         print(f"  whole runs: dps {total[0]:.2f} s (with its probe), f32 {total[1]:.2f} s: "
               f"at most {ratio(total[1], total[0])}  (target >= 1.5)")
+        print(f"  measured (medians above): dps {measured[0]:.2f} s, {100 * total[0] / measured[0]:.0f}% "
+              f"of its bound's speed; f32 {measured[1]:.2f} s, {100 * total[1] / measured[1]:.0f}%")
         late = [(d, f) for (d, has_f32), (f, _) in zip(dps, f32) if not has_f32]
         if late:
             d, f = (sum(x) for x in zip(*late))
