@@ -20,6 +20,7 @@
 #include <numeric>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 using namespace dps::rt;
@@ -110,6 +111,10 @@ struct Trainer::Impl {
     uint32_t reads;
   };
   std::vector<Update> updates;
+  /// Each kernel's parameter buffers, by argument (null: the argument is
+  /// not one), resolved once by name: a step's calls would otherwise look
+  /// ~150 names up. The buffers never move once allocated.
+  std::unordered_map<const KernelSpec *, std::vector<void *>> parameterArgs;
   size_t batch, sampleSize;
   /// The eval kernel's buffers, one set per thread that evaluates batches.
   struct EvalLane {
@@ -177,8 +182,10 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
   // One per thread (rungs call at once), reused: no allocation per call.
   thread_local std::vector<KernelValue> args;
   args.clear();
-  for (const ArgSpec &arg : kernel.args) {
-    if (void *data = params.buffer(kernel, arg)) {
+  const std::vector<void *> &buffers = parameterArgs.at(&kernel);
+  for (size_t i = 0; i < kernel.args.size(); ++i) {
+    const ArgSpec &arg = kernel.args[i];
+    if (void *data = buffers[i]) {
       args.push_back(KernelValue::memref(data, arg.shape));
       continue;
     }
@@ -787,6 +794,22 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
           reads |= 1u << r;
       t.updates.push_back({&kernel, reads});
     }
+  // Every buffer allocated (the rungs' copies above): bind the kernels'.
+  auto bind = [&](const KernelSpec *kernel) {
+    if (!kernel)
+      return;
+    std::vector<void *> &buffers = t.parameterArgs[kernel];
+    buffers.clear();
+    for (const ArgSpec &arg : kernel->args)
+      buffers.push_back(t.params.buffer(*kernel, arg));
+  };
+  bind(t.eval);
+  for (const Rung &rung : t.rungs) {
+    bind(rung.grad);
+    bind(rung.refresh);
+  }
+  for (const Impl::Update &update : t.updates)
+    bind(update.kernel);
   // The whole ladder's update reads every rung's set, so some kernel fits
   // every step.
   std::stable_sort(t.updates.begin(), t.updates.end(),
