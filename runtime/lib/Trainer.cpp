@@ -680,13 +680,37 @@ Status Trainer::Impl::restore(TrainerObserver &observer,
   if (!loaded)
     return Status::error("cannot resume from " + options.checkpointFolder +
                          ": " + loaded.status().message());
-  for (const auto &[name, values] : loaded->masters) {
-    auto &master = params.master(name);
-    if (master.size() != values.size())
-      return Status::error("cannot resume: the checkpoint's " + name +
-                           " does not fit the model");
-    master.assign(values.begin(), values.end());
-  }
+  // The checkpoint's tensors must be the model's, name for name and size
+  // for size (another model's checkpoint, or a damaged one, is refused
+  // before anything is overwritten); copied in place, since the kernels'
+  // arguments point into these buffers.
+  auto fits = [](const std::map<std::string, std::vector<float>> &saved,
+                 const std::map<std::string, KernelBuffer<float>> &model,
+                 const char *what) -> Status {
+    for (const auto &[name, buffer] : model) {
+      auto it = saved.find(name);
+      if (it == saved.end())
+        return Status::error(std::string("cannot resume: the checkpoint "
+                                         "has no ") +
+                             what + " " + name + " of the model");
+      if (it->second.size() != buffer.size())
+        return Status::error("cannot resume: the checkpoint's " + name +
+                             " does not fit the model");
+    }
+    for (const auto &entry : saved)
+      if (!model.count(entry.first))
+        return Status::error("cannot resume: the checkpoint's " + entry.first +
+                             " is no " + what + " of the model");
+    return Status::success();
+  };
+  if (Status s = fits(loaded->masters, params.allMasters(), "parameter"); !s)
+    return s;
+  if (Status s =
+          fits(loaded->optimizerState, params.allStates(), "optimizer state");
+      !s)
+    return s;
+  for (const auto &[name, values] : loaded->masters)
+    params.master(name).assign(values.begin(), values.end());
   for (const auto &[name, values] : loaded->optimizerState)
     params.state(name).assign(values.begin(), values.end());
   for (Rung &rung : rungs) {
