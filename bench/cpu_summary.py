@@ -110,19 +110,33 @@ def main(out):
             print(f"  bf16 / f32 peak {ratio(peak['bf16'], peak['f32'])}: the most a bf16 kernel "
                   "can gain over an f32 one here")
 
-    dps = {(l["op"], l["shape"], l["precision"], l["threads"]): l for l in lines(out / "dps-kernels.jsonl")}
-    ref = {(l["op"], l["shape"], l["precision"], l["threads"]): l for l in lines(out / "torch-kernels.jsonl")}
+    # Each case's GFLOP/s by round (cpu.sh measures dps and PyTorch case by
+    # case, seconds apart, in rounds); a ratio is taken within a round.
+    def by_case(path):
+        cases = {}
+        for l in lines(path):
+            key = (l["op"], l["shape"], l["precision"], l["threads"])
+            cases.setdefault(key, {})[l.get("round", 1)] = l["gflops"]
+        return cases
+    dps, ref = by_case(out / "dps-kernels.jsonl"), by_case(out / "torch-kernels.jsonl")
     if dps:
+        rounds = max(len(r) for r in dps.values())
         print("\nKernels, GFLOP/s (matmul MxKxN, :lhs = A^T, :rhs = B^T; conv NxHxWxCinxCout, 3x3;"
-              " peak: dps's share of the threads' peak)")
-        print(f"  {'case':<28} {'prec':<5} {'thr':>3} {'dps':>8} {'torch':>8} {'dps/torch':>9} {'peak':>6}")
-        for key, line in dps.items():
-            other = ref.get(key)
-            t = other["gflops"] if other else 0
+              " peak: dps's share of the threads' peak;")
+        print(f"  medians of {rounds} round(s), each ratio within a round; range: the rounds' ratios)")
+        print(f"  {'case':<28} {'prec':<5} {'thr':>3} {'dps':>8} {'torch':>8} {'dps/torch':>9} {'peak':>6}"
+              "  range")
+        for key, runs in dps.items():
+            d = statistics.median(runs.values())
+            others = ref.get(key, {})
+            t = statistics.median(others.values()) if others else 0
+            ratios = [runs[r] / others[r] for r in runs if others.get(r)]
+            r = f"{statistics.median(ratios):.2f}x" if ratios else "n/a"
+            spread = (f"{min(ratios):.2f}-{max(ratios):.2f}" if len(ratios) > 1 else "")
             top = peak.get(key[2], 0) * key[3]
-            share = f"{100 * line['gflops'] / top:5.0f}%" if top else "   n/a"
-            print(f"  {key[0] + ':' + key[1]:<28} {key[2]:<5} {key[3]:>3} {line['gflops']:8.1f} "
-                  f"{t:8.1f} {ratio(line['gflops'], t):>9} {share:>6}")
+            share = f"{100 * d / top:5.0f}%" if top else "   n/a"
+            print(f"  {key[0] + ':' + key[1]:<28} {key[2]:<5} {key[3]:>3} {d:8.1f} "
+                  f"{t:8.1f} {r:>9} {share:>6}  {spread}")
 
     calls = lines(out / "dps-calls.jsonl")
     if calls:
