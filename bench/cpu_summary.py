@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints bench/cpu.sh's table and ratios from the files it wrote."""
 import json
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -175,7 +176,7 @@ def bound(calls, dps_run, f32_run, measured, threads=2):
     probe's measured time (work the f32 run does not have). `measured`: the
     runs' median training seconds, set against their bounds."""
     warm = {(l["kernel"], l["rows"]): l["median_us"] for l in calls if not l.get("cold")}
-    step = next(iter(warm))[0].split("_grad_")[0].split("_refresh_")[0].split("_update")[0]
+    step = re.match(r"(.*)_(grad|refresh|update)", next(iter(warm))[0]).group(1)
 
     def grad(precision, rows):
         one, full = warm.get((f"{step}_grad_{precision}", 1)), warm.get((f"{step}_grad_{precision}", 128))
@@ -185,6 +186,7 @@ def bound(calls, dps_run, f32_run, measured, threads=2):
 
     def seconds(path):
         """Each epoch's bound (seconds) and whether it had f32 rows."""
+        ladder = json.loads(Path(path).read_text())["ladder"]
         per_epoch = []
         for e in epochs(path):
             present = [s for s in e["subsets"] if s.get("steps")]
@@ -197,9 +199,11 @@ def bound(calls, dps_run, f32_run, measured, threads=2):
                 work += cost * s["steps"] / steps
                 work += warm.get((f"{step}_refresh_{s['precision']}", 128), 0.0)
             names = [s["precision"] for s in present]
-            update = warm.get((f"{step}_update", 128))
-            if "f32" not in names and (f"{step}_update_from_bf16", 128) in warm:
-                update = warm[(f"{step}_update_from_bf16", 128)]
+            # As the trainer: the update from the step's top rung down, where
+            # there is one (and it was timed), else the whole ladder's.
+            top = next(p for p in ladder if p in names)
+            update = warm.get((f"{step}_update_from_{top}", 128),
+                              warm.get((f"{step}_update", 128)))
             per_epoch.append((steps * (work + (update or 0.0)) / threads * 1e-6
                               + e.get("probe_seconds", 0.0), "f32" in names))
         return per_epoch

@@ -53,17 +53,16 @@ PackedArguments &PackedArguments::f32(float value) {
 }
 
 void **PackedArguments::data() const {
-  descriptorPointers.clear();
+  // Sized first: a memref's pointer points into descriptorPointers.
+  descriptorPointers.assign(entries.size(), nullptr);
   pointers.clear();
-  for (const Entry &entry : entries)
-    if (entry.kind == Kind::MemRef)
-      descriptorPointers.push_back(
-          const_cast<int64_t *>(words.data() + entry.offset));
-  size_t memrefs = 0;
-  for (const Entry &entry : entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const Entry &entry = entries[i];
     switch (entry.kind) {
     case Kind::MemRef:
-      pointers.push_back(&descriptorPointers[memrefs++]);
+      descriptorPointers[i] =
+          const_cast<int64_t *>(words.data() + entry.offset);
+      pointers.push_back(&descriptorPointers[i]);
       break;
     case Kind::Index:
       pointers.push_back(const_cast<int64_t *>(words.data() + entry.offset));

@@ -47,7 +47,8 @@ private:
   /// Every descriptor and index, one after another.
   std::vector<int64_t> words;
   std::vector<float> floats;
-  // Made by data(): what `entries` point at, once `words` stops growing.
+  // Made by data(), once `words` stops growing: per entry, a memref's
+  // descriptor address (null for scalars), and the call's pointers.
   mutable std::vector<void *> descriptorPointers, pointers;
 };
 
