@@ -5,8 +5,11 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
+
+#include <algorithm>
 
 using namespace mlir;
 using namespace mlir::dps;
@@ -61,13 +64,17 @@ static std::string argName(ArgRole role, unsigned ordinal,
                                    : "scale." + params[ordinal - params.size()];
   case ArgRole::amax:
     return ordinal == 0 ? "amax.scaling" : "amax.observed";
-  case ArgRole::grad_acc:
+  case ArgRole::grad_acc: {
     // One set per rung: a gradient kernel's own precision; the update
-    // kernel's sets, those of its rungs in order.
-    if (precision.empty())
-      return "grad." + rungs[ordinal / params.size()] + "." +
-             params[ordinal % params.size()];
-    return "grad." + precision + "." + params[ordinal];
+    // kernel's sets, those of its rungs in order, a rung's k-th lane
+    // `grad.<rung>.lane<k>.*` after its first.
+    if (!precision.empty())
+      return "grad." + precision + "." + params[ordinal];
+    size_t set = ordinal / params.size();
+    auto lane = std::count(rungs.begin(), rungs.begin() + set, rungs[set]);
+    return "grad." + rungs[set] + (lane ? ".lane" + std::to_string(lane) : "") +
+           "." + params[ordinal % params.size()];
+  }
   case ArgRole::opt_state: {
     // Each parameter's state tensors are consecutive.
     unsigned perParam = std::max(1u, optimizer.getNumStateTensors());
@@ -80,8 +87,9 @@ static std::string argName(ArgRole role, unsigned ordinal,
   }
 }
 
-/// The rungs whose gradient sets an update kernel reads: its `dps.rungs`, a
-/// suffix of the ladder in order, or the whole ladder where it has none.
+/// The rungs whose gradient sets an update kernel reads, one per set: its
+/// `dps.rungs`, a suffix of the ladder in order or one rung repeated (its
+/// lanes), or the whole ladder where it has none.
 static FailureOr<std::vector<std::string>>
 updateRungs(func::FuncOp kernel, const std::vector<std::string> &ladder) {
   Attribute attr = kernel->getAttr(DPSDialect::kRungsAttrName);
@@ -92,19 +100,27 @@ updateRungs(func::FuncOp kernel, const std::vector<std::string> &ladder) {
            << "'" << DPSDialect::kRungsAttrName
            << "' must list the rungs the update reads, a suffix of the "
               "ladder ["
-           << llvm::join(ladder, ", ") << "] in its order; got " << attr;
+           << llvm::join(ladder, ", ")
+           << "] in its order or one rung of it repeated; got " << attr;
   };
   auto types = dyn_cast<ArrayAttr>(attr);
-  if (!types || types.empty() || types.size() > ladder.size())
+  if (!types || types.empty())
     return error();
   std::vector<std::string> rungs;
-  size_t first = ladder.size() - types.size();
-  for (auto [index, element] : llvm::enumerate(types)) {
+  for (Attribute element : types) {
     auto type = dyn_cast<TypeAttr>(element);
-    if (!type || typeName(type.getValue()) != ladder[first + index])
+    if (!type)
       return error();
-    rungs.push_back(ladder[first + index]);
+    rungs.push_back(typeName(type.getValue()));
   }
+  bool lanes = rungs.size() > 1 &&
+               std::all_of(rungs.begin(), rungs.end(),
+                           [&](const std::string &r) { return r == rungs[0]; });
+  bool suffix =
+      rungs.size() <= ladder.size() &&
+      std::equal(rungs.begin(), rungs.end(), ladder.end() - rungs.size());
+  if (!suffix && !(lanes && llvm::is_contained(ladder, rungs[0])))
+    return error();
   return rungs;
 }
 

@@ -39,7 +39,7 @@ const KernelSpec *Manifest::find(const std::string &kind,
                                  const std::string &precision) const {
   for (const KernelSpec &kernel : kernels)
     if (kernel.kind == kind &&
-        (kind == "update" ? kernel.rungs.size() == ladder.size()
+        (kind == "update" ? kernel.rungs == ladder
                           : kind == "eval" || kernel.precision == precision))
       return &kernel;
   return nullptr;

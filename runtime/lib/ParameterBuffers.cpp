@@ -90,6 +90,13 @@ Result<ParameterBuffers> ParameterBuffers::create(const Manifest &manifest,
       break;
     }
   }
+  // The second lanes' sets, which only lane updates read.
+  for (const KernelSpec &kernel : manifest.kernels)
+    if (kernel.kind == "update" && kernel.lanes() > 1)
+      for (const ArgSpec &arg : kernel.args)
+        if (arg.role == Role::GradAcc && !buffers.gradientSets.count(arg.name))
+          buffers.gradientSets[arg.name] = {
+              arg.elementType, KernelBuffer<uint8_t>(arg.bytes(), 0)};
   return buffers;
 }
 

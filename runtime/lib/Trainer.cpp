@@ -65,6 +65,22 @@ struct Rung {
   std::vector<uint64_t> seeds;
   size_t nextSeed = 0;
   Status status = Status::success();
+  /// Lanes: a step whose only rung this is may compute its rows in two
+  /// gradient calls at once, [0, laneStart) and [laneStart, rows) (0: one
+  /// call), the second into a gradient set of its own, which `laneUpdate`
+  /// sums with the first (the model's `update_lanes_<rung>`; null: never).
+  /// The second call's buffers; its rows' input and labels lie in the
+  /// rung's, after the first's.
+  const KernelSpec *laneUpdate = nullptr;
+  size_t laneStart = 0;
+  struct Lane {
+    std::vector<void *> gradArgs; // the gradient kernel's, its own set
+    std::vector<float> losses, amaxObserved;
+    std::vector<int32_t> overflow = {0};
+    std::vector<uint64_t> seeds;
+    size_t nextSeed = 0;
+    Status status = Status::success();
+  } second;
 };
 
 /// The OpenMP runtime the compiled kernels share their threads through
@@ -147,15 +163,30 @@ struct Trainer::Impl {
         params(std::move(params)),
         store(data.train, this->options.schedule.ladder) {}
 
+  /// Calls `kernel` with the buffers of `rung` (its second lane's with
+  /// `second`) or of the evaluation `lane`.
   Status callKernel(const KernelSpec &kernel, int64_t rows, int64_t step,
                     int64_t totalSteps, Rung *rung, void *input,
-                    EvalLane *lane = nullptr);
+                    EvalLane *lane = nullptr, bool second = false);
   void prepare(Rung &rung, const std::vector<uint32_t> &members, int epoch,
-               size_t step);
+               size_t step, bool alone);
   void runRung(Rung &rung);
+  void runLane(Rung &rung, bool second);
+  /// One thread's part of a step: a rung, or one lane of the step's only
+  /// rung.
+  struct Job {
+    Rung *rung;
+    bool second;
+  };
+  void runJob(const Job &job) {
+    if (job.rung->laneStart)
+      runLane(*job.rung, job.second);
+    else
+      runRung(*job.rung);
+  }
   Status runRungs(const std::vector<Rung *> &present);
   /// runRungs' order and tasks, kept across steps (no allocation per step).
-  std::vector<Rung *> rungOrder;
+  std::vector<Job> rungOrder;
   std::vector<std::function<void()>> rungTasks;
   /// The next of rungOrder for a team member to take, and how many of
   /// them are running.
@@ -178,11 +209,13 @@ struct Trainer::Impl {
 
 Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
                                  int64_t step, int64_t totalSteps, Rung *rung,
-                                 void *input, EvalLane *lane) {
+                                 void *input, EvalLane *lane, bool second) {
   // One per thread (rungs call at once), reused: no allocation per call.
   thread_local std::vector<KernelValue> args;
   args.clear();
-  const std::vector<void *> &buffers = parameterArgs.at(&kernel);
+  Rung::Lane *other = second ? &rung->second : nullptr;
+  const std::vector<void *> &buffers =
+      other ? other->gradArgs : parameterArgs.at(&kernel);
   for (size_t i = 0; i < kernel.args.size(); ++i) {
     const ArgSpec &arg = kernel.args[i];
     if (void *data = buffers[i]) {
@@ -200,7 +233,9 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
       break;
     case Role::Label:
       args.push_back(KernelValue::memref(
-          rung ? rung->labels.data() : lane->labels.data(), arg.shape));
+          rung ? rung->labels.data() + (other ? rung->laneStart : 0)
+               : lane->labels.data(),
+          arg.shape));
       break;
     case Role::Rows:
       args.push_back(KernelValue::index(rows));
@@ -217,24 +252,30 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
                                           : 1.0f));
       break;
     case Role::Overflow:
-      args.push_back(KernelValue::memref(rung->overflow.data(), arg.shape));
+      args.push_back(KernelValue::memref(
+          (other ? other->overflow : rung->overflow).data(), arg.shape));
       break;
     case Role::Amax:
-      args.push_back(KernelValue::memref(arg.name == "amax.scaling"
-                                             ? rung->amaxScaling.data()
-                                             : rung->amaxObserved.data(),
-                                         arg.shape));
+      args.push_back(KernelValue::memref(
+          arg.name == "amax.scaling"
+              ? rung->amaxScaling.data()
+              : (other ? other->amaxObserved : rung->amaxObserved).data(),
+          arg.shape));
       break;
     case Role::Losses:
-      args.push_back(KernelValue::memref(
-          rung ? rung->losses.data() : lane->losses.data(), arg.shape));
+      args.push_back(KernelValue::memref(other  ? other->losses.data()
+                                         : rung ? rung->losses.data()
+                                                : lane->losses.data(),
+                                         arg.shape));
       break;
     case Role::Predictions:
       args.push_back(KernelValue::memref(lane->predictions.data(), arg.shape));
       break;
     case Role::Seed:
-      args.push_back(KernelValue::index(int64_t(
-          rung ? rung->seeds.at(rung->nextSeed++) : state.roundingRng())));
+      args.push_back(
+          KernelValue::index(int64_t(other  ? other->seeds.at(other->nextSeed++)
+                                     : rung ? rung->seeds.at(rung->nextSeed++)
+                                            : state.roundingRng())));
       break;
     }
   }
@@ -245,8 +286,14 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
 /// that touches state shared between rungs (faults, the refresh marks, the
 /// rounding generator) happens here, in ladder order.
 void Trainer::Impl::prepare(Rung &rung, const std::vector<uint32_t> &members,
-                            int epoch, size_t step) {
+                            int epoch, size_t step, bool alone) {
   rung.members = &members;
+  // Whether it computes in two lanes depends on the step and the options,
+  // never on the threads: the weight gradients sum each lane's rows first.
+  rung.laneStart =
+      alone && rung.laneUpdate && options.lanes == 2 && members.size() >= 2
+          ? (members.size() + 1) / 2
+          : 0;
   rung.refreshDue = rung.refresh && !params.isFresh(rung.name);
   rung.injectNaN = false;
   auto &faults = options.faults;
@@ -259,15 +306,22 @@ void Trainer::Impl::prepare(Rung &rung, const std::vector<uint32_t> &members,
     }
   rung.seeds.clear();
   rung.nextSeed = 0;
-  for (const KernelSpec *kernel : {rung.refreshDue ? rung.refresh : nullptr,
-                                   rung.grad})
+  rung.second.seeds.clear();
+  rung.second.nextSeed = 0;
+  auto draw = [&](const KernelSpec *kernel, std::vector<uint64_t> &seeds) {
     if (kernel)
       for (const ArgSpec &arg : kernel->args)
         if (arg.role == Role::Seed)
-          rung.seeds.push_back(state.roundingRng());
+          seeds.push_back(state.roundingRng());
+  };
+  draw(rung.refreshDue ? rung.refresh : nullptr, rung.seeds);
+  draw(rung.grad, rung.seeds);
+  if (rung.laneStart)
+    draw(rung.grad, rung.second.seeds);
   if (rung.history)
     rung.history->scalingAmax(rung.amaxScaling.data());
   rung.overflow[0] = 0;
+  rung.second.overflow[0] = 0;
 }
 
 /// One rung's part of a step: refresh its copies if due, gather its samples,
@@ -301,12 +355,46 @@ void Trainer::Impl::runRung(Rung &rung) {
   rung.time.kernelSeconds += secondsSince(phase);
 }
 
+/// One lane of a step whose only rung computes in two (its refresh, if due,
+/// done before): gathers the lane's rows into its part of the rung's input
+/// and runs the gradient kernel on them. The first lane's time is the
+/// rung's.
+void Trainer::Impl::runLane(Rung &rung, bool second) {
+  const std::vector<uint32_t> &members = *rung.members;
+  size_t begin = second ? rung.laneStart : 0,
+         end = second ? members.size() : rung.laneStart;
+  size_t r = size_t(&rung - rungs.data());
+  uint8_t *input = rung.input.data() + begin * store.rowBytes(r);
+  Clock::time_point phase = Clock::now();
+  if (!rung.gathered)
+    store.gather(r, members.data() + begin, end - begin, input);
+  if (rung.injectNaN && !second) {
+    float nan = NAN;
+    narrow(&nan, 1, rung.precision, input, /*saturate=*/false);
+  }
+  for (size_t i = begin; i < end; ++i)
+    rung.labels[i] = data.train.labels[members[i]];
+  double gatherSeconds = secondsSince(phase);
+  phase = Clock::now();
+  Status status =
+      callKernel(*rung.grad, end - begin, 0, 1, &rung, input, nullptr, second);
+  if (second) {
+    rung.second.status = status;
+    return;
+  }
+  rung.status = status;
+  ++rung.time.steps;
+  rung.time.aheadSteps += rung.gathered;
+  rung.time.gatherSeconds += gatherSeconds;
+  rung.time.kernelSeconds += secondsSince(phase);
+}
+
 void Trainer::Impl::rungTeamMember(void *impl) {
   Impl &t = *static_cast<Impl *>(impl);
   t.openmp->setNumThreads(1);
   for (size_t i = t.nextRung++; i < t.rungOrder.size(); i = t.nextRung++) {
     ++t.runningRungs;
-    t.runRung(*t.rungOrder[i]);
+    t.runJob(t.rungOrder[i]);
     --t.runningRungs;
   }
   t.gatherAhead();
@@ -337,20 +425,33 @@ Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
     if (rung->gathered)
       std::swap(rung->input, rung->aheadInput);
   }
-  if (rungThreads < 2 || present.size() < 2) {
-    for (Rung *rung : present) {
-      runRung(*rung);
-      if (!rung->status)
-        return rung->status;
+  rungOrder.clear();
+  Rung *split =
+      present.size() == 1 && present[0]->laneStart ? present[0] : nullptr;
+  if (split) {
+    // Its copies are refreshed before either lane reads them, on every
+    // thread.
+    if (split->refreshDue) {
+      Clock::time_point start = Clock::now();
+      split->status = callKernel(*split->refresh, 0, 0, 1, split, nullptr);
+      split->time.refreshSeconds += secondsSince(start);
+      if (!split->status)
+        return split->status;
     }
-    return Status::success();
+    rungOrder = {{split, false}, {split, true}};
+  } else {
+    // The rungs with the most rows first: threads take them in order.
+    for (Rung *rung : present)
+      rungOrder.push_back({rung, false});
+    std::stable_sort(rungOrder.begin(), rungOrder.end(),
+                     [](const Job &a, const Job &b) {
+                       return a.rung->members->size() > b.rung->members->size();
+                     });
   }
-  // The rungs with the most rows first: threads take them in order.
-  rungOrder.assign(present.begin(), present.end());
-  std::stable_sort(rungOrder.begin(), rungOrder.end(), [](Rung *a, Rung *b) {
-    return a->members->size() > b->members->size();
-  });
-  if (openmp->hasTeams()) {
+  if (rungThreads < 2 || rungOrder.size() < 2) {
+    for (const Job &job : rungOrder)
+      runJob(job);
+  } else if (openmp->hasTeams()) {
     // The threads that run the update's parallel regions run the rungs, so
     // no other thread wants the cores and they spin, ready, between the
     // regions of a step (a second set of threads made OpenMP's sleep at
@@ -362,13 +463,27 @@ Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
                      0);
   } else {
     rungTasks.clear();
-    for (Rung *rung : rungOrder)
-      rungTasks.push_back([this, rung] { runRung(*rung); });
+    for (const Job &job : rungOrder)
+      rungTasks.push_back([this, job] { runJob(job); });
     pool->run(rungTasks);
   }
   for (Rung *rung : present)
     if (!rung->status)
       return rung->status;
+  if (split) {
+    // The second lane's results join the first's: its losses after the
+    // first's rows, any overflow, the larger amax.
+    Rung::Lane &second = split->second;
+    if (!second.status)
+      return second.status;
+    size_t rows = split->members->size() - split->laneStart;
+    std::copy(second.losses.begin(), second.losses.begin() + rows,
+              split->losses.begin() + split->laneStart);
+    split->overflow[0] |= second.overflow[0];
+    for (size_t i = 0; i < split->amaxObserved.size(); ++i)
+      split->amaxObserved[i] =
+          std::max(split->amaxObserved[i], second.amaxObserved[i]);
+  }
   return Status::success();
 }
 
@@ -531,10 +646,12 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
     uint32_t presentRungs = 0; // bit r: rungs[r] has samples in this step
     for (size_t r = 0; r < ladder.size(); ++r)
       if (!byRung[r].empty()) {
-        prepare(rungs[r], byRung[r], plan.epoch, b);
         present.push_back(&rungs[r]);
         presentRungs |= 1u << r;
       }
+    for (Rung *rung : present)
+      prepare(*rung, byRung[size_t(rung - rungs.data())], plan.epoch, b,
+              present.size() == 1);
     Clock::time_point phase = Clock::now();
     if (Status s = runRungs(present); !s)
       return s;
@@ -578,11 +695,14 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
         lowSampleSteps += members.size();
     }
     // The update sums the sets it reads: those of rungs absent from this
-    // step must be zero.
-    const Update &update = *std::find_if(
-        updates.begin(), updates.end(), [&](const Update &candidate) {
-          return (candidate.reads & presentRungs) == presentRungs;
-        });
+    // step must be zero. A rung that ran in two lanes has its own.
+    Update update =
+        present.size() == 1 && present[0]->laneStart
+            ? Update{present[0]->laneUpdate, presentRungs}
+            : *std::find_if(
+                  updates.begin(), updates.end(), [&](const Update &candidate) {
+                    return (candidate.reads & presentRungs) == presentRungs;
+                  });
     for (size_t r = 0; r < rungs.size(); ++r) {
       Rung &rung = rungs[r];
       if (presentRungs & (1u << r))
@@ -743,6 +863,9 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
                 const DatasetSplits &data, TrainerOptions options) {
   if (Status s = options.schedule.validate(); !s)
     return s;
+  if (options.lanes != 1 && options.lanes != 2)
+    return Status::error("lanes must be 1 or 2, not " +
+                         std::to_string(options.lanes));
   keepFreedMemory();
   if (data.train.sampleShape != data.test.sampleShape)
     return Status::error("training and test samples differ in shape");
@@ -785,10 +908,14 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
                            "rung " +
                            rung.name + "; compile it with this ladder");
     rung.refresh = manifest.find("refresh", rung.name);
-    rung.input.assign(t.batch * t.sampleSize * bytesPerElement(precision), 0);
+    // A second lane's kernel sees a whole batch from its first row on (it
+    // reads only its rows): the buffers reach that far.
+    size_t rows = t.batch + (t.batch + 1) / 2;
+    rung.input.assign(rows * t.sampleSize * bytesPerElement(precision), 0);
     rung.aheadInput = rung.input;
-    rung.labels.assign(t.batch, 0);
+    rung.labels.assign(rows, 0);
     rung.losses.assign(t.batch, 0);
+    rung.second.losses.assign(t.batch, 0);
     for (const ArgSpec &arg : rung.grad->args)
       if (arg.role == Role::GradAcc)
         rung.gradients.push_back(&t.params.gradients(arg.name));
@@ -802,6 +929,7 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
       if (arg.role == Role::Amax) {
         rung.amaxScaling.assign(arg.elements(), 0);
         rung.amaxObserved.assign(arg.elements(), 0);
+        rung.second.amaxObserved.assign(arg.elements(), 0);
         rung.history = std::make_unique<AmaxHistory>(arg.elements());
       }
       if (arg.role == Role::LossScale)
@@ -810,7 +938,12 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
     t.rungs.push_back(std::move(rung));
   }
   for (const KernelSpec &kernel : manifest.kernels)
-    if (kernel.kind == "update") {
+    if (kernel.kind == "update" && kernel.lanes() > 1) {
+      // Two lanes of a rung (the runtime splits a step in two at most).
+      for (Rung &rung : t.rungs)
+        if (kernel.lanes() == 2 && kernel.rungs[0] == rung.name)
+          rung.laneUpdate = &kernel;
+    } else if (kernel.kind == "update") {
       uint32_t reads = 0;
       for (size_t r = 0; r < t.rungs.size(); ++r)
         if (std::count(kernel.rungs.begin(), kernel.rungs.end(),
@@ -834,6 +967,32 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
   }
   for (const Impl::Update &update : t.updates)
     bind(update.kernel);
+  // A rung's second lane calls its gradient kernel with the second of the
+  // sets its lane update reads (the same parameters, in the same order).
+  for (Rung &rung : t.rungs) {
+    if (!rung.laneUpdate)
+      continue;
+    bind(rung.laneUpdate);
+    // Its sets: the first lane's (the gradient kernel's, by name), then the
+    // second's, parameter for parameter.
+    std::vector<std::pair<const std::string *, void *>> sets;
+    const std::vector<void *> &update = t.parameterArgs[rung.laneUpdate];
+    for (size_t i = 0; i < update.size(); ++i)
+      if (rung.laneUpdate->args[i].role == Role::GradAcc)
+        sets.push_back({&rung.laneUpdate->args[i].name, update[i]});
+    rung.second.gradArgs = t.parameterArgs[rung.grad];
+    size_t set = 0, half = sets.size() / 2;
+    for (size_t i = 0; i < rung.grad->args.size(); ++i)
+      if (rung.grad->args[i].role == Role::GradAcc) {
+        if (set == half || *sets[set].first != rung.grad->args[i].name)
+          break;
+        rung.second.gradArgs[i] = sets[half + set++].second;
+      }
+    if (set != half || sets.size() != 2 * half)
+      return Status::error("the lane update " + rung.laneUpdate->name +
+                           " does not read the gradient sets of " +
+                           rung.grad->name + " in its order");
+  }
   // The whole ladder's update reads every rung's set, so some kernel fits
   // every step.
   std::stable_sort(t.updates.begin(), t.updates.end(),
@@ -855,9 +1014,10 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
     lane.labels.assign(t.batch, 0);
     lane.predictions.assign(t.batch, 0);
   }
-  if (t.options.threads > 1 && t.rungs.size() > 1) {
-    t.rungThreads =
-        std::min<unsigned>(t.options.threads, unsigned(t.rungs.size()));
+  bool lanes = t.options.lanes == 2 && t.rungs.front().laneUpdate;
+  if (t.options.threads > 1 && (t.rungs.size() > 1 || lanes)) {
+    t.rungThreads = std::min<unsigned>(
+        t.options.threads, unsigned(std::max<size_t>(t.rungs.size(), 2)));
     if (!t.openmp->hasTeams())
       t.pool = std::make_unique<TaskPool>(t.rungThreads);
   }

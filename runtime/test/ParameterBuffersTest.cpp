@@ -192,3 +192,31 @@ TEST(Manifest, AnUpdateReadingARungOffTheLadderIsAClearError) {
             "rung 'f16', which is not in the ladder");
   EXPECT_FALSE(parseManifest(withUpdateFromBF16(R"("bf16")")));
 }
+
+namespace {
+/// kManifest with the f32 rung's lanes' update listed first: it reads the
+/// f32 set and the second lane's.
+std::string withLanesUpdate() {
+  std::string manifest = kManifest;
+  std::string lanes =
+      R"({"name": "mlp_train_update_lanes_f32", "kind": "update", "precision": "f32", "rungs": ["f32", "f32"], "args": [
+      {"name": "grad.f32.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "f32", "layout": "row_major"},
+      {"name": "grad.f32.lane1.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "f32", "layout": "row_major"}]},
+    )";
+  size_t at = manifest.find(R"({"name": "mlp_train_update")");
+  return manifest.insert(at, lanes);
+}
+} // namespace
+
+TEST(Manifest, ALanesUpdateReadsOneRungTwice) {
+  auto manifest = parseManifest(withLanesUpdate());
+  ASSERT_TRUE(manifest) << manifest.status().message();
+  EXPECT_EQ(manifest->kernels[1].lanes(), 2u);
+  EXPECT_EQ(manifest->kernels[2].lanes(), 1u); // the whole ladder's
+  // As many sets as the ladder has rungs, yet not the whole ladder's update.
+  ASSERT_NE(manifest->find("update"), nullptr);
+  EXPECT_EQ(manifest->find("update")->name, "mlp_train_update");
+  auto buffers = ParameterBuffers::create(*manifest, 1);
+  ASSERT_TRUE(buffers) << buffers.status().message();
+  EXPECT_EQ(buffers->gradients("grad.f32.lane1.dense0.bias").size(), 200u);
+}

@@ -54,6 +54,10 @@ TEST(SampleStore, MicroBatchesStreamFromContiguousRows) {
   EXPECT_EQ(std::memcmp(batch.data() + store.rowBytes(1), store.row(9),
                         store.rowBytes(1)),
             0);
+  // Part of a step's samples into part of a batch (a lane's rows).
+  std::vector<uint32_t> samples = {4, 9, 2};
+  store.gather(1, samples.data() + 2, 1, batch.data());
+  EXPECT_EQ(std::memcmp(batch.data(), store.row(2), store.rowBytes(1)), 0);
 }
 
 TEST(SampleStore, BadAssignmentsAreErrors) {

@@ -110,6 +110,21 @@
 // CHECK-NEXT: "rungs": [
 // CHECK-NEXT: "f8E4M3FN"
 // CHECK-NEXT: ]
+// The top rung's lanes' update reads two f32 sets: the gradient kernel's
+// and the second lane's, parameter for parameter.
+// CHECK: "name": "grad.f32.dense2.bias",
+// CHECK: "name": "grad.f32.lane1.dense0.weight",
+// CHECK-NEXT: "role": "grad_acc",
+// CHECK-NEXT: "shape": [
+// CHECK-NEXT: 784,
+// CHECK-NEXT: 256
+// CHECK: "name": "grad.f32.lane1.dense2.bias",
+// CHECK: "name": "mlp_train_update_lanes_f32",
+// CHECK-NEXT: "precision": "f32",
+// CHECK-NEXT: "rungs": [
+// CHECK-NEXT: "f32",
+// CHECK-NEXT: "f32"
+// CHECK-NEXT: ]
 // CHECK: "name": "predictions",
 // CHECK-NEXT: "role": "predictions",
 // CHECK: "kind": "eval",

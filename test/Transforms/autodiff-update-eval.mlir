@@ -1,5 +1,6 @@
 // RUN: dps-opt %s -dps-autodiff -split-input-file | FileCheck %s
 // RUN: dps-opt %s -dps-autodiff=update-variants=false -split-input-file | FileCheck %s --check-prefix=WHOLE
+// RUN: dps-opt %s -dps-autodiff=lanes=1 -split-input-file | FileCheck %s --check-prefix=NOLANES
 
 // SGD with momentum: one momentum buffer per parameter; the gradient set
 // holds a sum over `rows` samples, scaled by 1 / rows; the set is only read.
@@ -132,12 +133,30 @@ dps.train_step @adam {forward = @net, loss = #dps.loss<mse>,
 // CHECK-NEXT: %[[C0:.*]] = arith.addf %[[ZERO]], %[[C32]] : f32
 // CHECK-NEXT: linalg.yield %[[C0]]
 // CHECK: dps.optimizer_step %[[W]], %[[SUM]] lr
+
+// The top rung's two lanes: a step whose only rung is f32 computes its rows
+// in two calls, each into a set of its own; the update adds the two.
+// CHECK-LABEL: func.func @ladder_update_lanes_f32(
+// CHECK-SAME: %[[W:[a-z0-9]+]]: tensor<4x3xf32> {dps.param = #dps.init<he_normal>, dps.role = #dps.role<param>}
+// CHECK-SAME: %[[L0:[a-z0-9]+]]: tensor<4x3xf32> {dps.role = #dps.role<grad_acc>}
+// CHECK-SAME: %[[L1:[a-z0-9]+]]: tensor<4x3xf32> {dps.role = #dps.role<grad_acc>}
+// CHECK-SAME: %{{[a-z0-9]+}}: index {dps.role = #dps.role<rows>}
+// CHECK-SAME: dps.rungs = [f32, f32]
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[L0]], %[[L1]] : {{.*}}) outs(%{{.*}} : tensor<4x3xf32>)
+// CHECK-NEXT: ^bb0(%[[A:.*]]: f32, %[[B:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[AB:.*]] = arith.addf %[[A]], %[[B]] : f32
+// CHECK-NEXT: linalg.yield %[[AB]]
+// CHECK: dps.optimizer_step %[[W]], %[[SUM]] lr
 // CHECK-LABEL: func.func @ladder_eval(
 
-// Without update-variants, only the whole ladder's update.
+// Without update-variants, only the whole ladder's update (and the top
+// rung's lanes'); with lanes=1, no lanes' update.
 // WHOLE-LABEL: func.func @ladder_update(
 // WHOLE-NOT: func.func @ladder_update_from
+// WHOLE: func.func @ladder_update_lanes_f32(
+// WHOLE-NOT: func.func @ladder_update_from
 // WHOLE: func.func @ladder_eval(
+// NOLANES-NOT: update_lanes
 func.func @net(%x: tensor<?x4xf32>, %w: tensor<4x3xf32> {dps.param = #dps.init<he_normal>}) -> tensor<?x3xf32> {
   %y = dps.dense %x, %w : tensor<?x4xf32>, tensor<4x3xf32>
   return %y : tensor<?x3xf32>

@@ -86,6 +86,13 @@ cl::opt<bool> noProbe("no-probe", cl::cat(trainOptions),
 cl::opt<int> probeEvery("probe-every",
                         cl::cat(trainOptions), cl::desc("Re-measure losses every N epochs"),
                         cl::init(0));
+cl::opt<int>
+    lanes("lanes", cl::cat(trainOptions),
+          cl::desc("A step whose only rung is the ladder's top one (a one-rung "
+                   "ladder, a rollback epoch) computes its rows in this many "
+                   "gradient calls at once, 1 or 2 (default 2 on the CPU, 1 on "
+                   "CUDA); results depend on it, not on --threads"),
+          cl::init(0));
 cl::opt<std::string> batching(
     "batching",
     cl::cat(trainOptions), cl::desc("mixed: shuffled batches split into per-rung micro-batches; "
@@ -278,6 +285,10 @@ int main(int argc, char **argv) {
   options.threads = device == "cuda"  ? 1
                     : threads > 0      ? unsigned(threads)
                                        : rt::defaultThreads();
+  // A GPU's kernel on a whole batch beats two on halves.
+  options.lanes = lanes.getNumOccurrences() ? unsigned(std::max(0, int(lanes)))
+                  : device == "cuda"        ? 1
+                                            : 2;
   for (const std::string &text : injectNonFinite) {
     llvm::SmallVector<llvm::StringRef> parts;
     llvm::StringRef(text).split(parts, ':');

@@ -24,7 +24,8 @@ struct DPSAutodiffPass : public dps::impl::DPSAutodiffBase<DPSAutodiffPass> {
         return signalPassFailure();
       }
       if (failed(mlir::dps::detail::buildEvalKernel(step)) ||
-          failed(mlir::dps::detail::buildUpdateKernels(step, updateVariants)) ||
+          failed(mlir::dps::detail::buildUpdateKernels(step, updateVariants,
+                                                       lanes)) ||
           failed(mlir::dps::detail::buildGradientKernel(step)))
         return signalPassFailure();
     }

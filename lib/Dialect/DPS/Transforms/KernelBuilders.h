@@ -67,10 +67,12 @@ Operation *buildLoss(OpBuilder &b, TrainStepOp step, Value logits,
                      Value labels);
 
 LogicalResult buildGradientKernel(TrainStepOp step);
-/// `<step>_update`, reading every rung's gradient set, and with `variants`
+/// `<step>_update`, reading every rung's gradient set; with `variants`
 /// `<step>_update_from_<rung>` for each lower rung, reading the sets of that
-/// rung and those below it.
-LogicalResult buildUpdateKernels(TrainStepOp step, bool variants);
+/// rung and those below it; with `lanes` > 1 `<step>_update_lanes_<top>`,
+/// reading `lanes` sets of the ladder's top rung.
+LogicalResult buildUpdateKernels(TrainStepOp step, bool variants,
+                                 unsigned lanes);
 LogicalResult buildEvalKernel(TrainStepOp step);
 
 } // namespace mlir::dps::detail

@@ -43,19 +43,26 @@ static Value sumOf(OpBuilder &b, Location loc, ValueRange sets, bool fromZero) {
       .getResult(0);
 }
 
-// (params..., opt_state..., grad_accs of rung `first`..., ..., grad_accs of
-//  rung K-1..., rows, step, total_steps) -> (params..., opt_state...)
+// (params..., opt_state..., grad_accs of set 0..., grad_accs of set 1...,
+//  rows, step, total_steps) -> (params..., opt_state...)
 // The optimizer state of parameter i is its `k` consecutive tensors. Each rung
 // of the ladder has its own set of gradients, which its gradient kernel
 // overwrites (so the rungs of a step can run at the same time) at the rung's
-// gradient type; the step's gradient is their f32 sum, in ladder order, over
-// `rows` samples. The sets are only read: a rung absent from a step must
-// have a zero set (the runtime clears it). A kernel that reads only the
-// rungs from `first` down (dps.rungs lists them) starts its sum at +0.0,
-// which is what the whole ladder's kernel computes when the sets above
-// `first` are zero: the two agree bitwise, so the runtime may call it for a
-// step without those rungs and skip reading their sets.
-static LogicalResult buildUpdateKernel(TrainStepOp step, size_t first) {
+// gradient type; the step's gradient is the f32 sum of the sets the kernel
+// reads, in order, over `rows` samples. The sets are only read: a rung absent
+// from a step must have a zero set (the runtime clears it).
+//
+// `sets` names each set's rung (dps.rungs lists them):
+// - the whole ladder, or the rungs from some rung down: a kernel reading
+//   only those starts its sum at +0.0 (`fromZero`), which is what the whole
+//   ladder's kernel computes when the sets above are zero: the two agree
+//   bitwise, so the runtime may call it for a step without those rungs and
+//   skip reading their sets;
+// - one rung `lanes` times: the sets of a step whose only rung computed its
+//   samples in `lanes` calls at once, each into a set of its own (lane k > 0:
+//   `grad.<rung>.lane<k>.*` in the manifest).
+static LogicalResult buildUpdateKernel(TrainStepOp step, StringRef name,
+                                       ArrayRef<Type> sets, bool fromZero) {
   Location loc = step.getLoc();
   MLIRContext *ctx = step.getContext();
   OptimizerAttrInterface optimizer = step.getOptimizer();
@@ -67,8 +74,7 @@ static LogicalResult buildUpdateKernel(TrainStepOp step, size_t first) {
   for (const KernelArgSpec &param : params)
     for (unsigned k = 0; k < statePerParam; ++k)
       args.push_back({param.type, ArgRole::opt_state});
-  ArrayRef<Type> rungs = step.getLadder().getRungs().drop_front(first);
-  for (Type rung : rungs)
+  for (Type rung : sets)
     for (const KernelArgSpec &param : params)
       args.push_back({RankedTensorType::get(
                           cast<RankedTensorType>(param.type).getShape(),
@@ -82,21 +88,18 @@ static LogicalResult buildUpdateKernel(TrainStepOp step, size_t first) {
       ArrayRef(args).take_front(numParams * (1 + statePerParam)),
       [](const KernelArgSpec &a) { return a.type; });
 
-  std::string name = "update";
-  if (first > 0)
-    name += "_from_" + typeName(rungs.front());
   FailureOr<func::FuncOp> kernel = createKernel(
       step, name, KernelKind::update, step.getAccumulate(), args, results);
   if (failed(kernel))
     return failure();
   (*kernel)->setAttr(DPSDialect::kRungsAttrName,
-                     Builder(ctx).getTypeArrayAttr(rungs));
+                     Builder(ctx).getTypeArrayAttr(sets));
   OpBuilder b = OpBuilder::atBlockBegin(&kernel->getBody().front());
   ValueRange values = kernel->getArguments();
   ValueRange weights = values.take_front(numParams);
   ValueRange states = values.slice(numParams, numParams * statePerParam);
-  ValueRange sets =
-      values.slice(numParams * (1 + statePerParam), numParams * rungs.size());
+  ValueRange setValues =
+      values.slice(numParams * (1 + statePerParam), numParams * sets.size());
   Value rows = values[values.size() - 3], stepIndex = values[values.size() - 2],
         totalSteps = values.back();
 
@@ -115,12 +118,12 @@ static LogicalResult buildUpdateKernel(TrainStepOp step, size_t first) {
   SmallVector<Value> newWeights, newStates;
   for (size_t i = 0; i < numParams; ++i) {
     ValueRange state = states.slice(i * statePerParam, statePerParam);
-    SmallVector<Value> rungSets;
-    for (size_t rung = 0; rung < rungs.size(); ++rung)
-      rungSets.push_back(sets[rung * numParams + i]);
-    auto update = OptimizerStepOp::create(
-        b, loc, weights[i], sumOf(b, loc, rungSets, first > 0), state, lr,
-        stepIndex, scale, optimizer);
+    SmallVector<Value> terms;
+    for (size_t set = 0; set < sets.size(); ++set)
+      terms.push_back(setValues[set * numParams + i]);
+    auto update = OptimizerStepOp::create(b, loc, weights[i],
+                                          sumOf(b, loc, terms, fromZero), state,
+                                          lr, stepIndex, scale, optimizer);
     newWeights.push_back(update.getNewParam());
     llvm::append_range(newStates, update.getNewState());
   }
@@ -131,11 +134,23 @@ static LogicalResult buildUpdateKernel(TrainStepOp step, size_t first) {
 }
 
 LogicalResult mlir::dps::detail::buildUpdateKernels(TrainStepOp step,
-                                                    bool variants) {
-  size_t count = variants ? step.getLadder().getRungs().size() : 1;
+                                                    bool variants,
+                                                    unsigned lanes) {
+  ArrayRef<Type> ladder = step.getLadder().getRungs();
   // Created after the step, each before the last: the whole ladder's first.
+  // Only the top rung runs alone in the steps of a default schedule (a
+  // one-rung ladder, rollback epochs); each update kernel adds ~5% to the
+  // MLP's compile time.
+  if (lanes > 1 &&
+      failed(buildUpdateKernel(step, "update_lanes_" + typeName(ladder[0]),
+                               SmallVector<Type>(lanes, ladder[0]),
+                               /*fromZero=*/false)))
+    return failure();
+  size_t count = variants ? ladder.size() : 1;
   for (size_t first = count; first-- > 0;)
-    if (failed(buildUpdateKernel(step, first)))
+    if (failed(buildUpdateKernel(
+            step, first ? "update_from_" + typeName(ladder[first]) : "update",
+            ladder.drop_front(first), /*fromZero=*/first > 0)))
       return failure();
   return success();
 }

@@ -10,6 +10,7 @@
 
 #include "dps/runtime/Precision.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,6 +40,16 @@ struct KernelSpec {
   /// ladder order (the whole ladder where the manifest does not say).
   std::vector<std::string> rungs;
   std::vector<ArgSpec> args;
+
+  /// Update kernels that list one rung several times read as many sets of
+  /// it, its lanes' (a lone rung's step split into calls at once); others 1.
+  size_t lanes() const {
+    bool repeated = rungs.size() > 1 && std::all_of(rungs.begin(), rungs.end(),
+                                                    [&](const std::string &r) {
+                                                      return r == rungs[0];
+                                                    });
+    return repeated ? rungs.size() : 1;
+  }
 };
 
 struct Manifest {

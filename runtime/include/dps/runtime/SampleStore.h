@@ -39,9 +39,14 @@ public:
   size_t rowBytes(size_t rung) const {
     return source.sampleSize() * bytesPerElement(ladder[rung]);
   }
-  /// Copies `samples` (all on `rung`) into consecutive rows of `out`.
-  void gather(size_t rung, const std::vector<uint32_t> &samples,
+  /// Copies the `count` samples at `samples` (all on `rung`) into
+  /// consecutive rows of `out`.
+  void gather(size_t rung, const uint32_t *samples, size_t count,
               uint8_t *out) const;
+  void gather(size_t rung, const std::vector<uint32_t> &samples,
+              uint8_t *out) const {
+    gather(rung, samples.data(), samples.size(), out);
+  }
 
   /// Bytes held per rung (none for an f32 rung: its rows are the source's),
   /// and of the original f32 source data.

@@ -31,6 +31,13 @@ struct TrainerOptions {
   /// the same time, each on one thread (their kernels single-threaded), and
   /// the optimizer update on all of them; results are the same either way.
   unsigned threads = 1;
+  /// A step whose only rung is the ladder's top one (a one-rung ladder, a
+  /// rollback epoch) computes its rows in this many gradient calls, 1 or 2
+  /// (2 needs the model's `update_lanes_<rung>`, else 1), at the same time
+  /// on two threads or one after the other on one. Each call's weight
+  /// gradients sum over its rows, so results depend on the lanes, not on
+  /// the threads.
+  unsigned lanes = 2;
   /// Stop after this many completed epochs (0: run all), e.g. to resume
   /// later; the schedule still spans all epochs.
   int stopAfter = 0;

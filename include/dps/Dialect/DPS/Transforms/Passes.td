@@ -31,12 +31,21 @@ def DPSAutodiff : Pass<"dps-autodiff", "::mlir::ModuleOp"> {
     step reading only the sets of that rung and those below it, bitwise what
     `@S_update` computes when the sets above are zero (a step whose top rungs
     are empty, as in the late epochs of a decaying schedule, need not read
-    them). And `@S_eval`, the per-sample losses and predictions.
+    them). With `lanes` > 1 it adds `@S_update_lanes_<rung>` for the ladder's
+    top rung, which sums `lanes` sets of that rung (`dps.rungs` lists it
+    `lanes` times): a step whose only rung is the top one (a one-rung ladder,
+    a rollback epoch) may compute its samples in `lanes` calls at once, each
+    writing a set of its own. And `@S_eval`, the per-sample losses and
+    predictions.
   }];
   let options = [
     Option<"updateVariants", "update-variants", "bool", /*default=*/"true",
            "Also derive an update kernel for each lower rung, reading the "
-           "gradient sets from that rung down">
+           "gradient sets from that rung down">,
+    Option<"lanes", "lanes", "unsigned", /*default=*/"2",
+           "Also derive an update kernel summing this many gradient sets of "
+           "the ladder's top rung (its lone steps split into calls at once); "
+           "1: none">
   ];
   let dependentDialects = [
     "::mlir::dps::DPSDialect", "::mlir::tensor::TensorDialect",
