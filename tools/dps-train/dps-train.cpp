@@ -197,6 +197,8 @@ int main(int argc, char **argv) {
     return fail("--epochs must be at least 1");
   if (threads < 0)
     return fail("--threads must be at least 1 (or 0: OpenMP's default)");
+  if (lanes.getNumOccurrences() && lanes != 1 && lanes != 2)
+    return fail("--lanes must be 1 or 2, not " + std::to_string(lanes));
   // Read by the OpenMP runtime when the first kernel starts its threads.
   if (threads > 0)
     setenv("OMP_NUM_THREADS", std::to_string(threads).c_str(), 1);
