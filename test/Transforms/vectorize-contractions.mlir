@@ -487,6 +487,43 @@ func.func @transposed_b_column_blocks(%x: tensor<128x64xf32>, %w: tensor<272x64x
 
 // -----
 
+// The same at bf16 with vdpbf16ps: each block's B^T [128, 64] is packed in
+// pairs of k straight from its rows (a tagged VNNI pack of B^T, one 32-bit
+// transpose), not transposed and then interleaved; the tiles read the pairs
+// from it. The partial block transposes its slice as before.
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// DOT-LABEL: func.func @dot_transposed_b_column_blocks
+// DOT: scf.for %{{.*}} = %c0 to %c256 step %c128
+// DOT-NOT: linalg.transpose
+// DOT: linalg.generic {{.*}} ins(%{{.*}} : tensor<128x64xbf16>) outs(%{{.*}} : tensor<32x128x2xbf16>) attrs = {dps.vnni_pack}
+// DOT: %[[PACKED:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : tensor<32x128x2xbf16> into tensor<32x256xbf16>
+// DOT-NOT: vector.interleave
+// DOT: vector.transfer_read %[[PACKED]]{{.*}} : tensor<32x256xbf16>, vector<32xbf16>
+// DOT-COUNT-16: x86vector.avx512.dot
+// DOT: } {dps.parallel}
+// DOT: linalg.transpose ins(%{{.*}} : tensor<16x64xbf16>) outs(%{{.*}} : tensor<64x16xbf16>)
+// DOT: return
+// CHECK-LABEL: func.func @dot_transposed_b_column_blocks
+func.func @dot_transposed_b_column_blocks(%x: tensor<128x64xbf16>, %w: tensor<272x64xbf16>,
+                                          %acc: tensor<128x272xf32>) -> tensor<128x272xf32> {
+  %r = linalg.generic {indexing_maps = [#a, #bt, #c],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<128x64xbf16>, tensor<272x64xbf16>)
+      outs(%acc : tensor<128x272xf32>) attrs = {dps.contraction} {
+  ^bb0(%in: bf16, %in_0: bf16, %out: f32):
+    %0 = arith.extf %in : bf16 to f32
+    %1 = arith.extf %in_0 : bf16 to f32
+    %p = arith.mulf %0, %1 : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<128x272xf32>
+  return %r : tensor<128x272xf32>
+}
+
+// -----
+
 // A rung's VNNI-packed weight copy (dps.unpack_vnni lowered to a tagged
 // copy): the dot tiles of a dynamic batch read its pairs of rows in place,
 // through P as [K/2, 2 N], and nothing interleaves B or unpacks it.

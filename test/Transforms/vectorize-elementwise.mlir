@@ -315,6 +315,33 @@ func.func @pack_rounded(%m: memref<8x32xf32>, %p: memref<4x32x2xbf16>) {
 
 // -----
 
+// A VNNI pack of B^T (a column block's transposed B, dps-vectorize-
+// contractions): a pair of k is one 32-bit unit of a B^T row, so P is B^T's
+// units transposed, 16 x 16 of them at a time in registers (one shuffle
+// each), not element by element.
+#packt = affine_map<(d0, d1, d2) -> (d1, d0 * 2 + d2)>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @pack_transposed
+// CHECK-SAME: %[[BT:.*]]: memref<32x64xbf16>, %[[P:.*]]: memref<32x32x2xbf16>
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[P]] {{\[}}[0], [1, 2]]
+// CHECK: vector.load %[[BT]][%{{.*}}, %{{.*}}] : memref<32x64xbf16>, vector<32xbf16>
+// CHECK: vector.bitcast %{{.*}} : vector<32xbf16> to vector<16xi32>
+// CHECK: vector.shuffle
+// CHECK: vector.store %{{.*}}, %[[FLAT]][%{{.*}}, %{{.*}}] : memref<32x64xbf16>, vector<32xbf16>
+// CHECK-NOT: memref.load
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @pack_transposed(%bt: memref<32x64xbf16>, %p: memref<32x32x2xbf16>) {
+  linalg.generic {indexing_maps = [#packt, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%bt : memref<32x64xbf16>) outs(%p : memref<32x32x2xbf16>) attrs = {dps.vnni_pack} {
+  ^bb0(%in: bf16, %out: bf16):
+    linalg.yield %in : bf16
+  }
+  return
+}
+
+// -----
+
 // A VNNI copy unpacked for an op that reads the matrix (a backward
 // product's transposed weights): pairs of rows deinterleaved 16 columns at
 // a time.

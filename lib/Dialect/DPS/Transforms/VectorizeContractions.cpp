@@ -41,6 +41,10 @@
 // columns that the threads share out, each packing its block's B: at 2
 // threads 128x784x256 1.55x and 128x256x784:rhs 1.45x faster than sharing
 // out rows (each thread then read all of B, half packed by the other core).
+// A block's B read transposed (B^T [n, k], G W^T) is packed in pairs of k
+// straight from its rows, one 32-bit transpose (packTransposedB), not
+// transposed and then interleaved: dps-bench's 128x256x784:rhs 6-10% and
+// 128x128x256:rhs 6-28% faster at one thread (Zen 5, alternating).
 // A convolution that reads its windows from the image (kRowPeriodAttrName)
 // is tiled so that each row tile is consecutive pixels of one output row
 // (rowsPerTile), read through A's map (indicesOfA, readSliceAsMatrix); its
@@ -836,6 +840,48 @@ Value amxCopyInto(RewriterBase &rewriter, Location loc, Value value, Value init,
   return copy.getResult(0);
 }
 
+/// A column block's transposed B (B^T [n, k], k static and even) packed
+/// in pairs of k straight from its rows, P[k2, n, v] = B^T[n, 2 k2 + v]: a
+/// pair is one 32-bit unit of a B^T row, so one 16 x 16 transpose of such
+/// units per block of P (dps-vectorize-elementwise), instead of a transpose
+/// of elements and then an interleave of pairs of rows. The op reads B as
+/// the VNNI unpack of P, which its dot tiles read as it is (vnniCopyOf).
+/// Returns false, changing nothing, where the block does not fit.
+bool packTransposedB(RewriterBase &rewriter, linalg::GenericOp op) {
+  MLIRContext *ctx = op.getContext();
+  Value bt = op.getDpsInputOperand(1)->get();
+  auto type = cast<RankedTensorType>(bt.getType());
+  if (!readsTransposed(op, 1) || !type.hasStaticShape() ||
+      type.getDimSize(1) % 2 != 0 || type.getDimSize(0) % 16 != 0)
+    return false;
+  int64_t n = type.getDimSize(0), k = type.getDimSize(1);
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Type bf16 = type.getElementType();
+  Value packed =
+      amxCopyInto(rewriter, loc, bt,
+                  tensor::EmptyOp::create(rewriter, loc,
+                                          ArrayRef<int64_t>{k / 2, n, 2}, bf16),
+                  /*pack=*/true, /*transposed=*/true);
+  AffineExpr kk, nn;
+  bindDims(ctx, kk, nn);
+  linalg::GenericOp unpack = buildCopy(
+      rewriter, loc, packed,
+      tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{k, n}, bf16),
+      AffineMap::get(2, 0, {kk.floorDiv(2), nn, kk % 2}, ctx));
+  unpack->setAttr(DPSDialect::kVNNIUnpackAttrName, rewriter.getUnitAttr());
+  AffineExpr m, nd, kd;
+  bindDims(ctx, m, nd, kd);
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  maps[1] = AffineMap::get(3, 0, {kd, nd}, ctx);
+  rewriter.modifyOpInPlace(op, [&] {
+    op.getDpsInputOperand(1)->set(unpack.getResult(0));
+    op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    op->removeAttr(kPackBAttrName);
+  });
+  return true;
+}
+
 /// Rewrites a bf16 contraction C[m, n] += A[m, k] * B[k, n] for AMX tiles
 /// (tdpbf16ps: a 16 x 32 tile of A times a 16 x 32 tile of B in pairs of k
 /// rows, into a 16 x 16 tile of f32):
@@ -1110,10 +1156,13 @@ struct DPSVectorizeContractionsPass
       int64_t columns = op.getStaticLoopRanges()[1];
       if (columns < kBlockColumns)
         op->removeAttr(kPackBAttrName);
-      // A transposed B, transposed block by block by the thread that reads
-      // it (128x256x784:rhs f32 at 2 threads ran slower than at 1 with one
-      // serial transpose of all of B: 0.93x torch.matmul).
-      untranspose(rewriter, op, 1);
+      // A transposed B, transposed (or, dot, packed: packTransposedB)
+      // block by block by the thread that reads it (128x256x784:rhs f32 at 2
+      // threads ran slower than at 1 with one serial transpose of all of B:
+      // 0.93x torch.matmul).
+      if (!(op->hasAttr(kDotAttrName) && op->hasAttr(kPackBAttrName) &&
+            packTransposedB(rewriter, op)))
+        untranspose(rewriter, op, 1);
       if (!registerTiles(op, tileRows, dotTileColumns(columns),
                          /*parallel=*/false))
         return signalPassFailure();

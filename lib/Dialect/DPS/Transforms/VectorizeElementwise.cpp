@@ -147,15 +147,26 @@ LogicalResult lowerVNNICopy(RewriterBase &rewriter, linalg::GenericOp op) {
   auto matrixType = cast<MemRefType>(matrix.getType());
   int64_t columns = matrixType.getDimSize(1);
   SmallVector<ReassociationIndices> inner = {{0}, {1, 2}};
+  bool transposed = copyReadsTransposed(op); // a pack of B^T [n, k]
+  if (transposed)
+    columns = packedType.getDimSize(1);
   if (!op.hasPureBufferSemantics() || ShapedType::isDynamic(columns) ||
       columns % 16 != 0 || !matrixType.isLastDimUnitStride() ||
-      copyReadsTransposed(op) || // a pack of B^T (AMX's)
       !memref::CollapseShapeOp::isGuaranteedCollapsible(packedType, inner))
     return failure();
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   Value flat = memref::CollapseShapeOp::create(rewriter, loc, packed, inner);
   Value pairs = memref::DimOp::create(rewriter, loc, packed, 0);
+  if (transposed) {
+    // P[k2, 2 n + v] = B^T[n, 2 k2 + v]: 16 x 16 blocks of pairs transposed
+    // in registers.
+    SmallVector<Operation *> transposes;
+    emitTransposeCopy(rewriter, loc, matrix, flat, pairs,
+                      constantIndex(rewriter, loc, columns), 2, transposes);
+    rewriter.eraseOp(op);
+    return lowerRegisterTransposes(rewriter.getContext(), transposes);
+  }
   linalg::GenericOp producer = pack ? producerOf(matrix, op) : nullptr;
   scf::ForOp loop =
       !pack      ? emitDeinterleave(rewriter, loc, flat, matrix, pairs, columns)
