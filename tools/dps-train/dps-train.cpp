@@ -182,10 +182,11 @@ int main(int argc, char **argv) {
   cl::getRegisteredOptions().erase("threads");
   cl::opt<int> threads(
       "threads", cl::cat(trainOptions),
-      cl::desc("threads: a step's rungs run at the same time, one thread "
-               "each, and a kernel running alone shares its row tiles "
-               "between them (default: OMP_NUM_THREADS, else every core); "
-               "results do not depend on it"),
+      cl::desc("threads: a step's rungs (or a lone top rung's two lanes) "
+               "run at the same time, one thread each, and a kernel running "
+               "alone shares its row tiles between them (default: "
+               "OMP_NUM_THREADS, else every core); results do not depend on "
+               "it"),
       cl::init(0));
   cl::HideUnrelatedOptions(trainOptions);
   cl::ParseCommandLineOptions(
