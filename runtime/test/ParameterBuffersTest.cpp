@@ -156,17 +156,20 @@ TEST(Manifest, MalformedManifestsAreClearErrors) {
 }
 
 namespace {
+/// kManifest with `kernel` (the JSON of one more kernel) listed first.
+std::string withKernelFirst(const std::string &kernel) {
+  std::string manifest = kManifest;
+  size_t at = manifest.find(R"({"name": "mlp_train_update")");
+  return manifest.insert(at, kernel + ",\n    ");
+}
+
 /// kManifest with an update kernel for the bf16 rung alone, listed first,
 /// whose "rungs" are `rungs`.
 std::string withUpdateFromBF16(const std::string &rungs) {
-  std::string manifest = kManifest;
-  std::string variant =
+  return withKernelFirst(
       R"({"name": "mlp_train_update_from_bf16", "kind": "update", "precision": "f32", "rungs": )" +
       rungs + R"(, "args": [
-      {"name": "grad.bf16.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "bf16", "layout": "row_major"}]},
-    )";
-  size_t at = manifest.find(R"({"name": "mlp_train_update")");
-  return manifest.insert(at, variant);
+      {"name": "grad.bf16.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "bf16", "layout": "row_major"}]})");
 }
 } // namespace
 
@@ -197,14 +200,10 @@ namespace {
 /// kManifest with the f32 rung's lanes' update listed first: it reads the
 /// f32 set and the second lane's.
 std::string withLanesUpdate() {
-  std::string manifest = kManifest;
-  std::string lanes =
+  return withKernelFirst(
       R"({"name": "mlp_train_update_lanes_f32", "kind": "update", "precision": "f32", "rungs": ["f32", "f32"], "args": [
       {"name": "grad.f32.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "f32", "layout": "row_major"},
-      {"name": "grad.f32.lane1.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "f32", "layout": "row_major"}]},
-    )";
-  size_t at = manifest.find(R"({"name": "mlp_train_update")");
-  return manifest.insert(at, lanes);
+      {"name": "grad.f32.lane1.dense0.bias", "role": "grad_acc", "shape": [50], "element_type": "f32", "layout": "row_major"}]})");
 }
 } // namespace
 
