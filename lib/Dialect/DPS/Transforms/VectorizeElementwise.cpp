@@ -150,8 +150,9 @@ LogicalResult lowerVNNICopy(RewriterBase &rewriter, linalg::GenericOp op) {
   bool transposed = copyReadsTransposed(op); // a pack of B^T [n, k]
   if (transposed)
     columns = packedType.getDimSize(1);
-  if (!op.hasPureBufferSemantics() || ShapedType::isDynamic(columns) ||
-      columns % 16 != 0 || !matrixType.isLastDimUnitStride() ||
+  if (!op.hasPureBufferSemantics() || (transposed && !pack) ||
+      ShapedType::isDynamic(columns) || columns % 16 != 0 ||
+      !matrixType.isLastDimUnitStride() ||
       !memref::CollapseShapeOp::isGuaranteedCollapsible(packedType, inner))
     return failure();
   Location loc = op.getLoc();
