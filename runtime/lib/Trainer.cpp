@@ -46,9 +46,7 @@ struct Rung {
   int64_t aheadStep = -1;
   double aheadSeconds = 0; // gathering ahead this epoch
   std::vector<int32_t> labels;
-  std::vector<float> losses;
-  std::vector<int32_t> overflow = {0};
-  std::vector<float> amaxScaling, amaxObserved;
+  std::vector<float> amaxScaling;
   std::unique_ptr<AmaxHistory> history;
   std::unique_ptr<LossScaler> scaler;
   /// The rung's gradient set (its kernel overwrites it; the update reads
@@ -56,31 +54,32 @@ struct Rung {
   std::vector<KernelBuffer<uint8_t> *> gradients;
   bool gradientsWritten = false;
   // This step's work, set before the rungs run: the samples, whether the
-  // copies need a refresh first, a NaN to inject (tests), the random seeds
-  // of its kernels in call order, and how it went.
+  // copies need a refresh first, a NaN to inject (tests).
   const std::vector<uint32_t> *members = nullptr;
   bool refreshDue = false, injectNaN = false, gathered = false;
   /// The epoch's time in the rung's thread so far (for its SubsetReport).
   RungTime time;
-  std::vector<uint64_t> seeds;
-  size_t nextSeed = 0;
-  Status status = Status::success();
-  /// Lanes: a step whose only rung this is may compute its rows in two
-  /// gradient calls at once, [0, laneStart) and [laneStart, rows) (0: one
-  /// call), the second into a gradient set of its own, which `laneUpdate`
-  /// sums with the first (the model's `update_lanes_<rung>`; null: never).
-  /// The second call's buffers; its rows' input and labels lie in the
-  /// rung's, after the first's.
-  const KernelSpec *laneUpdate = nullptr;
-  size_t laneStart = 0;
+  /// One gradient call's own buffers and results: per-sample losses, the
+  /// overflow flag, the observed amax, the random seeds of its kernels in
+  /// call order (the refresh's in the first lane's), and how it went.
   struct Lane {
-    std::vector<void *> gradArgs; // the gradient kernel's, its own set
     std::vector<float> losses, amaxObserved;
     std::vector<int32_t> overflow = {0};
     std::vector<uint64_t> seeds;
     size_t nextSeed = 0;
     Status status = Status::success();
-  } second;
+  };
+  /// Lanes: a step whose only rung this is computes its rows in two
+  /// gradient calls at once, rows [0, laneStart) in lanes[0] and
+  /// [laneStart, rows) in lanes[1] (laneStart 0: one call, lanes[0]). The
+  /// second call's input and labels lie in the rung's, after the first's;
+  /// it writes a gradient set of its own (`secondArgs`: the gradient
+  /// kernel's arguments with that set), which `laneUpdate` (the model's
+  /// `update_lanes_<rung>`; null: never split) sums with the first.
+  Lane lanes[2];
+  size_t laneStart = 0;
+  const KernelSpec *laneUpdate = nullptr;
+  std::vector<void *> secondArgs;
 };
 
 /// The OpenMP runtime the compiled kernels share their threads through
@@ -139,10 +138,12 @@ struct Trainer::Impl {
     Status status = Status::success();
   };
   std::vector<EvalLane> evalLanes;
-  /// evaluate()'s set and results per sample, and the next of its batches
-  /// for a team member to take.
+  /// evaluate()'s set and results per sample (the losses into the caller's
+  /// vector, else ownEvalLosses), and the next of its batches for a team
+  /// member to take.
   const Dataset *evalSet = nullptr;
-  std::vector<float> evalLosses;
+  float *evalLosses = nullptr;
+  std::vector<float> ownEvalLosses;
   std::vector<uint8_t> evalWrong;
   std::atomic<size_t> nextEvalBatch{0}, nextEvalLane{0};
   /// A step's rungs run at the same time, one thread each, their kernels
@@ -163,24 +164,25 @@ struct Trainer::Impl {
         params(std::move(params)),
         store(data.train, this->options.schedule.ladder) {}
 
-  /// Calls `kernel` with the buffers of `rung` (its second lane's with
-  /// `second`) or of the evaluation `lane`.
+  /// Calls `kernel` with the buffers of `rung`'s lane `lane` or of the
+  /// evaluation lane `eval`.
   Status callKernel(const KernelSpec &kernel, int64_t rows, int64_t step,
                     int64_t totalSteps, Rung *rung, void *input,
-                    EvalLane *lane = nullptr, bool second = false);
+                    EvalLane *eval = nullptr, unsigned lane = 0);
   void prepare(Rung &rung, const std::vector<uint32_t> &members, int epoch,
                size_t step, bool alone);
+  void refresh(Rung &rung);
   void runRung(Rung &rung);
-  void runLane(Rung &rung, bool second);
+  void runLane(Rung &rung, unsigned lane);
   /// One thread's part of a step: a rung, or one lane of the step's only
   /// rung.
   struct Job {
     Rung *rung;
-    bool second;
+    unsigned lane;
   };
   void runJob(const Job &job) {
     if (job.rung->laneStart)
-      runLane(*job.rung, job.second);
+      runLane(*job.rung, job.lane);
     else
       runRung(*job.rung);
   }
@@ -209,13 +211,13 @@ struct Trainer::Impl {
 
 Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
                                  int64_t step, int64_t totalSteps, Rung *rung,
-                                 void *input, EvalLane *lane, bool second) {
+                                 void *input, EvalLane *eval, unsigned lane) {
   // One per thread (rungs call at once), reused: no allocation per call.
   thread_local std::vector<KernelValue> args;
   args.clear();
-  Rung::Lane *other = second ? &rung->second : nullptr;
+  Rung::Lane *own = rung ? &rung->lanes[lane] : nullptr;
   const std::vector<void *> &buffers =
-      other ? other->gradArgs : parameterArgs.at(&kernel);
+      lane ? rung->secondArgs : parameterArgs.at(&kernel);
   for (size_t i = 0; i < kernel.args.size(); ++i) {
     const ArgSpec &arg = kernel.args[i];
     if (void *data = buffers[i]) {
@@ -232,10 +234,10 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
       args.push_back(KernelValue::memref(input, arg.shape));
       break;
     case Role::Label:
-      args.push_back(KernelValue::memref(
-          rung ? rung->labels.data() + (other ? rung->laneStart : 0)
-               : lane->labels.data(),
-          arg.shape));
+      args.push_back(KernelValue::memref(rung ? rung->labels.data() +
+                                                    (lane ? rung->laneStart : 0)
+                                              : eval->labels.data(),
+                                         arg.shape));
       break;
     case Role::Rows:
       args.push_back(KernelValue::index(rows));
@@ -252,30 +254,24 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
                                           : 1.0f));
       break;
     case Role::Overflow:
-      args.push_back(KernelValue::memref(
-          (other ? other->overflow : rung->overflow).data(), arg.shape));
+      args.push_back(KernelValue::memref(own->overflow.data(), arg.shape));
       break;
     case Role::Amax:
-      args.push_back(KernelValue::memref(
-          arg.name == "amax.scaling"
-              ? rung->amaxScaling.data()
-              : (other ? other->amaxObserved : rung->amaxObserved).data(),
-          arg.shape));
-      break;
-    case Role::Losses:
-      args.push_back(KernelValue::memref(other  ? other->losses.data()
-                                         : rung ? rung->losses.data()
-                                                : lane->losses.data(),
+      args.push_back(KernelValue::memref(arg.name == "amax.scaling"
+                                             ? rung->amaxScaling.data()
+                                             : own->amaxObserved.data(),
                                          arg.shape));
       break;
+    case Role::Losses:
+      args.push_back(KernelValue::memref(
+          own ? own->losses.data() : eval->losses.data(), arg.shape));
+      break;
     case Role::Predictions:
-      args.push_back(KernelValue::memref(lane->predictions.data(), arg.shape));
+      args.push_back(KernelValue::memref(eval->predictions.data(), arg.shape));
       break;
     case Role::Seed:
-      args.push_back(
-          KernelValue::index(int64_t(other  ? other->seeds.at(other->nextSeed++)
-                                     : rung ? rung->seeds.at(rung->nextSeed++)
-                                            : state.roundingRng())));
+      args.push_back(KernelValue::index(
+          int64_t(own ? own->seeds.at(own->nextSeed++) : state.roundingRng())));
       break;
     }
   }
@@ -288,12 +284,12 @@ Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
 void Trainer::Impl::prepare(Rung &rung, const std::vector<uint32_t> &members,
                             int epoch, size_t step, bool alone) {
   rung.members = &members;
-  // Whether it computes in two lanes depends on the step and the options,
-  // never on the threads: the weight gradients sum each lane's rows first.
-  rung.laneStart =
-      alone && rung.laneUpdate && options.lanes == 2 && members.size() >= 2
-          ? (members.size() + 1) / 2
-          : 0;
+  // Whether it computes in two lanes depends on the step and the options
+  // (no laneUpdate with --lanes 1), never on the threads: the weight
+  // gradients sum each lane's rows first.
+  rung.laneStart = alone && rung.laneUpdate && members.size() >= 2
+                       ? (members.size() + 1) / 2
+                       : 0;
   rung.refreshDue = rung.refresh && !params.isFresh(rung.name);
   rung.injectNaN = false;
   auto &faults = options.faults;
@@ -304,71 +300,58 @@ void Trainer::Impl::prepare(Rung &rung, const std::vector<uint32_t> &members,
       faults.erase(it);
       break;
     }
-  rung.seeds.clear();
-  rung.nextSeed = 0;
-  rung.second.seeds.clear();
-  rung.second.nextSeed = 0;
+  for (Rung::Lane &lane : rung.lanes) {
+    lane.seeds.clear();
+    lane.nextSeed = 0;
+    lane.overflow[0] = 0;
+  }
   auto draw = [&](const KernelSpec *kernel, std::vector<uint64_t> &seeds) {
     if (kernel)
       for (const ArgSpec &arg : kernel->args)
         if (arg.role == Role::Seed)
           seeds.push_back(state.roundingRng());
   };
-  draw(rung.refreshDue ? rung.refresh : nullptr, rung.seeds);
-  draw(rung.grad, rung.seeds);
+  draw(rung.refreshDue ? rung.refresh : nullptr, rung.lanes[0].seeds);
+  draw(rung.grad, rung.lanes[0].seeds);
   if (rung.laneStart)
-    draw(rung.grad, rung.second.seeds);
+    draw(rung.grad, rung.lanes[1].seeds);
   if (rung.history)
     rung.history->scalingAmax(rung.amaxScaling.data());
-  rung.overflow[0] = 0;
-  rung.second.overflow[0] = 0;
 }
 
-/// One rung's part of a step: refresh its copies if due, gather its samples,
-/// run its gradient kernel into its own gradient set. Touches only the
-/// rung's buffers (and reads the masters), so rungs may run at once.
+/// Refreshes the rung's copies from the masters (its refresh kernel).
+void Trainer::Impl::refresh(Rung &rung) {
+  Clock::time_point start = Clock::now();
+  rung.lanes[0].status = callKernel(*rung.refresh, 0, 0, 1, &rung, nullptr);
+  rung.time.refreshSeconds += secondsSince(start);
+}
+
+/// One rung's part of a step: refresh its copies if due, then its one
+/// gradient call. Touches only the rung's buffers (and reads the masters),
+/// so rungs may run at once.
 void Trainer::Impl::runRung(Rung &rung) {
-  const std::vector<uint32_t> &members = *rung.members;
-  ++rung.time.steps;
-  Clock::time_point phase = Clock::now();
   if (rung.refreshDue) {
-    rung.status = callKernel(*rung.refresh, 0, 0, 1, &rung, nullptr);
-    rung.time.refreshSeconds += secondsSince(phase);
-    if (!rung.status)
+    refresh(rung);
+    if (!rung.lanes[0].status)
       return;
-    phase = Clock::now();
   }
-  if (rung.gathered)
-    ++rung.time.aheadSteps;
-  else
-    store.gather(size_t(&rung - rungs.data()), members, rung.input.data());
-  if (rung.injectNaN) {
-    float nan = NAN;
-    narrow(&nan, 1, rung.precision, rung.input.data(), /*saturate=*/false);
-  }
-  for (size_t i = 0; i < members.size(); ++i)
-    rung.labels[i] = data.train.labels[members[i]];
-  rung.time.gatherSeconds += secondsSince(phase);
-  phase = Clock::now();
-  rung.status = callKernel(*rung.grad, members.size(), 0, 1, &rung,
-                           rung.input.data());
-  rung.time.kernelSeconds += secondsSince(phase);
+  runLane(rung, 0);
 }
 
-/// One lane of a step whose only rung computes in two (its refresh, if due,
-/// done before): gathers the lane's rows into its part of the rung's input
-/// and runs the gradient kernel on them. The first lane's time is the
-/// rung's.
-void Trainer::Impl::runLane(Rung &rung, bool second) {
+/// A gradient call of the rung (its copies refreshed): gathers the lane's
+/// rows into its part of the rung's input (unless gathered ahead) and runs
+/// the gradient kernel on them, into the lane's gradient set. The first
+/// lane's time is the rung's.
+void Trainer::Impl::runLane(Rung &rung, unsigned lane) {
   const std::vector<uint32_t> &members = *rung.members;
-  size_t begin = second ? rung.laneStart : 0,
-         end = second ? members.size() : rung.laneStart;
+  size_t begin = lane ? rung.laneStart : 0,
+         end = lane || !rung.laneStart ? members.size() : rung.laneStart;
   size_t r = size_t(&rung - rungs.data());
   uint8_t *input = rung.input.data() + begin * store.rowBytes(r);
   Clock::time_point phase = Clock::now();
   if (!rung.gathered)
     store.gather(r, members.data() + begin, end - begin, input);
-  if (rung.injectNaN && !second) {
+  if (rung.injectNaN && lane == 0) {
     float nan = NAN;
     narrow(&nan, 1, rung.precision, input, /*saturate=*/false);
   }
@@ -376,13 +359,10 @@ void Trainer::Impl::runLane(Rung &rung, bool second) {
     rung.labels[i] = data.train.labels[members[i]];
   double gatherSeconds = secondsSince(phase);
   phase = Clock::now();
-  Status status =
-      callKernel(*rung.grad, end - begin, 0, 1, &rung, input, nullptr, second);
-  if (second) {
-    rung.second.status = status;
+  rung.lanes[lane].status =
+      callKernel(*rung.grad, end - begin, 0, 1, &rung, input, nullptr, lane);
+  if (lane)
     return;
-  }
-  rung.status = status;
   ++rung.time.steps;
   rung.time.aheadSteps += rung.gathered;
   rung.time.gatherSeconds += gatherSeconds;
@@ -432,17 +412,15 @@ Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
     // Its copies are refreshed before either lane reads them, on every
     // thread.
     if (split->refreshDue) {
-      Clock::time_point start = Clock::now();
-      split->status = callKernel(*split->refresh, 0, 0, 1, split, nullptr);
-      split->time.refreshSeconds += secondsSince(start);
-      if (!split->status)
-        return split->status;
+      refresh(*split);
+      if (!split->lanes[0].status)
+        return split->lanes[0].status;
     }
-    rungOrder = {{split, false}, {split, true}};
+    rungOrder = {{split, 0}, {split, 1}};
   } else {
     // The rungs with the most rows first: threads take them in order.
     for (Rung *rung : present)
-      rungOrder.push_back({rung, false});
+      rungOrder.push_back({rung, 0});
     std::stable_sort(rungOrder.begin(), rungOrder.end(),
                      [](const Job &a, const Job &b) {
                        return a.rung->members->size() > b.rung->members->size();
@@ -467,22 +445,20 @@ Status Trainer::Impl::runRungs(const std::vector<Rung *> &present) {
       rungTasks.push_back([this, job] { runJob(job); });
     pool->run(rungTasks);
   }
-  for (Rung *rung : present)
-    if (!rung->status)
-      return rung->status;
+  for (const Job &job : rungOrder)
+    if (Status &status = job.rung->lanes[job.lane].status; !status)
+      return status;
   if (split) {
     // The second lane's results join the first's: its losses after the
     // first's rows, any overflow, the larger amax.
-    Rung::Lane &second = split->second;
-    if (!second.status)
-      return second.status;
+    auto &[first, second] = split->lanes;
     size_t rows = split->members->size() - split->laneStart;
     std::copy(second.losses.begin(), second.losses.begin() + rows,
-              split->losses.begin() + split->laneStart);
-    split->overflow[0] |= second.overflow[0];
-    for (size_t i = 0; i < split->amaxObserved.size(); ++i)
-      split->amaxObserved[i] =
-          std::max(split->amaxObserved[i], second.amaxObserved[i]);
+              first.losses.begin() + split->laneStart);
+    first.overflow[0] |= second.overflow[0];
+    for (size_t i = 0; i < first.amaxObserved.size(); ++i)
+      first.amaxObserved[i] =
+          std::max(first.amaxObserved[i], second.amaxObserved[i]);
   }
   return Status::success();
 }
@@ -523,7 +499,10 @@ Trainer::Impl::evaluate(const Dataset &set, std::vector<float> *perSample) {
   // computes each output element on one thread, in one order. The sums
   // below run in sample order.
   evalSet = &set;
-  evalLosses.assign(set.size(), 0);
+  // The per-sample losses go straight where the caller wants them.
+  std::vector<float> &losses = perSample ? *perSample : ownEvalLosses;
+  losses.assign(set.size(), 0);
+  evalLosses = losses.data();
   evalWrong.assign(set.size(), 0);
   nextEvalBatch = 0;
   size_t batches = (set.size() + batch - 1) / batch;
@@ -540,11 +519,9 @@ Trainer::Impl::evaluate(const Dataset &set, std::vector<float> *perSample) {
   double lossSum = 0;
   size_t wrong = 0;
   for (size_t i = 0; i < set.size(); ++i) {
-    lossSum += evalLosses[i];
+    lossSum += losses[i];
     wrong += evalWrong[i];
   }
-  if (perSample)
-    perSample->assign(evalLosses.begin(), evalLosses.end());
   double n = double(std::max<size_t>(set.size(), 1));
   return std::make_pair(lossSum / n, wrong / n);
 }
@@ -663,7 +640,7 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
       if (rung.refreshDue)
         params.markRefreshed(rung.name);
       for (size_t i = 0; i < members.size(); ++i) {
-        float loss = rung.losses[i];
+        float loss = rung.lanes[0].losses[i];
         if (rung.precision == Precision::F32 && !std::isfinite(loss)) {
           std::string saved =
               options.checkpointFolder.empty()
@@ -684,10 +661,10 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
         }
         state.losses[members[i]] = loss;
       }
-      bool rungOverflow = rung.overflow[0] != 0;
+      bool rungOverflow = rung.lanes[0].overflow[0] != 0;
       overflow |= rungOverflow;
       if (rung.history && !rungOverflow)
-        rung.history->record(rung.amaxObserved.data());
+        rung.history->record(rung.lanes[0].amaxObserved.data());
       if (rung.scaler)
         rung.scaler->update(rungOverflow);
       sampleSteps += members.size();
@@ -914,8 +891,8 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
     rung.input.assign(rows * t.sampleSize * bytesPerElement(precision), 0);
     rung.aheadInput = rung.input;
     rung.labels.assign(rows, 0);
-    rung.losses.assign(t.batch, 0);
-    rung.second.losses.assign(t.batch, 0);
+    for (Rung::Lane &lane : rung.lanes)
+      lane.losses.assign(t.batch, 0);
     for (const ArgSpec &arg : rung.grad->args)
       if (arg.role == Role::GradAcc)
         rung.gradients.push_back(&t.params.gradients(arg.name));
@@ -928,8 +905,8 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
     for (const ArgSpec &arg : rung.grad->args) {
       if (arg.role == Role::Amax) {
         rung.amaxScaling.assign(arg.elements(), 0);
-        rung.amaxObserved.assign(arg.elements(), 0);
-        rung.second.amaxObserved.assign(arg.elements(), 0);
+        for (Rung::Lane &lane : rung.lanes)
+          lane.amaxObserved.assign(arg.elements(), 0);
         rung.history = std::make_unique<AmaxHistory>(arg.elements());
       }
       if (arg.role == Role::LossScale)
@@ -939,9 +916,11 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
   }
   for (const KernelSpec &kernel : manifest.kernels)
     if (kernel.kind == "update" && kernel.lanes() > 1) {
-      // Two lanes of a rung (the runtime splits a step in two at most).
+      // Two lanes of a rung (the runtime splits a step in two at most),
+      // used with --lanes 2.
       for (Rung &rung : t.rungs)
-        if (kernel.lanes() == 2 && kernel.rungs[0] == rung.name)
+        if (t.options.lanes == 2 && kernel.lanes() == 2 &&
+            kernel.rungs[0] == rung.name)
           rung.laneUpdate = &kernel;
     } else if (kernel.kind == "update") {
       uint32_t reads = 0;
@@ -967,31 +946,29 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
   }
   for (const Impl::Update &update : t.updates)
     bind(update.kernel);
-  // A rung's second lane calls its gradient kernel with the second of the
-  // sets its lane update reads (the same parameters, in the same order).
+  // A rung's second lane calls its gradient kernel with its own set, which
+  // the lanes' update reads: grad.<rung>.lane1.<param> for the kernel's
+  // grad.<rung>.<param>.
   for (Rung &rung : t.rungs) {
     if (!rung.laneUpdate)
       continue;
     bind(rung.laneUpdate);
-    // Its sets: the first lane's (the gradient kernel's, by name), then the
-    // second's, parameter for parameter.
-    std::vector<std::pair<const std::string *, void *>> sets;
-    const std::vector<void *> &update = t.parameterArgs[rung.laneUpdate];
-    for (size_t i = 0; i < update.size(); ++i)
-      if (rung.laneUpdate->args[i].role == Role::GradAcc)
-        sets.push_back({&rung.laneUpdate->args[i].name, update[i]});
-    rung.second.gradArgs = t.parameterArgs[rung.grad];
-    size_t set = 0, half = sets.size() / 2;
-    for (size_t i = 0; i < rung.grad->args.size(); ++i)
-      if (rung.grad->args[i].role == Role::GradAcc) {
-        if (set == half || *sets[set].first != rung.grad->args[i].name)
-          break;
-        rung.second.gradArgs[i] = sets[half + set++].second;
-      }
-    if (set != half || sets.size() != 2 * half)
-      return Status::error("the lane update " + rung.laneUpdate->name +
-                           " does not read the gradient sets of " +
-                           rung.grad->name + " in its order");
+    rung.secondArgs = t.parameterArgs[rung.grad];
+    std::string prefix = "grad." + rung.name + ".";
+    for (size_t i = 0; i < rung.grad->args.size(); ++i) {
+      const ArgSpec &arg = rung.grad->args[i];
+      if (arg.role != Role::GradAcc)
+        continue;
+      KernelBuffer<uint8_t> *set =
+          arg.name.compare(0, prefix.size(), prefix) == 0
+              ? t.params.findGradients(prefix + "lane1." +
+                                       arg.name.substr(prefix.size()))
+              : nullptr;
+      if (!set || set->size() != arg.bytes())
+        return Status::error("the lanes' update " + rung.laneUpdate->name +
+                             " reads no second set like " + arg.name);
+      rung.secondArgs[i] = set->data();
+    }
   }
   // The whole ladder's update reads every rung's set, so some kernel fits
   // every step.
@@ -1014,8 +991,8 @@ Trainer::create(const Manifest &manifest, KernelBackend &backend,
     lane.labels.assign(t.batch, 0);
     lane.predictions.assign(t.batch, 0);
   }
-  bool lanes = t.options.lanes == 2 && t.rungs.front().laneUpdate;
-  if (t.options.threads > 1 && (t.rungs.size() > 1 || lanes)) {
+  if (t.options.threads > 1 &&
+      (t.rungs.size() > 1 || t.rungs.front().laneUpdate)) {
     t.rungThreads = std::min<unsigned>(
         t.options.threads, unsigned(std::max<size_t>(t.rungs.size(), 2)));
     if (!t.openmp->hasTeams())

@@ -289,7 +289,7 @@ int main(int argc, char **argv) {
                     : threads > 0      ? unsigned(threads)
                                        : rt::defaultThreads();
   // A GPU's kernel on a whole batch beats two on halves.
-  options.lanes = lanes.getNumOccurrences() ? unsigned(std::max(0, int(lanes)))
+  options.lanes = lanes.getNumOccurrences() ? unsigned(lanes) // 1 or 2
                   : device == "cuda"        ? 1
                                             : 2;
   for (const std::string &text : injectNonFinite) {

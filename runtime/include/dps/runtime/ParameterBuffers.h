@@ -45,6 +45,11 @@ public:
   KernelBuffer<uint8_t> &gradients(const std::string &name) {
     return gradientSets.at(name).bytes;
   }
+  /// The gradient set `name`, or null where the model has none.
+  KernelBuffer<uint8_t> *findGradients(const std::string &name) {
+    auto it = gradientSets.find(name);
+    return it == gradientSets.end() ? nullptr : &it->second.bytes;
+  }
   const std::map<std::string, KernelBuffer<float>> &allMasters() const {
     return masters;
   }
