@@ -113,9 +113,10 @@ std::string cacheKey(ModuleOp model) {
   std::string text;
   llvm::raw_string_ostream os(text);
   model.print(os, OpPrintingFlags().enableDebugInfo(false));
-  os << "\n" << llvm::sys::getProcessTriple() << " "
-     << llvm::sys::getHostCPUName() << " bf16-dot=" << hostPrefersBF16Dot()
-     << " amx=" << hostSupportsAMX();
+  os << "\n"
+     << llvm::sys::getProcessTriple() << " " << llvm::sys::getHostCPUName()
+     << " bf16-dot=" << hostPrefersBF16Dot() << " amx=" << hostSupportsAMX()
+     << " bf16-casts=" << hostHasBF16Casts();
   std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
   llvm::sys::fs::file_status status;
   if (!llvm::sys::fs::status(self, status))

@@ -52,6 +52,20 @@ bool mlir::dps::hostSupportsAMX() {
   return supports;
 }
 
+bool mlir::dps::hostHasBF16Casts() {
+  static const bool has = [] {
+    // DPS_BF16_CASTS=0 forces the integer code (a test of that path on a
+    // CPU with the instructions).
+    if (const char *force = std::getenv("DPS_BF16_CASTS");
+        force && llvm::StringRef(force) == "0")
+      return false;
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    return (features.lookup("avx512bf16") && features.lookup("avx512vl")) ||
+           features.lookup("avxneconvert");
+  }();
+  return has;
+}
+
 void mlir::dps::buildLowerToLLVMPipeline(OpPassManager &pm,
                                          const LowerToLLVMOptions &options) {
   // dps: derive the kernels, one gradient kernel per rung, lower them to
@@ -125,11 +139,12 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
   }
   pm.addNestedPass<func::FuncOp>(createDPSLowerStridedCopies());
   buildLoopsToLLVMPipeline(pm, options.vectorize && options.openmp,
-                           options.vectorize && options.amx);
+                           options.vectorize && options.amx,
+                           options.nativeBF16Casts);
 }
 
 void mlir::dps::buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp,
-                                         bool amx) {
+                                         bool amx, bool nativeBF16Casts) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(math::createMathExpandOpsPass());
   // Vector contractions become outer products (broadcast x row FMAs);
@@ -140,6 +155,8 @@ void mlir::dps::buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp,
     pm.addNestedPass<func::FuncOp>(createDPSParallelizeTiles());
     pm.addPass(createConvertSCFToOpenMPPass());
   }
+  if (!nativeBF16Casts)
+    pm.addPass(createDPSExpandBF16Casts());
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.vectorContractLowering =
       vector::VectorContractLowering::OuterProduct;

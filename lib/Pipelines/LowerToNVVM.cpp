@@ -90,5 +90,6 @@ void mlir::dps::buildEmulateGPUPipeline(OpPassManager &pm) {
   // No tensor cores (their launches need whole warps), f8 as on the CPU.
   addMapToGPUPasses(pm, "sm_75", "", /*nativeF8Casts=*/false);
   pm.addPass(createDPSTestEmulateGPULaunches());
-  buildLoopsToLLVMPipeline(pm, /*openmp=*/false);
+  buildLoopsToLLVMPipeline(pm, /*openmp=*/false, /*amx=*/false,
+                           hostHasBF16Casts());
 }

@@ -60,20 +60,19 @@ static bool needsLowering(ModuleOp module) {
   return result.wasInterrupted();
 }
 
-/// Whether the object's target (--dps-cpu, --dps-features) has AMX-BF16:
-/// the CPU's features, then +amx-bf16 / -amx-bf16 among the given ones.
-static bool targetHasAMX() {
+/// Whether the object's target (--dps-cpu, --dps-features) has all of
+/// `required`: the CPU's features, then those given with + or -.
+static bool targetHas(llvm::ArrayRef<llvm::StringRef> required) {
   llvm::SmallVector<llvm::StringRef> features;
   if (!targetCPU.empty())
     llvm::X86::getFeaturesForCPU(targetCPU, features);
-  bool has = llvm::is_contained(features, "amx-bf16") &&
-             llvm::is_contained(features, "amx-tile");
   llvm::StringRef given(targetFeatures);
-  if (given.contains("+amx-bf16"))
-    has = true;
-  if (given.contains("-amx-bf16") || given.contains("-amx-tile"))
-    has = false;
-  return has;
+  return llvm::all_of(required, [&](llvm::StringRef feature) {
+    std::string plus = ("+" + feature).str(), minus = ("-" + feature).str();
+    if (given.contains(minus))
+      return false;
+    return given.contains(plus) || llvm::is_contained(features, feature);
+  });
 }
 
 /// Lowers `module` to the LLVM dialect if needed and translates it.
@@ -94,7 +93,9 @@ toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
           llvm::StringRef(targetCPU).starts_with("znver") &&
           (targetCPU == "znver4" || targetCPU == "znver5" ||
            llvm::StringRef(targetFeatures).contains("+avx512bf16"));
-      options.amx = targetHasAMX();
+      options.amx = targetHas({"amx-bf16", "amx-tile"});
+      options.nativeBF16Casts =
+          targetHas({"avx512bf16", "avx512vl"}) || targetHas({"avxneconvert"});
     }
     dps::buildLowerToLLVMPipeline(pm, options);
     if (failed(pm.run(module)))
@@ -168,8 +169,12 @@ static LogicalResult writeObject(ModuleOp module, raw_ostream &os) {
   if (!builder)
     return module.emitError() << "cannot describe this host: "
                               << llvm::toString(builder.takeError());
-  if (!targetCPU.empty())
+  if (!targetCPU.empty()) {
+    // That CPU's own features, not this host's (a Zen 3 host's list turns
+    // AVX-512 off, which a Zen 4 object's kernels use).
     builder->setCPU(targetCPU);
+    builder->getFeatures() = llvm::SubtargetFeatures();
+  }
   if (!targetFeatures.empty()) {
     llvm::SubtargetFeatures features;
     features.addFeaturesVector(llvm::SmallVector<std::string>{targetFeatures});

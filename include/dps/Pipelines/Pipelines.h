@@ -21,6 +21,14 @@ bool hostPrefersBF16Dot();
 /// environment variable DPS_AMX=1|0 overrides it.
 bool hostSupportsAMX();
 
+/// Whether LLVM compiles f32 -> bf16 truncations on the CPU this runs on to
+/// an instruction (vcvtneps2bf16: AVX512-BF16 with AVX512-VL, or
+/// AVX-NE-CONVERT). Elsewhere they would be calls of compiler-rt's
+/// __truncsfbf2, and the pipeline writes them as integer code instead
+/// (dps-expand-bf16-casts). DPS_BF16_CASTS=0 in the environment forces the
+/// integer code.
+bool hostHasBF16Casts();
+
 /// Options of `dps-lower-to-llvm`.
 struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
   PassOptions::Option<bool> emitCInterface{
@@ -48,6 +56,12 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
                      "tiles (tdpbf16ps) (default: where this host has "
                      "AMX-BF16 and may use it)"),
       llvm::cl::init(hostSupportsAMX())};
+  PassOptions::Option<bool> nativeBF16Casts{
+      *this, "native-bf16-casts",
+      llvm::cl::desc("f32 <-> bf16 casts compile to the CPU's conversion "
+                     "instructions; off: integer code (dps-expand-bf16-casts) "
+                     "(default: where this host has AVX512-BF16)"),
+      llvm::cl::init(hostHasBF16Casts())};
 };
 
 /// dps (a forward model and its dps.train_step) down to the LLVM dialect:
@@ -87,8 +101,10 @@ void buildKernelCodegenPipeline(OpPassManager &pm,
 
 /// The CPU path's tail: linalg (on buffers) to loops, then the LLVM
 /// dialect; scf.parallel loops become OpenMP ones with `openmp`.
-/// `amx` lowers AMX tile ops (dps-lower-amx) as well.
-void buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp, bool amx = false);
+/// `amx` lowers AMX tile ops (dps-lower-amx) as well; without
+/// `nativeBF16Casts`, bf16 casts become integer code (dps-expand-bf16-casts).
+void buildLoopsToLLVMPipeline(OpPassManager &pm, bool openmp, bool amx,
+                              bool nativeBF16Casts);
 
 /// Options of `dps-lower-to-nvvm`.
 struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {

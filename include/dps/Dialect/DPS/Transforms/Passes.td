@@ -370,4 +370,30 @@ def DPSParallelizeTiles : Pass<"dps-parallelize-tiles"> {
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+def DPSExpandBF16Casts : Pass<"dps-expand-bf16-casts", "::mlir::ModuleOp"> {
+  let summary = "bf16 as integer code, for CPUs without AVX512-BF16";
+  let description = [{
+    Runs late, on loops and vectors, before the conversion to LLVM. Without
+    AVX512-BF16 (AVX2 CPUs such as AMD Zen 3), LLVM lowers an `fptrunc` from
+    f32 to bf16 to a call of `__truncsfbf2`, a compiler-rt builtin that
+    neither the JIT nor an AOT-compiled model links, and a vector of them to
+    one call per element; arithmetic on bf16 (a ReLU's maximum, an exp) it
+    computes in f32 and truncates the same way. This pass
+    - rewrites arith and math ops on bf16 as f32 ops between casts
+      (upstream's unsupported-float emulation and math type extension);
+    - rewrites every `arith.truncf` f32 -> bf16 (round to nearest even, NaN
+      to a quiet NaN, as the sample store rounds) and `arith.extf` bf16 ->
+      f32 (a shift) as integer ops, which vectorize on any CPU;
+    - defines `__truncsfbf2` in the module (`weak_odr`, the same integer
+      code) for the truncations the backend itself still introduces when
+      it legalizes a select or shuffle of bf16 values.
+    Where the CPU has AVX512-BF16 the pipeline leaves the casts to
+    `vcvtneps2bf16`, which also flushes subnormal results to zero.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
+  ];
+}
+
 #endif // DPS_DIALECT_DPS_TRANSFORMS_PASSES_TD
