@@ -52,6 +52,11 @@ bool mlir::dps::hostSupportsAMX() {
   return supports;
 }
 
+bool mlir::dps::hostHasAVX512() {
+  static const bool has = llvm::sys::getHostCPUFeatures().lookup("avx512f");
+  return has;
+}
+
 bool mlir::dps::hostHasBF16Casts() {
   static const bool has = [] {
     // DPS_BF16_CASTS=0 forces the integer code (a test of that path on a
@@ -118,6 +123,8 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
     DPSVectorizeContractionsOptions contractions;
     contractions.bf16Dot = options.bf16Dot;
     contractions.amx = options.amx;
+    contractions.tileRows = options.tileRows;
+    contractions.tileCols = options.tileCols;
     pm.addNestedPass<func::FuncOp>(
         createDPSVectorizeContractions(contractions));
   }

@@ -1,6 +1,7 @@
 // RUN: dps-opt %dps_src_root/examples/mlp.mlir -dps-lower-to-llvm | FileCheck %s
 // RUN: dps-opt %dps_src_root/examples/cnn.mlir -dps-lower-to-llvm | FileCheck %s --check-prefix=CNN
 // RUN: dps-opt %dps_src_root/examples/mlp.mlir -dps-lower-to-llvm | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=LLVMIR
+// RUN: dps-opt %dps_src_root/examples/mlp.mlir -dps-lower-to-llvm="tile-rows=6 tile-cols=16" | FileCheck %s
 // RUN: dps-opt %dps_src_root/examples/mlp.mlir -dps-lower-to-llvm=native-bf16-casts=true | FileCheck %s --check-prefix=NATIVE
 // RUN: dps-opt %dps_src_root/examples/mlp.mlir -dps-lower-to-llvm=native-bf16-casts=false | FileCheck %s --check-prefix=SOFT
 

@@ -29,6 +29,11 @@ bool hostSupportsAMX();
 /// integer code.
 bool hostHasBF16Casts();
 
+/// Whether the CPU this runs on has AVX-512 (32 vector registers of 16
+/// floats): the contractions' register tiles are 8 x 32 there, 6 x 16 with
+/// AVX2's 16 registers of 8 (an 8 x 32 tile would spill).
+bool hostHasAVX512();
+
 /// Options of `dps-lower-to-llvm`.
 struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
   PassOptions::Option<bool> emitCInterface{
@@ -56,6 +61,16 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
                      "tiles (tdpbf16ps) (default: where this host has "
                      "AMX-BF16 and may use it)"),
       llvm::cl::init(hostSupportsAMX())};
+  PassOptions::Option<int64_t> tileRows{
+      *this, "tile-rows",
+      llvm::cl::desc("Rows of C per contraction register tile (default: 8 "
+                     "with AVX-512, else 6)"),
+      llvm::cl::init(hostHasAVX512() ? 8 : 6)};
+  PassOptions::Option<int64_t> tileCols{
+      *this, "tile-cols",
+      llvm::cl::desc("Columns of C per contraction register tile, a multiple "
+                     "of 16 (default: 32 with AVX-512, else 16)"),
+      llvm::cl::init(hostHasAVX512() ? 32 : 16)};
   PassOptions::Option<bool> nativeBF16Casts{
       *this, "native-bf16-casts",
       llvm::cl::desc("f32 <-> bf16 casts compile to the CPU's conversion "
