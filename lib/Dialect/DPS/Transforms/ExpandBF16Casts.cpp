@@ -1,5 +1,4 @@
-//===- ExpandBF16Casts.cpp - bf16 without AVX512-BF16
-//----------------------===//
+//===- ExpandBF16Casts.cpp - bf16 without AVX512-BF16 ---------------------===//
 //
 // On CPUs without AVX512-BF16, LLVM lowers an f32 -> bf16 truncation to a
 // call of compiler-rt's __truncsfbf2, which the kernels do not link, and it
