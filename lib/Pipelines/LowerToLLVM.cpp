@@ -23,13 +23,19 @@
 
 using namespace mlir;
 
+/// This host's CPU features, read once.
+static const llvm::StringMap<bool> &hostFeatures() {
+  static const llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features;
+}
+
 bool mlir::dps::hostPrefersBF16Dot() {
   static const bool prefers = [] {
     // DPS_BF16_DOT=1 or 0 forces the choice (a test of the other path, or
     // a CPU this heuristic gets wrong).
     if (const char *force = std::getenv("DPS_BF16_DOT"))
       return llvm::StringRef(force) == "1";
-    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    const llvm::StringMap<bool> &features = hostFeatures();
     auto it = features.find("avx512bf16");
     // Measured: on Zen 4 a zmm vdpbf16ps does twice the multiply-adds of
     // an FMA at the same rate; on Sapphire Rapids it runs at half the FMA
@@ -45,17 +51,14 @@ bool mlir::dps::hostSupportsAMX() {
   static const bool supports = [] {
     if (const char *force = std::getenv("DPS_AMX"))
       return llvm::StringRef(force) == "1" && ::dps::rt::requestAMXPermission();
-    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    const llvm::StringMap<bool> &features = hostFeatures();
     return features.lookup("amx-bf16") && features.lookup("amx-tile") &&
            ::dps::rt::requestAMXPermission();
   }();
   return supports;
 }
 
-bool mlir::dps::hostHasAVX512() {
-  static const bool has = llvm::sys::getHostCPUFeatures().lookup("avx512f");
-  return has;
-}
+bool mlir::dps::hostHasAVX512() { return hostFeatures().lookup("avx512f"); }
 
 bool mlir::dps::hostHasBF16Casts() {
   static const bool has = [] {
@@ -64,7 +67,7 @@ bool mlir::dps::hostHasBF16Casts() {
     if (const char *force = std::getenv("DPS_BF16_CASTS");
         force && llvm::StringRef(force) == "0")
       return false;
-    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    const llvm::StringMap<bool> &features = hostFeatures();
     return (features.lookup("avx512bf16") && features.lookup("avx512vl")) ||
            features.lookup("avxneconvert");
   }();

@@ -86,16 +86,19 @@ toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
     PassManager pm(module.getContext());
     dps::LowerToLLVMOptions options;
     options.openmp = objectOpenMP;
-    // vdpbf16ps and AMX tiles only where the object's target has them
-    // (vdpbf16ps only where it pays, too: the AMD cores).
+    // The object's target's choices, as the host's defaults are made for
+    // the host: vdpbf16ps and AMX tiles only where it has them (vdpbf16ps
+    // only where it pays, too: the AMD cores), bf16 conversions where it has
+    // the instructions, register tiles for its vector registers.
     if (!targetCPU.empty() || !targetFeatures.empty()) {
-      options.bf16Dot =
-          llvm::StringRef(targetCPU).starts_with("znver") &&
-          (targetCPU == "znver4" || targetCPU == "znver5" ||
-           llvm::StringRef(targetFeatures).contains("+avx512bf16"));
+      options.bf16Dot = llvm::StringRef(targetCPU).starts_with("znver") &&
+                        targetHas({"avx512bf16"});
       options.amx = targetHas({"amx-bf16", "amx-tile"});
       options.nativeBF16Casts =
           targetHas({"avx512bf16", "avx512vl"}) || targetHas({"avxneconvert"});
+      bool avx512 = targetHas({"avx512f"});
+      options.tileRows = avx512 ? 8 : 6;
+      options.tileCols = avx512 ? 32 : 16;
     }
     dps::buildLowerToLLVMPipeline(pm, options);
     if (failed(pm.run(module)))
