@@ -110,6 +110,11 @@ def main(out):
         if "f32" in peak and "bf16" in peak:
             print(f"  bf16 / f32 peak {ratio(peak['bf16'], peak['f32'])}: the most a bf16 kernel "
                   "can gain over an f32 one here")
+        elif "f32" in peak:
+            # No bf16 dot product: bf16 kernels multiply on the f32 FMAs.
+            peak["bf16"] = peak["f32"]
+            print("  no bf16 dot product: bf16 kernels compute on the f32 FMAs, whose peak"
+                  " they are set against")
 
     # Each case's GFLOP/s by round (cpu.sh measures dps and PyTorch case by
     # case, seconds apart, in rounds); a ratio is taken within a round.

@@ -1,7 +1,7 @@
 // The machine's own ceiling for bench/cpu.sh: one core's peak rate of
-// 512-bit f32 FMAs (vfmadd231ps) and of bf16 dot products (vdpbf16ps), each
-// timed on twelve independent accumulators (more than latency x throughput,
-// so only throughput limits). A bf16 kernel can be at most their ratio
+// 512-bit f32 FMAs (vfmadd231ps; 256-bit ones on a CPU without AVX-512) and
+// of bf16 dot products (vdpbf16ps), each timed on twelve independent
+// accumulators (more than latency x throughput, so only throughput limits). A bf16 kernel can be at most their ratio
 // faster than an f32 one; on the Zen 5 these benches ran on it is ~1.84, not
 // the 2 the element sizes suggest. Prints one JSON line per unit; a unit the
 // CPU lacks is left out.
@@ -20,14 +20,15 @@ static double now(void) {
 enum { kAccumulators = 12 };
 static const long kIterations = 100000000;
 
-// `NAME(sink)` times one unit: `SETUP` declares its operands, `STEP(acc)`
-// is one instruction into accumulator `acc`. Returns instructions per
-// second; `sink` keeps the results alive.
-#define RATE(NAME, TARGET, SETUP, STEP)                                        \
+// `NAME(sink)` times one unit on registers of type `VEC` (filled by
+// `SPLAT`): `SETUP` declares its operands, `STEP(acc)` is one instruction
+// into accumulator `acc`. Returns instructions per second; `sink` keeps the
+// results alive.
+#define RATE(NAME, TARGET, VEC, SPLAT, SETUP, STEP)                            \
   __attribute__((target(TARGET))) static double NAME(float *sink) {            \
-    __m512 a[kAccumulators];                                                   \
+    VEC a[kAccumulators];                                                      \
     for (int i = 0; i < kAccumulators; ++i)                                    \
-      a[i] = _mm512_set1_ps((float)i);                                         \
+      a[i] = SPLAT((float)i);                                                  \
     SETUP;                                                                     \
     double start = now();                                                      \
     for (long i = 0; i < kIterations; ++i) {                                   \
@@ -37,18 +38,28 @@ static const long kIterations = 100000000;
       __asm__ volatile("");                                                    \
     }                                                                          \
     double seconds = now() - start;                                            \
-    for (int i = 0; i < kAccumulators; ++i)                                    \
-      *sink += _mm512_reduce_add_ps(a[i]);                                     \
+    float lanes[sizeof(VEC) / sizeof(float)];                                  \
+    for (int i = 0; i < kAccumulators; ++i) {                                  \
+      __builtin_memcpy(lanes, &a[i], sizeof lanes);                            \
+      *sink += lanes[0];                                                       \
+    }                                                                          \
     return kAccumulators * (double)kIterations / seconds;                      \
   }
 
 #define FMA_STEP(acc) _mm512_fmadd_ps(acc, b, c)
-RATE(fmaRate, "avx512f", __m512 b = _mm512_set1_ps(0.5f);
+RATE(fmaRate, "avx512f", __m512, _mm512_set1_ps,
+     __m512 b = _mm512_set1_ps(0.5f);
      __m512 c = _mm512_set1_ps(0.25f), FMA_STEP)
+
+// AVX2's 256-bit FMA: the f32 unit of a CPU without AVX-512 (Zen 3).
+#define FMA256_STEP(acc) _mm256_fmadd_ps(acc, b, c)
+RATE(fma256Rate, "avx2,fma", __m256, _mm256_set1_ps,
+     __m256 b = _mm256_set1_ps(0.5f);
+     __m256 c = _mm256_set1_ps(0.25f), FMA256_STEP)
 
 // (1.0, 1.0) . (0.5, 0.5) in every lane.
 #define DOT_STEP(acc) _mm512_dpbf16_ps(acc, x, y)
-RATE(dotRate, "avx512f,avx512bf16",
+RATE(dotRate, "avx512f,avx512bf16", __m512, _mm512_set1_ps,
      __m512bh x = (__m512bh)_mm512_set1_epi32(0x3f803f80);
      __m512bh y = (__m512bh)_mm512_set1_epi32(0x3f003f00), DOT_STEP)
 
@@ -60,6 +71,11 @@ int main(void) {
     printf("{\"unit\": \"vfmadd231ps\", \"precision\": \"f32\", "
            "\"gflops\": %.1f}\n",
            fmaRate(&sink) * 32 / 1e9);
+  else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    // 8 lanes, 2 flops each.
+    printf("{\"unit\": \"vfmadd231ps ymm\", \"precision\": \"f32\", "
+           "\"gflops\": %.1f}\n",
+           fma256Rate(&sink) * 16 / 1e9);
   if (__builtin_cpu_supports("avx512bf16"))
     // 16 lanes, each two products and their sum into the accumulator.
     printf("{\"unit\": \"vdpbf16ps\", \"precision\": \"bf16\", "
