@@ -29,12 +29,13 @@ awk '/IR Dump After/ { n++; next } { print > ("'"$out"'/dump" n ".mlir") }' "$ou
 mv "$(ls "$out"/dump*.mlir | sort -V | tail -1)" "$out/lined.mlir"
 rm -f "$out"/dump*.mlir "$out/all-dumps.txt"
 
-# The rest of buildLoopsToLLVMPipeline (one thread, AMX as the host has
-# it), then debug scopes from the locations, which are lines of lined.mlir.
+# The rest of the lowering (dps-loops-to-llvm: one thread, AMX and bf16
+# casts as the host has them), then debug scopes from the locations, which
+# are lines of lined.mlir.
 amx=false
 if grep -q "amx\.tile" "$out/lined.mlir"; then amx=true; fi
 "$bin/dps-opt" "$out/lined.mlir" --mlir-print-debuginfo -o "$out/lined-llvm.mlir" \
-  --pass-pipeline="builtin.module(func.func(convert-linalg-to-loops,math-expand-ops,convert-vector-to-scf{full-unroll=true}),convert-vector-to-llvm{vector-contract-lowering=outerproduct enable-x86vector=true enable-amx=$amx},expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-scf-to-cf,convert-to-llvm,reconcile-unrealized-casts,canonicalize,ensure-debug-info-scope-on-llvm-func)"
+  --pass-pipeline="builtin.module(dps-loops-to-llvm{openmp=false amx=$amx},ensure-debug-info-scope-on-llvm-func)"
 "$bin/dps-translate" --dps-to-object "$out/lined-llvm.mlir" -o "$out/lined.o"
 cc -shared "$out/lined.o" -o "$out/lined.so" -lm
 "$bin/dps-translate" --dps-to-manifest "$model" -o "$out/lined.json"

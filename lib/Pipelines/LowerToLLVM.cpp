@@ -198,6 +198,15 @@ void mlir::dps::registerPipelines() {
       "tensors: vectorized contractions and elementwise ops, bufferization "
       "into the kernels' buffer arguments, LLVM",
       buildKernelCodegenPipeline);
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "dps-loops-to-llvm",
+      "The last stage of dps-lower-to-llvm, for kernels already on loops and "
+      "vectors over buffers (what dps-lower-strided-copies leaves): OpenMP, "
+      "bf16 casts, LLVM. Honours openmp, amx and native-bf16-casts",
+      [](OpPassManager &pm, const LowerToLLVMOptions &options) {
+        buildLoopsToLLVMPipeline(pm, options.openmp, options.amx,
+                                 options.nativeBF16Casts);
+      });
   PassPipelineRegistration<LowerToNVVMOptions>(
       "dps-lower-to-nvvm",
       "Lower a dps model and its train steps for NVIDIA GPUs: host functions "
