@@ -117,6 +117,7 @@ llvm::Error JitModule::saveObject(llvm::StringRef path) {
 
 llvm::Expected<JitModule::EntryPoint>
 JitModule::entryPoint(llvm::StringRef kernel) {
+  std::lock_guard<std::mutex> lock(entryPointsMutex);
   auto known = entryPoints.find(kernel);
   if (known != entryPoints.end())
     return known->second;

@@ -17,6 +17,7 @@
 #include "llvm/Support/Error.h"
 
 #include <memory>
+#include <mutex>
 
 namespace llvm::orc {
 class LLJIT;
@@ -56,18 +57,22 @@ public:
   /// The address of the data symbol `name`, or an error if undefined.
   llvm::Expected<const void *> symbol(llvm::StringRef name);
 
-  /// Calls `_mlir_ciface_<kernel>` with `args`.
+  /// Calls `_mlir_ciface_<kernel>` with `args`. Safe to call from several
+  /// threads at once (the trainer's lanes and evaluation threads do).
   llvm::Error call(llvm::StringRef kernel, const KernelArguments &args);
 
 private:
   using EntryPoint = void (*)(void **);
   JitModule();
-  /// The packed entry point of `kernel`, looked up once.
+  /// The packed entry point of `kernel`, looked up once (under
+  /// entryPointsMutex: two threads' first calls of a kernel would otherwise
+  /// insert into the map at once, which crashed evaluation's threads).
   llvm::Expected<EntryPoint> entryPoint(llvm::StringRef kernel);
 
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::unique_ptr<llvm::orc::LLJIT> loaded;
   llvm::StringMap<EntryPoint> entryPoints;
+  std::mutex entryPointsMutex;
 };
 
 } // namespace dps
