@@ -147,7 +147,9 @@ void mlir::dps::buildKernelCodegenPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(
         vector::createLowerVectorMultiReductionPass());
   }
-  pm.addNestedPass<func::FuncOp>(createDPSLowerStridedCopies());
+  DPSLowerStridedCopiesOptions copies;
+  copies.transposeBlock = options.transposeBlock;
+  pm.addNestedPass<func::FuncOp>(createDPSLowerStridedCopies(copies));
   buildLoopsToLLVMPipeline(pm, options.vectorize && options.openmp,
                            options.vectorize && options.amx,
                            options.nativeBF16Casts);

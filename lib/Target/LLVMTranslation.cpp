@@ -99,6 +99,7 @@ toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
       bool avx512 = targetHas({"avx512f"});
       options.tileRows = avx512 ? 8 : 6;
       options.tileCols = avx512 ? 32 : 16;
+      options.transposeBlock = avx512 ? 16 : 8;
     }
     dps::buildLowerToLLVMPipeline(pm, options);
     if (failed(pm.run(module)))

@@ -1,4 +1,7 @@
 // RUN: dps-opt %s -pass-pipeline="builtin.module(func.func(dps-lower-strided-copies))" | FileCheck %s
+// RUN: dps-opt %s -pass-pipeline="builtin.module(func.func(dps-lower-strided-copies{transpose-block=8}))" | FileCheck %s --check-prefix=AVX2
+// RUN: not dps-opt %s -pass-pipeline="builtin.module(func.func(dps-lower-strided-copies{transpose-block=4}))" 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: transpose-block must be 16 or 8, not 4
 
 // CHECK-LABEL: func.func @copies
 // CHECK-SAME: (%[[A:.*]]: memref<8xf32>, %[[B:.*]]: memref<8xf32>, %[[N:.*]]: index)
@@ -72,7 +75,21 @@ func.func @transpose_bf16(%x: memref<?x784xbf16, strided<[784, 1]>>, %t: memref<
   return
 }
 
-// f32 blocks are transposed as 32-bit units.
+// f32 blocks are transposed as 32-bit units. With transpose-block=8 (AVX2)
+// they are 8 x 8 blocks of f32, transposed by 24 two-source shuffles of 8
+// lanes (unpacks, in-lane shuffles, lane permutes); 16-bit elements keep
+// their 16 x 16 blocks.
+// AVX2-LABEL: func.func @transpose_bf16
+// AVX2: vector.shuffle {{.*}} : vector<256xi16>, vector<256xi16>
+// AVX2-LABEL: func.func @transpose_f32
+// AVX2: scf.for %{{.*}} step %c8
+// AVX2-NEXT: scf.for %{{.*}} step %c8
+// AVX2-COUNT-8: vector.load %{{.*}} : memref<256x128xf32>, vector<8xf32>
+// AVX2-NOT: vector.transpose
+// AVX2-COUNT-8: vector.shuffle {{.*}} [{{0, 8, 1, 9, 4, 12, 5, 13|2, 10, 3, 11, 6, 14, 7, 15}}] : vector<8xf32>, vector<8xf32>
+// AVX2-COUNT-8: vector.shuffle {{.*}} [{{0, 1, 8, 9, 4, 5, 12, 13|2, 3, 10, 11, 6, 7, 14, 15}}] : vector<8xf32>, vector<8xf32>
+// AVX2-COUNT-8: vector.shuffle {{.*}} [{{0, 1, 2, 3, 8, 9, 10, 11|4, 5, 6, 7, 12, 13, 14, 15}}] : vector<8xf32>, vector<8xf32>
+// AVX2-COUNT-8: vector.store %{{.*}} : memref<128x256xf32>, vector<8xf32>
 // CHECK-LABEL: func.func @transpose_f32
 // CHECK-COUNT-16: vector.load %{{.*}} : memref<256x128xf32>, vector<16xf32>
 // CHECK: vector.shuffle {{.*}} : vector<256xi32>, vector<256xi32>

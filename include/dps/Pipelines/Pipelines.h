@@ -71,6 +71,13 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       llvm::cl::desc("Columns of C per contraction register tile, a multiple "
                      "of 16 (default: 32 with AVX-512, else 16)"),
       llvm::cl::init(hostHasAVX512() ? 32 : 16)};
+  PassOptions::Option<int64_t> transposeBlock{
+      *this, "transpose-block",
+      llvm::cl::desc("Side of the register blocks in which operands read "
+                     "transposed are copied: 16 (one shuffle per block) or 8 "
+                     "(f32 blocks as AVX2's 24 in-lane shuffles) (default: 16 "
+                     "with AVX-512, else 8)"),
+      llvm::cl::init(hostHasAVX512() ? 16 : 8)};
   PassOptions::Option<bool> nativeBF16Casts{
       *this, "native-bf16-casts",
       llvm::cl::desc("f32 <-> bf16 casts compile to the CPU's conversion "

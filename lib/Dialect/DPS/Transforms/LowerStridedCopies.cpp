@@ -76,7 +76,7 @@ void copyRowByRow(memref::CopyOp copy) {
 /// A 2-D transpose of 16- or 32-bit elements between buffers whose rows
 /// are contiguous, as 16 x 16 blocks transposed in registers; false if it
 /// is not one (it stays, and becomes element loops).
-bool lowerTranspose(linalg::TransposeOp op,
+bool lowerTranspose(linalg::TransposeOp op, int64_t block,
                     SmallVectorImpl<Operation *> &transposes) {
   if (!op.hasPureBufferSemantics() || op.getPermutation().size() != 2 ||
       op.getPermutation()[0] != 1)
@@ -91,20 +91,31 @@ bool lowerTranspose(linalg::TransposeOp op,
   Location loc = op.getLoc();
   emitTransposeCopy(b, loc, source, target,
                     memref::DimOp::create(b, loc, target, 0),
-                    memref::DimOp::create(b, loc, target, 1), 1, transposes);
+                    memref::DimOp::create(b, loc, target, 1), 1, transposes,
+                    block);
   op.erase();
   return true;
 }
 
 struct DPSLowerStridedCopiesPass
     : public dps::impl::DPSLowerStridedCopiesBase<DPSLowerStridedCopiesPass> {
+  using DPSLowerStridedCopiesBase::DPSLowerStridedCopiesBase;
+
+  LogicalResult initialize(MLIRContext *context) override {
+    if (transposeBlock == 16 || transposeBlock == 8)
+      return success();
+    return emitError(UnknownLoc::get(context))
+           << "dps-lower-strided-copies: transpose-block must be 16 or 8, not "
+           << static_cast<int64_t>(transposeBlock);
+  }
+
   void runOnOperation() override {
     SmallVector<linalg::TransposeOp> transposeOps;
     getOperation().walk(
         [&](linalg::TransposeOp op) { transposeOps.push_back(op); });
     SmallVector<Operation *> transposes;
     for (linalg::TransposeOp op : transposeOps)
-      (void)lowerTranspose(op, transposes);
+      (void)lowerTranspose(op, transposeBlock, transposes);
     if (failed(lowerRegisterTransposes(&getContext(), transposes)))
       return signalPassFailure();
 

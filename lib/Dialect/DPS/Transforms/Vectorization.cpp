@@ -9,6 +9,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/X86Vector/Transforms.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -123,45 +125,96 @@ void mlir::dps::emitFor2D(
           });
 }
 
+namespace {
+/// `value` as `type` (the same bits), or itself where it has that type.
+Value bitCast(OpBuilder &b, Location loc, VectorType type, Value value) {
+  if (value.getType() == type)
+    return value;
+  return vector::BitCastOp::create(b, loc, type, value);
+}
+
+/// The columns of 8 rows of 8 x f32, as AVX2 transposes them: 8 unpacks,
+/// 8 in-lane shuffles and 8 lane permutes (two-source shuffles the
+/// backend selects one instruction each for). x86vector's own
+/// transpose8x8xf32 is this with blends in inline assembly, which the JIT's
+/// object streamer cannot assemble.
+SmallVector<Value> transposeRows8x8(OpBuilder &b, Location loc,
+                                    ArrayRef<Value> rows) {
+  namespace intrin = x86vector::avx2::intrin;
+  ImplicitLocOpBuilder ib(loc, b);
+  SmallVector<Value> t(8), s(8), out(8);
+  for (int i = 0; i < 4; ++i) {
+    t[2 * i] = intrin::mm256UnpackLoPs(ib, rows[2 * i], rows[2 * i + 1]);
+    t[2 * i + 1] = intrin::mm256UnpackHiPs(ib, rows[2 * i], rows[2 * i + 1]);
+  }
+  // Pairs of (row 4 j .. 4 j + 3) columns: 0x44 takes the low pairs of
+  // both sources, 0xEE the high ones.
+  for (int j = 0; j < 2; ++j)
+    for (int h = 0; h < 2; ++h) {
+      Value lo = t[4 * j + h], hi = t[4 * j + 2 + h];
+      s[4 * j + 2 * h] = intrin::mm256ShufflePs(ib, lo, hi, 0x44);
+      s[4 * j + 2 * h + 1] = intrin::mm256ShufflePs(ib, lo, hi, 0xEE);
+    }
+  // Rows 0-3's half of a column with rows 4-7's: 0x20 the low lanes, 0x31
+  // the high ones.
+  for (int c = 0; c < 4; ++c) {
+    out[c] = intrin::mm256Permute2f128Ps(ib, s[c], s[4 + c], 0x20);
+    out[4 + c] = intrin::mm256Permute2f128Ps(ib, s[c], s[4 + c], 0x31);
+  }
+  return out;
+}
+} // namespace
+
 void mlir::dps::emitTransposeCopy(OpBuilder &b, Location loc, Value src,
                                   Value dst, Value rows, Value cols,
                                   int64_t unit,
-                                  SmallVectorImpl<Operation *> &transposes) {
-  constexpr int64_t kTile = 16;
+                                  SmallVectorImpl<Operation *> &transposes,
+                                  int64_t side) {
   Type element = cast<MemRefType>(src.getType()).getElementType();
-  Type bits = b.getIntegerType(element.getIntOrFloatBitWidth() * unit);
+  unsigned width = element.getIntOrFloatBitWidth() * unit;
+  // 8 x 8 blocks only of 32-bit units, moved as f32 (shuffles keep the
+  // bits).
+  const int64_t kTile = side == 8 && width == 32 ? 8 : 16;
+  Type bits = kTile == 8 ? Type(b.getF32Type()) : b.getIntegerType(width);
   auto slice = VectorType::get({kTile * unit}, element);
   auto units = VectorType::get({kTile}, bits);
   auto block = VectorType::get({kTile, kTile}, bits);
   Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
-  Value c16 = constantIndex(b, loc, kTile), u = constantIndex(b, loc, unit);
+  Value step = constantIndex(b, loc, kTile), u = constantIndex(b, loc, unit);
   Value rowsFull = roundDown(b, loc, rows, kTile);
   Value colsFull = roundDown(b, loc, cols, kTile);
   emitFor2D(
-      b, loc, c0, rowsFull, c0, colsFull, c16,
+      b, loc, c0, rowsFull, c0, colsFull, step,
       [&](OpBuilder &nb, Location ll, Value r0, Value cc0) {
         Value srcColumn = arith::MulIOp::create(nb, ll, r0, u);
         Value dstColumn = arith::MulIOp::create(nb, ll, cc0, u);
-        Value tile =
-            arith::ConstantOp::create(nb, ll, block, nb.getZeroAttr(block));
+        SmallVector<Value> in;
         for (int64_t k = 0; k < kTile; ++k) {
           Value row =
               arith::AddIOp::create(nb, ll, cc0, constantIndex(nb, ll, k));
           Value loaded = vector::LoadOp::create(nb, ll, slice, src,
                                                 ValueRange{row, srcColumn});
-          tile = vector::InsertOp::create(
-              nb, ll, vector::BitCastOp::create(nb, ll, units, loaded), tile,
-              k);
+          in.push_back(bitCast(nb, ll, units, loaded));
         }
-        auto transposed =
-            vector::TransposeOp::create(nb, ll, tile, ArrayRef<int64_t>{1, 0});
-        transposes.push_back(transposed);
+        SmallVector<Value> out;
+        if (kTile == 8) {
+          out = transposeRows8x8(nb, ll, in);
+        } else {
+          Value tile =
+              arith::ConstantOp::create(nb, ll, block, nb.getZeroAttr(block));
+          for (int64_t k = 0; k < kTile; ++k)
+            tile = vector::InsertOp::create(nb, ll, in[k], tile, k);
+          auto transposed = vector::TransposeOp::create(
+              nb, ll, tile, ArrayRef<int64_t>{1, 0});
+          transposes.push_back(transposed);
+          for (int64_t k = 0; k < kTile; ++k)
+            out.push_back(vector::ExtractOp::create(nb, ll, transposed, k));
+        }
         for (int64_t k = 0; k < kTile; ++k) {
           Value row =
               arith::AddIOp::create(nb, ll, r0, constantIndex(nb, ll, k));
-          Value out = vector::BitCastOp::create(
-              nb, ll, slice, vector::ExtractOp::create(nb, ll, transposed, k));
-          vector::StoreOp::create(nb, ll, out, dst, ValueRange{row, dstColumn});
+          vector::StoreOp::create(nb, ll, bitCast(nb, ll, slice, out[k]), dst,
+                                  ValueRange{row, dstColumn});
         }
       });
   // The edges: rows past the whole blocks (every column), then the columns

@@ -65,15 +65,16 @@ void emitFor2D(OpBuilder &b, Location loc, Value rowFrom, Value rowTo,
 
 /// dst[r, u c + v] = src[c, u r + v] for r < rows, c < cols, v < u (u = 1:
 /// a transpose of elements; u = 2: of pairs of them), for 16- and 32-bit
-/// elements: 16 x 16 blocks of u-element units are loaded as 16 rows,
-/// transposed in registers (vector.transpose, returned in `transposes` for
-/// lowering: populateVectorTransposeLoweringPatterns with Shuffle1D makes
-/// each one shuffle, x86 vpermt2w / vpermt2d) and stored as 16 rows; units
-/// past the last whole block are copied one element at a time. Both
-/// memrefs' rows must be contiguous.
+/// elements: `side` x `side` blocks of u-element units are loaded as rows,
+/// transposed in registers and stored as rows; units past the last whole
+/// block are copied one element at a time. Both memrefs' rows must be
+/// contiguous. `side` is 16 (each block a vector.transpose, returned in
+/// `transposes` for lowerRegisterTransposes) or, for 32-bit units, 8 (AVX2:
+/// each block 24 two-source shuffles of 8 x f32).
 void emitTransposeCopy(OpBuilder &b, Location loc, Value src, Value dst,
                        Value rows, Value cols, int64_t unit,
-                       SmallVectorImpl<Operation *> &transposes);
+                       SmallVectorImpl<Operation *> &transposes,
+                       int64_t side = 16);
 
 /// Whether a tagged copy (a VNNI pack or unpack, an AMX transpose) reads
 /// its source transposed: the source's first index is another loop than

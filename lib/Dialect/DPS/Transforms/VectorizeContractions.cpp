@@ -1163,8 +1163,12 @@ struct DPSVectorizeContractionsPass
       if (!(op->hasAttr(kDotAttrName) && op->hasAttr(kPackBAttrName) &&
             packTransposedB(rewriter, op)))
         untranspose(rewriter, op, 1);
-      if (!registerTiles(op, tileRows, dotTileColumns(columns),
-                         /*parallel=*/false))
+      // FMA tiles as wide as a whole op's (an 8 x 32 f32 tile is 32 of
+      // AVX2's 16 ymm registers).
+      int64_t blockTileCols = op->hasAttr(kDotAttrName)
+                                  ? dotTileColumns(columns)
+                                  : std::min<int64_t>(tileCols, columns);
+      if (!registerTiles(op, tileRows, blockTileCols, /*parallel=*/false))
         return signalPassFailure();
     }
     if (failed(simplifyVectorized(root)))

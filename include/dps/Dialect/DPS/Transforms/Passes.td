@@ -190,11 +190,20 @@ def DPSLowerStridedCopies : Pass<"dps-lower-strided-copies", "::mlir::func::Func
     A 2-D `linalg.transpose` of 16- or 32-bit elements whose source and
     target rows are contiguous (a contraction operand read transposed,
     which dps-vectorize-contractions transposes once per call) becomes
-    16 x 16 blocks loaded as rows, transposed in registers (one shuffle
-    each) and stored as rows; the edges past the whole blocks are copied
-    element by element. Element loops would move one element per load and
-    store.
+    `transpose-block` x `transpose-block` blocks loaded as rows, transposed
+    in registers and stored as rows; the edges past the whole blocks are
+    copied element by element. Element loops would move one element per
+    load and store. Blocks of 16 (AVX-512) are one shuffle each (vpermt2d);
+    blocks of 8 (AVX2: 32-bit elements only, 16-bit ones keep 16) are 24
+    two-source shuffles of 8 x f32 (unpacks, in-lane shuffles, lane
+    permutes), as AVX2 transposes: a 16 x 16 shuffle split into 256-bit
+    halves by the backend moved ~1 GB/s on a Zen 3.
   }];
+  let options = [
+    Option<"transposeBlock", "transpose-block", "int64_t", /*default=*/"16",
+           "Side of the register blocks transposes move in: 16 or 8 (8 x 8 "
+           "f32 blocks for AVX2)">,
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect",
