@@ -89,10 +89,9 @@ bool lowerTranspose(linalg::TransposeOp op, int64_t block,
     return false;
   OpBuilder b(op);
   Location loc = op.getLoc();
-  emitTransposeCopy(b, loc, source, target,
-                    memref::DimOp::create(b, loc, target, 0),
-                    memref::DimOp::create(b, loc, target, 1), 1, transposes,
-                    block);
+  emitTransposeCopy(
+      b, loc, source, target, memref::DimOp::create(b, loc, target, 0),
+      memref::DimOp::create(b, loc, target, 1), 1, transposes, block);
   op.erase();
   return true;
 }
