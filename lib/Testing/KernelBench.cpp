@@ -114,6 +114,8 @@ llvm::Expected<BenchTiming> time(MLIRContext &ctx, const std::string &text,
   LowerToLLVMOptions pipeline;
   if (options.bf16Dot >= 0)
     pipeline.bf16Dot = options.bf16Dot == 1;
+  if (options.transposeBlock)
+    pipeline.transposeBlock = options.transposeBlock;
   buildKernelCodegenPipeline(pm, pipeline);
   if (failed(pm.run(*module)))
     return llvm::createStringError("cannot lower the benchmark kernel:\n" +

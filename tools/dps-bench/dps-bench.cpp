@@ -69,10 +69,16 @@ int main(int argc, char **argv) {
                        cl::desc("vdpbf16ps for bf16 kernels: 1 on, 0 off, -1 "
                                 "whatever the host supports"),
                        cl::init(-1));
+  cl::opt<int> transposeBlock(
+      "transpose-block",
+      cl::desc("Register blocks of transposed operands: 16, 8 (AVX2's 8 x 8 "
+               "f32 blocks), or 0 for the host's default"),
+      cl::init(0));
   cl::ParseCommandLineOptions(argc, argv, "dps kernel benchmark\n");
   dps::BenchOptions options;
   options.repeats = repeats;
   options.bf16Dot = bf16Dot;
+  options.transposeBlock = transposeBlock;
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();

@@ -42,6 +42,7 @@ struct BenchOptions {
   int repeats = 9;          // timed batches of calls; the median counts
   double minSeconds = 0.02; // each batch at least this long
   int bf16Dot = -1;         // vdpbf16ps for bf16: 1 on, 0 off, -1 the default
+  int transposeBlock = 0;   // transposes' register blocks: 16, 8, 0 the default
 };
 
 /// Times the kernel at `precision` (f32, bf16, f16), after checking its first
