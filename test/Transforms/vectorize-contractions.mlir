@@ -1,4 +1,5 @@
 // RUN: dps-opt %s --split-input-file --dps-vectorize-contractions | FileCheck %s
+// RUN: dps-opt %s --split-input-file --dps-vectorize-contractions="tile-rows=6 tile-cols=16" | FileCheck %s --check-prefix=AVX2
 
 // A forward contraction with a dynamic batch: full 8-row tiles run 8x32
 // vector contractions over k with the accumulator held in a loop-carried
@@ -422,6 +423,13 @@ func.func @dot_column_blocks(%x: tensor<128x32xbf16>, %w: tensor<32x272xbf16>,
 // CHECK:     vector.contract {{.*}} : vector<14x1xf32>, vector<1x32xf32> into vector<14x32xf32>
 // CHECK-NOT: vector<8x1xf32>
 // CHECK: return
+// With AVX2's 16-column tiles, 7-row ones (14 of its 16 ymm registers; 14
+// rows would spill).
+// AVX2-LABEL: func.func @convolution_in_place
+// AVX2: scf.for %{{.*}} = %c0 to %{{.*}} step %c7
+// AVX2:   scf.for %{{.*}} = %c0 to %c144 step %c1 iter_args(%{{.*}}) -> (vector<7x16xf32>)
+// AVX2-NOT: vector<14x16xf32>
+// AVX2: return
 // DOT-LABEL: func.func @convolution_in_place
 // DOT: %[[PACKED:.*]] = scf.for {{.*}} -> (tensor<?x64xbf16>)
 // DOT: vector.interleave

@@ -199,9 +199,14 @@ int64_t rowPeriod(linalg::GenericOp op) {
   return period ? period.getInt() : 0;
 }
 
-/// The rows of an FMA register tile of a convolution read in place: with
-/// 32 columns, 28 zmm accumulators, two B registers and a broadcast.
-constexpr int64_t kConvolutionFMATileRows = 14;
+/// The most rows of an FMA register tile of a convolution read in place,
+/// whose tiles have `columns` columns: with 32 (AVX-512), 14 rows are 28
+/// zmm accumulators, two B registers and a broadcast; with 16 (AVX2), 7
+/// rows are 14 of AVX2's 16 ymm registers (14 rows spilled: 28
+/// accumulators).
+int64_t convolutionFMATileRows(int64_t columns) {
+  return columns >= 32 ? 14 : 7;
+}
 
 /// The rows of `op`'s register tiles: `rows`, or for a convolution read in
 /// place the largest divisor of its output rows up to `most` (a tile then
@@ -1093,7 +1098,8 @@ struct DPSVectorizeContractionsPass
       int64_t tileN = tileCols;
       if (!ShapedType::isDynamic(ranges[1]))
         tileN = std::min<int64_t>(tileN, ranges[1]);
-      int64_t tileM = rowsPerTile(op, tileRows, kConvolutionFMATileRows);
+      int64_t tileM =
+          rowsPerTile(op, tileRows, convolutionFMATileRows(tileCols));
       bool dot = bf16Dot && fitsBF16Dot(op) && pairsAreAdjacent(op);
       bool manyRowTiles = !ShapedType::isDynamic(ranges[0]) &&
                           ranges[0] >= kPackedRowTiles * tileRows;
