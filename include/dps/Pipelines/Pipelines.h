@@ -75,7 +75,7 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       *this, "transpose-block",
       llvm::cl::desc("Side of the register blocks in which operands read "
                      "transposed are copied: 16 (one shuffle per block) or 8 "
-                     "(f32 blocks as AVX2's 24 in-lane shuffles) (default: 16 "
+                     "(f32 blocks as AVX2's 24 two-source shuffles) (default: 16 "
                      "with AVX-512, else 8)"),
       llvm::cl::init(hostHasAVX512() ? 16 : 8)};
   PassOptions::Option<bool> nativeBF16Casts{

@@ -74,8 +74,9 @@ void copyRowByRow(memref::CopyOp copy) {
 }
 
 /// A 2-D transpose of 16- or 32-bit elements between buffers whose rows
-/// are contiguous, as 16 x 16 blocks transposed in registers; false if it
-/// is not one (it stays, and becomes element loops).
+/// are contiguous, as `block` x `block` blocks transposed in registers
+/// (emitTransposeCopy); false if it is not one (it stays, and becomes
+/// element loops).
 bool lowerTranspose(linalg::TransposeOp op, int64_t block,
                     SmallVectorImpl<Operation *> &transposes) {
   if (!op.hasPureBufferSemantics() || op.getPermutation().size() != 2 ||

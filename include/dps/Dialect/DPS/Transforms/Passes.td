@@ -226,7 +226,8 @@ def DPSVectorizeContractions : Pass<"dps-vectorize-contractions"> {
 
     A contraction tagged `dps.row_period = P` (a convolution reading its
     windows from the padded image through A's map) has row tiles of the
-    largest divisor of P up to 14 (FMA) or 8 (vdpbf16ps), so that a tile's
+    largest divisor of P up to 14 (FMA, 32-column tiles), 7 (FMA, narrower
+    tiles: AVX2's 16 ymm registers) or 8 (vdpbf16ps), so that a tile's
     rows of A are consecutive pixels; its k steps read them at the tap and
     channel the map gives. It takes neither the AMX path nor a split of the
     leftover rows (there are none: P divides the rows).
