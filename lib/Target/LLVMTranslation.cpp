@@ -96,10 +96,11 @@ toLLVMModule(ModuleOp module, llvm::LLVMContext &llvmContext) {
       options.amx = targetHas({"amx-bf16", "amx-tile"});
       options.nativeBF16Casts =
           targetHas({"avx512bf16", "avx512vl"}) || targetHas({"avxneconvert"});
-      bool avx512 = targetHas({"avx512f"});
-      options.tileRows = avx512 ? 8 : 6;
-      options.tileCols = avx512 ? 32 : 16;
-      options.transposeBlock = avx512 ? 16 : 8;
+      dps::RegisterBlocking blocking =
+          dps::registerBlocking(targetHas({"avx512f"}));
+      options.tileRows = blocking.tileRows;
+      options.tileCols = blocking.tileCols;
+      options.transposeBlock = blocking.transposeBlock;
     }
     dps::buildLowerToLLVMPipeline(pm, options);
     if (failed(pm.run(module)))

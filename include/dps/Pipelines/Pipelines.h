@@ -4,6 +4,8 @@
 
 #include "mlir/Pass/PassOptions.h"
 
+#include <cstdint>
+
 namespace mlir {
 class OpPassManager;
 namespace dps {
@@ -33,6 +35,16 @@ bool hostHasBF16Casts();
 /// floats): the contractions' register tiles are 8 x 32 there, 6 x 16 with
 /// AVX2's 16 registers of 8 (an 8 x 32 tile would spill).
 bool hostHasAVX512();
+
+/// The register blocking for a CPU's vector registers: AVX-512's (32 of 16
+/// floats) or AVX2's (16 of 8). The defaults of the options below for this
+/// host, and `dps-translate --dps-cpu`'s for its target.
+struct RegisterBlocking {
+  int64_t tileRows, tileCols, transposeBlock;
+};
+constexpr RegisterBlocking registerBlocking(bool avx512) {
+  return avx512 ? RegisterBlocking{8, 32, 16} : RegisterBlocking{6, 16, 8};
+}
 
 /// Options of `dps-lower-to-llvm`.
 struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
@@ -65,19 +77,20 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       *this, "tile-rows",
       llvm::cl::desc("Rows of C per contraction register tile (default: 8 "
                      "with AVX-512, else 6)"),
-      llvm::cl::init(hostHasAVX512() ? 8 : 6)};
+      llvm::cl::init(registerBlocking(hostHasAVX512()).tileRows)};
   PassOptions::Option<int64_t> tileCols{
       *this, "tile-cols",
       llvm::cl::desc("Columns of C per contraction register tile, a multiple "
                      "of 16 (default: 32 with AVX-512, else 16)"),
-      llvm::cl::init(hostHasAVX512() ? 32 : 16)};
+      llvm::cl::init(registerBlocking(hostHasAVX512()).tileCols)};
   PassOptions::Option<int64_t> transposeBlock{
       *this, "transpose-block",
-      llvm::cl::desc("Side of the register blocks in which operands read "
-                     "transposed are copied: 16 (one shuffle per block) or 8 "
-                     "(f32 blocks as AVX2's 24 two-source shuffles) (default: 16 "
-                     "with AVX-512, else 8)"),
-      llvm::cl::init(hostHasAVX512() ? 16 : 8)};
+      llvm::cl::desc(
+          "Side of the register blocks in which operands read "
+          "transposed are copied: 16 (one shuffle per block) or 8 "
+          "(f32 blocks as AVX2's 24 two-source shuffles) (default: 16 "
+          "with AVX-512, else 8)"),
+      llvm::cl::init(registerBlocking(hostHasAVX512()).transposeBlock)};
   PassOptions::Option<bool> nativeBF16Casts{
       *this, "native-bf16-casts",
       llvm::cl::desc("f32 <-> bf16 casts compile to the CPU's conversion "

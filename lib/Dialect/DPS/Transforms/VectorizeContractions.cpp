@@ -1089,18 +1089,27 @@ struct DPSVectorizeContractionsPass
         peelPartialIteration(rewriter, loop);
       return true;
     };
+    // The columns of a register tile over `columns` (dynamic or static):
+    // vdpbf16ps tiles per dotTileColumns; FMA tiles up to tileCols, for
+    // whole ops and column blocks alike (a row of 32 f32 columns takes 4 of
+    // AVX2's 16 ymm registers: such tiles spill).
+    auto columnsPerTile = [&](bool dot, int64_t columns) -> int64_t {
+      if (dot)
+        return dotTileColumns(columns);
+      return ShapedType::isDynamic(columns)
+                 ? int64_t(tileCols)
+                 : std::min<int64_t>(tileCols, columns);
+    };
     for (linalg::GenericOp op : collectContractions(root)) {
       if (amx && fitsAMX(op) && !rowPeriod(op)) {
         rewriteForAMX(rewriter, op);
         continue;
       }
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      int64_t tileN = tileCols;
-      if (!ShapedType::isDynamic(ranges[1]))
-        tileN = std::min<int64_t>(tileN, ranges[1]);
       int64_t tileM =
           rowsPerTile(op, tileRows, convolutionFMATileRows(tileCols));
       bool dot = bf16Dot && fitsBF16Dot(op) && pairsAreAdjacent(op);
+      int64_t tileN = columnsPerTile(dot, ranges[1]);
       bool manyRowTiles = !ShapedType::isDynamic(ranges[0]) &&
                           ranges[0] >= kPackedRowTiles * tileRows;
       // Column blocks where B is packed (dot) or transposed (FMA) per call:
@@ -1129,7 +1138,6 @@ struct DPSVectorizeContractionsPass
         op->setAttr(kDotAttrName, rewriter.getUnitAttr());
         if (packB)
           op->setAttr(kPackBAttrName, rewriter.getUnitAttr());
-        tileN = dotTileColumns(ranges[1]);
       } else {
         op = widenOperands(rewriter, op);
       }
@@ -1169,12 +1177,9 @@ struct DPSVectorizeContractionsPass
       if (!(op->hasAttr(kDotAttrName) && op->hasAttr(kPackBAttrName) &&
             packTransposedB(rewriter, op)))
         untranspose(rewriter, op, 1);
-      // FMA tiles as wide as a whole op's (an 8 x 32 f32 tile is 32 of
-      // AVX2's 16 ymm registers).
-      int64_t blockTileCols = op->hasAttr(kDotAttrName)
-                                  ? dotTileColumns(columns)
-                                  : std::min<int64_t>(tileCols, columns);
-      if (!registerTiles(op, tileRows, blockTileCols, /*parallel=*/false))
+      if (!registerTiles(op, tileRows,
+                         columnsPerTile(op->hasAttr(kDotAttrName), columns),
+                         /*parallel=*/false))
         return signalPassFailure();
     }
     if (failed(simplifyVectorized(root)))
