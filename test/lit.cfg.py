@@ -46,9 +46,12 @@ except OSError:
 # ptxas (CUDA toolkit), for the tests that make cubins.
 import shutil
 _cuda_dirs = [os.environ.get("CUDA_HOME", ""), "/usr/local/cuda"]
-if shutil.which("ptxas") or any(
-        d and os.access(os.path.join(d, "bin", "ptxas"), os.X_OK) for d in _cuda_dirs):
+_ptxas = shutil.which("ptxas") or next(
+    (os.path.join(d, "bin", "ptxas") for d in _cuda_dirs
+     if d and os.access(os.path.join(d, "bin", "ptxas"), os.X_OK)), None)
+if _ptxas:
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", _ptxas))
 
 # The runtime's CUDA backend (built where a CUDA toolkit was found).
 if config.dps_cuda_backend:

@@ -66,6 +66,7 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
   bool fresh = rung.empty();
   members.resize(ladder.size());
   buffers.resize(ladder.size());
+  changed.assign(ladder.size(), false);
   position.resize(source.size());
   size_t size = source.sampleSize();
   std::vector<uint32_t> freeRows, arrivals;
@@ -93,6 +94,7 @@ Status SampleStore::assign(const std::vector<uint8_t> &rungOf) {
     size_t oldCount = rows.size(), newCount = staying + arrivals.size();
     if (freeRows.empty() && arrivals.empty())
       continue;
+    changed[r] = true;
     PageBuffer &buffer = buffers[r];
     if (newCount > oldCount) {
       if (!buffer.resize(newCount * bytes)) {
@@ -171,6 +173,23 @@ void SampleStore::gather(size_t r, const uint32_t *samples, size_t n,
       prefetchBytes(row(samples[i + kAhead]), bytes);
     std::memcpy(out + i * bytes, row(samples[i]), bytes);
   }
+}
+
+SampleStore::Rows SampleStore::rows(size_t r) const {
+  if (inPlace(r))
+    return {reinterpret_cast<const uint8_t *>(source.samples.data()),
+            source.samples.size() * sizeof(float)};
+  return {buffers[r].data(), buffers[r].size()};
+}
+
+void SampleStore::rowIndices(size_t r, const uint32_t *samples, size_t n,
+                             uint32_t *out) const {
+  if (inPlace(r)) {
+    std::copy(samples, samples + n, out);
+    return;
+  }
+  for (size_t i = 0; i < n; ++i)
+    out[i] = position[samples[i]];
 }
 
 size_t SampleStore::totalBytes() const {

@@ -116,6 +116,8 @@ struct Trainer::Impl {
   Schedule schedule;
   ParameterBuffers params;
   SampleStore store;
+  /// Where each rung's rows were when a device last copied them.
+  std::vector<SampleStore::Rows> storeOnDevice;
   std::vector<Rung> rungs;
   const KernelSpec *eval = nullptr;
   /// The update kernels, fewest gradient sets read first, and which of the
@@ -172,6 +174,14 @@ struct Trainer::Impl {
   void prepare(Rung &rung, const std::vector<uint32_t> &members, int epoch,
                size_t step, bool alone);
   void refresh(Rung &rung);
+  /// Tells a device backend which of the store's rungs the last assign()
+  /// moved or rewrote.
+  void storeAssigned();
+  /// Gathers `count` rows of `from` at `indices` into `to` from byte
+  /// `offset` on the backend's device.
+  Status gatherOnDevice(SampleStore::Rows from, const uint32_t *indices,
+                        size_t count, size_t rowBytes, void *to, size_t toBytes,
+                        size_t offset);
   void runRung(Rung &rung);
   void runLane(Rung &rung, unsigned lane);
   /// One thread's part of a step: a rung, or one lane of the step's only
@@ -204,9 +214,12 @@ struct Trainer::Impl {
   void evaluateBatches(EvalLane &lane);
   static void evalTeamMember(void *impl);
   Result<EpochReport> epoch(TrainerObserver &observer);
-  void saveState();
+  /// Brings the host's copies of the masters (and the optimizer state)
+  /// up to date where the kernels run on a device.
+  Status fetchMasters(bool withState);
+  Status saveState();
   Status restore(TrainerObserver &observer, std::vector<EpochReport> &epochs);
-  std::string fingerprint() const;
+  Result<std::string> fingerprint();
 };
 
 Status Trainer::Impl::callKernel(const KernelSpec &kernel, int64_t rows,
@@ -326,6 +339,33 @@ void Trainer::Impl::refresh(Rung &rung) {
   rung.time.refreshSeconds += secondsSince(start);
 }
 
+void Trainer::Impl::storeAssigned() {
+  storeOnDevice.resize(store.rungs(), SampleStore::Rows{nullptr, 0});
+  // Buffers that moved or changed size first: a rung's new buffer may lie
+  // where another's was.
+  for (size_t r = 0; r < store.rungs(); ++r) {
+    SampleStore::Rows now = store.rows(r), &before = storeOnDevice[r];
+    if (now.data != before.data || now.bytes != before.bytes) {
+      backend.forget(before.data);
+      before = {nullptr, 0};
+    }
+  }
+  for (size_t r = 0; r < store.rungs(); ++r) {
+    SampleStore::Rows now = store.rows(r), &before = storeOnDevice[r];
+    if (before.data && store.rewritten(r))
+      backend.hostWrote(now.data);
+    before = now;
+  }
+}
+
+Status Trainer::Impl::gatherOnDevice(SampleStore::Rows from,
+                                     const uint32_t *indices, size_t count,
+                                     size_t rowBytes, void *to, size_t toBytes,
+                                     size_t offset) {
+  return backend.gatherRows(
+      {from.data, from.bytes, indices, count, rowBytes, to, toBytes, offset});
+}
+
 /// One rung's part of a step: refresh its copies if due, then its one
 /// gradient call. Touches only the rung's buffers (and reads the masters),
 /// so rungs may run at once.
@@ -349,17 +389,32 @@ void Trainer::Impl::runLane(Rung &rung, unsigned lane) {
   size_t r = size_t(&rung - rungs.data());
   uint8_t *input = rung.input.data() + begin * store.rowBytes(r);
   Clock::time_point phase = Clock::now();
-  if (!rung.gathered)
+  Status &status = rung.lanes[lane].status;
+  if (backend.onDevice()) {
+    // From the store's copy on the device, into the batch's there.
+    thread_local std::vector<uint32_t> indices;
+    indices.resize(end - begin);
+    store.rowIndices(r, members.data() + begin, end - begin, indices.data());
+    status = gatherOnDevice(store.rows(r), indices.data(), indices.size(),
+                            store.rowBytes(r), rung.input.data(),
+                            rung.input.size(), begin * store.rowBytes(r));
+    if (!status)
+      return;
+  } else if (!rung.gathered) {
     store.gather(r, members.data() + begin, end - begin, input);
+  }
   if (rung.injectNaN && lane == 0) {
+    if (status = backend.fetch(rung.input.data()); !status)
+      return;
     float nan = NAN;
     narrow(&nan, 1, rung.precision, input, /*saturate=*/false);
+    backend.hostWrote(rung.input.data());
   }
   for (size_t i = begin; i < end; ++i)
     rung.labels[i] = data.train.labels[members[i]];
   double gatherSeconds = secondsSince(phase);
   phase = Clock::now();
-  rung.lanes[lane].status =
+  status =
       callKernel(*rung.grad, end - begin, 0, 1, &rung, input, nullptr, lane);
   if (lane)
     return;
@@ -470,7 +525,21 @@ void Trainer::Impl::evaluateBatches(EvalLane &lane) {
   for (size_t start = nextEvalBatch++ * batch; start < set.size();
        start = nextEvalBatch++ * batch) {
     size_t rows = std::min(batch, set.size() - start);
-    std::memcpy(lane.input.data(), set.sample(start), rows * sampleSize * 4);
+    if (backend.onDevice()) {
+      thread_local std::vector<uint32_t> indices;
+      indices.resize(rows);
+      std::iota(indices.begin(), indices.end(), uint32_t(start));
+      lane.status = gatherOnDevice(
+          {reinterpret_cast<const uint8_t *>(set.samples.data()),
+           set.samples.size() * sizeof(float)},
+          indices.data(), rows, sampleSize * sizeof(float), lane.input.data(),
+          lane.input.size() * sizeof(float), 0);
+      if (!lane.status)
+        return;
+    } else {
+      std::memcpy(lane.input.data(), set.sample(start),
+                  rows * sampleSize * sizeof(float));
+    }
     std::copy(set.labels.begin() + start, set.labels.begin() + start + rows,
               lane.labels.begin());
     lane.status =
@@ -526,7 +595,20 @@ Trainer::Impl::evaluate(const Dataset &set, std::vector<float> *perSample) {
   return std::make_pair(lossSum / n, wrong / n);
 }
 
-std::string Trainer::Impl::fingerprint() const {
+Status Trainer::Impl::fetchMasters(bool withState) {
+  for (const auto &[name, values] : params.allMasters())
+    if (Status s = backend.fetch(values.data()); !s)
+      return s;
+  if (withState)
+    for (const auto &[name, values] : params.allStates())
+      if (Status s = backend.fetch(values.data()); !s)
+        return s;
+  return Status::success();
+}
+
+Result<std::string> Trainer::Impl::fingerprint() {
+  if (Status s = fetchMasters(/*withState=*/false); !s)
+    return s;
   Sha256 sha;
   for (const auto &[name, values] : params.allMasters()) {
     sha.update(name.data(), name.size());
@@ -567,6 +649,8 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
   state.rungOf = bucketing->rung;
   if (Status s = store.assign(state.rungOf); !s)
     return s;
+  if (backend.onDevice())
+    storeAssigned();
   for (size_t r = 0; r < ladder.size(); ++r)
     if (bucketing->rungSamples[r])
       report.subsets.push_back({std::string(name(ladder[r])),
@@ -616,7 +700,8 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
     std::swap(byRung, nextByRung);
     split(b + 1, nextByRung);
     aheadOrder.clear();
-    for (size_t r = 0; r < ladder.size(); ++r)
+    // (A device gathers in microseconds, from its own copy of the store.)
+    for (size_t r = 0; r < ladder.size() && !backend.onDevice(); ++r)
       if (!nextByRung[r].empty())
         aheadOrder.push_back({&rungs[r], &nextByRung[r]});
     present.clear();
@@ -686,7 +771,8 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
         rung.gradientsWritten = true;
       else if (rung.gradientsWritten && (update.reads & (1u << r))) {
         for (KernelBuffer<uint8_t> *set : rung.gradients)
-          std::fill(set->begin(), set->end(), 0);
+          if (Status s = backend.zero(set->data(), set->size()); !s)
+            return s;
         rung.gradientsWritten = false;
       }
     }
@@ -748,7 +834,9 @@ Result<EpochReport> Trainer::Impl::epoch(TrainerObserver &observer) {
   return report;
 }
 
-void Trainer::Impl::saveState() {
+Status Trainer::Impl::saveState() {
+  if (Status s = fetchMasters(/*withState=*/true); !s)
+    return s;
   state.masters.clear();
   state.optimizerState.clear();
   for (const auto &[name, values] : params.allMasters())
@@ -763,6 +851,7 @@ void Trainer::Impl::saveState() {
     if (rung.history)
       state.amaxHistories[rung.name] = rung.history->entries();
   }
+  return Status::success();
 }
 
 Status Trainer::Impl::restore(TrainerObserver &observer,
@@ -806,10 +895,14 @@ Status Trainer::Impl::restore(TrainerObserver &observer,
           fits(loaded->optimizerState, params.allStates(), "optimizer state");
       !s)
     return s;
-  for (const auto &[name, values] : loaded->masters)
+  for (const auto &[name, values] : loaded->masters) {
     params.master(name).assign(values.begin(), values.end());
-  for (const auto &[name, values] : loaded->optimizerState)
+    backend.hostWrote(params.master(name).data());
+  }
+  for (const auto &[name, values] : loaded->optimizerState) {
     params.state(name).assign(values.begin(), values.end());
+    backend.hostWrote(params.state(name).data());
+  }
   for (Rung &rung : rungs) {
     if (rung.scaler)
       rung.scaler->restore(loaded->lossScale, loaded->lossScaleCleanSteps);
@@ -1010,7 +1103,10 @@ Result<Trainer::Evaluation> Trainer::evaluate() {
   Evaluation evaluation;
   evaluation.testLoss = test->first;
   evaluation.testAccuracy = 1.0 - test->second;
-  evaluation.paramsSha256 = impl->fingerprint();
+  auto sha = impl->fingerprint();
+  if (!sha)
+    return sha.status();
+  evaluation.paramsSha256 = *sha;
   return evaluation;
 }
 
@@ -1034,7 +1130,8 @@ Result<RunReport> Trainer::run(TrainerObserver &observer) {
     report.epochs.push_back(*epoch);
     observer.epochFinished(*epoch);
     if (!t.options.checkpointFolder.empty()) {
-      t.saveState();
+      if (Status s = t.saveState(); !s)
+        return s;
       t.state.metricsJson =
           metricsJson(report, t.manifest.model, "", t.options.schedule.ladder);
       Checkpoint checkpoint;
@@ -1046,6 +1143,10 @@ Result<RunReport> Trainer::run(TrainerObserver &observer) {
   report.finalTestAccuracy =
       report.epochs.empty() ? 0 : report.epochs.back().testAccuracy;
   report.seconds = secondsSince(start);
-  report.paramsSha256 = t.fingerprint();
+  auto sha = t.fingerprint();
+  if (!sha)
+    return sha.status();
+  report.paramsSha256 = *sha;
+  report.deviceTransfers = t.backend.transfers();
   return report;
 }

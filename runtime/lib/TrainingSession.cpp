@@ -173,6 +173,12 @@ Status dps::rt::runTrainingSession(const Manifest &manifest,
     std::printf("final test accuracy %.4f in %.1f s; params sha256 %s\n",
                 report->finalTestAccuracy, report->seconds,
                 report->paramsSha256.c_str());
+    if (const DeviceTransfers &t = report->deviceTransfers; t.calls)
+      std::printf("device copies in %llu kernel calls: resident buffers "
+                  "%.2f MB in, %.2f MB out; the calls' own %.2f MB in, "
+                  "%.2f MB out\n",
+                  (unsigned long long)t.calls, t.residentIn / 1e6,
+                  t.residentOut / 1e6, t.callIn / 1e6, t.callOut / 1e6);
     std::fflush(stdout);
   }
   if (!output.metricsPath.empty())

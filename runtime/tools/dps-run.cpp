@@ -5,7 +5,8 @@
 // --dps-to-object [--dps-gpu], linked into a .so, with its manifest) with
 // the schedule's defaults.
 //
-//   dps-run model.so [--device cpu|cuda] [--dataset NAME] [--epochs N]
+//   dps-run model.so [--device cpu|cuda|host-mirror] [--dataset NAME] [--epochs
+//   N]
 //           [--limit N] [--val-split N] [--seed N] [--metrics FILE]
 //           [--plot FILE] [--manifest FILE] [--quiet] [--eval-only]
 //   dps-run model.so --time-kernels grad_bf16@1,grad_bf16@43,update
@@ -20,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dps/runtime/CudaBackend.h"
+#include "dps/runtime/DeviceBackend.h"
 #include "dps/runtime/KernelTiming.h"
 #include "dps/runtime/SharedObjectBackend.h"
 #include "dps/runtime/TrainingSession.h"
@@ -146,10 +148,11 @@ int main(int argc, char **argv) {
     }
   }
   if (model.size() < 4 || model.substr(model.size() - 3) != ".so")
-    return fail("usage: dps-run model.so [--device cpu|cuda] [--dataset "
-                "NAME] [--epochs N] [--limit N] [--val-split N] [--seed N] "
-                "[--metrics FILE] [--plot FILE] [--manifest FILE] [--quiet] "
-                "[--eval-only]");
+    return fail(
+        "usage: dps-run model.so [--device cpu|cuda|host-mirror] [--dataset "
+        "NAME] [--epochs N] [--limit N] [--val-split N] [--seed N] "
+        "[--metrics FILE] [--plot FILE] [--manifest FILE] [--quiet] "
+        "[--eval-only]");
   auto epochs = integer(flags["epochs"], 1, 100000);
   auto limit = integer(flags["limit"], 0, 1LL << 40);
   auto validation = integer(flags["val-split"], 0, 1LL << 40);
@@ -158,8 +161,9 @@ int main(int argc, char **argv) {
     return fail("--epochs, --limit, --val-split and --seed take integers "
                 "(--epochs at least 1)");
   const std::string &device = flags["device"];
-  if (device != "cpu" && device != "cuda")
-    return fail("--device must be cpu or cuda, not '" + device + "'");
+  if (device != "cpu" && device != "cuda" && device != "host-mirror")
+    return fail("--device must be cpu, cuda or host-mirror, not '" + device +
+                "'");
 
   std::string manifestFile = flags["manifest"].empty()
                                  ? model.substr(0, model.size() - 3) + ".json"
@@ -178,11 +182,13 @@ int main(int argc, char **argv) {
     if (!opened)
       return fail(opened.status().message());
     backend = opened.take();
+    if (device == "host-mirror")
+      backend = mirrorOnHost(std::move(backend), *manifest);
   }
   if (!flags["time-kernels"].empty()) {
     std::unique_ptr<SharedObjectBackend> other;
     if (!flags["compare"].empty()) {
-      if (device != "cpu")
+      if (device == "cuda")
         return fail("--compare times CPU models");
       auto opened = SharedObjectBackend::open(flags["compare"], *manifest);
       if (!opened)
@@ -204,7 +210,9 @@ int main(int argc, char **argv) {
   options.schedule = ScheduleConfig::defaults(ladder, int(*epochs));
   options.schedule.decayEpochs = std::max(1, std::min(8, int(*epochs)));
   options.seed = uint64_t(*seed);
+  // As dps-train: a GPU runs one kernel at a time, on a whole batch.
   options.threads = device == "cuda" ? 1 : defaultThreads();
+  options.lanes = device == "cuda" ? 1 : 2;
   SessionOutput output;
   output.tool = "dps-run";
   output.datasetName = flags["dataset"];

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "dps/Driver/ModelCompiler.h"
 #include "dps/runtime/CudaBackend.h"
+#include "dps/runtime/DeviceBackend.h"
 #include "dps/runtime/SharedObjectBackend.h"
 #include "dps/runtime/Trainer.h"
 #include "dps/runtime/TrainingSession.h"
@@ -36,9 +37,11 @@ cl::opt<std::string> manifestPath(
              "for .so)"));
 cl::opt<std::string> device(
     "device", cl::cat(trainOptions),
-    cl::desc("cpu, or cuda: run a model compiled for NVIDIA GPUs "
+    cl::desc("cpu; cuda: run a model compiled for NVIDIA GPUs "
              "(dps-translate --dps-to-object --dps-gpu, linked into a .so) "
-             "on CUDA device 0"),
+             "on CUDA device 0; or host-mirror: the CPU's kernels on copies "
+             "of their buffers kept as on a GPU, stale copies poisoned (checks "
+             "the runtime's device protocol without one)"),
     cl::init("cpu"));
 cl::opt<std::string> datasetName(
     "dataset",
@@ -241,8 +244,9 @@ int main(int argc, char **argv) {
         cacheFolder.empty() ? defaultCacheFolder() : std::string(cacheFolder);
   if (access(modelPath.c_str(), R_OK) != 0)
     return fail(modelPath + ": no such model file");
-  if (device != "cpu" && device != "cuda")
-    return fail("--device must be cpu or cuda, not '" + device + "'");
+  if (device != "cpu" && device != "cuda" && device != "host-mirror")
+    return fail("--device must be cpu, cuda or host-mirror, not '" + device +
+                "'");
   if (device == "cuda" && !rt::cudaBackendBuilt())
     return fail(rt::openCudaBackend(modelPath, {}).status().message());
   if (device == "cuda" && !isCompiledModel(modelPath))
@@ -262,6 +266,9 @@ int main(int argc, char **argv) {
       aot ? openCompiledModel(modelPath) : compileModel(modelPath, overrides);
   if (!compiled)
     return fail(compiled.status().message());
+  if (device == "host-mirror")
+    compiled->backend =
+        rt::mirrorOnHost(std::move(compiled->backend), compiled->manifest);
   const rt::Manifest &manifest = compiled->manifest;
   std::vector<rt::Precision> ladder = manifest.precisions();
 

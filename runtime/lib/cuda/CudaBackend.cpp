@@ -1,129 +1,146 @@
 //===- CudaBackend.cpp - kernels of a GPU-compiled model ------------------===//
 //
-// The model's host functions take device buffers. The trainer's buffers
-// (parameters, rung copies, sample batches, gradient sets) live in host
-// memory, so each buffer has a device mirror, allocated on first use and
-// kept: a call copies its buffer arguments to their mirrors, runs, and
-// copies back the buffers the kernel writes (by role). The mirrors persist
-// across calls, so the device holds every rung's parameter copies and
-// batches; what it does not yet do is skip the copies of buffers no one
-// changed since the last call.
+// The model's host functions take device buffers: a DeviceBackend over the
+// driver's memory keeps parameters, rung copies, optimizer state, gradient
+// sets, sample stores and datasets on the GPU, gathers batches there (a
+// small kernel of the runtime's own, GatherRows.ptx) and moves only labels,
+// losses and flags at each call (DeviceBackend.h).
 //
 //===----------------------------------------------------------------------===//
 #include "dps/runtime/CudaBackend.h"
 
 #include "CudaDriver.h"
 #include "GPURuntimeABI.h"
+#include "dps/runtime/DeviceBackend.h"
 #include "dps/runtime/SharedObjectBackend.h"
 
-#include <unordered_map>
+#include "GatherRowsPTX.h"
+
+#include <mutex>
 
 using namespace dps::rt;
 using namespace dps::rt::cuda;
 
 namespace {
 
-/// Roles whose buffers a kernel writes.
-bool isWritten(Role role) {
-  switch (role) {
-  case Role::Param:       // update
-  case Role::ParamCopy:   // refresh
-  case Role::OptState:    // update
-  case Role::GradAcc:     // grad (the update only reads them)
-  case Role::Losses:
-  case Role::Predictions:
-  case Role::Overflow:
-  case Role::Amax:
-    return true;
-  default:
-    return false;
-  }
+CUdeviceptr devicePointer(const void *pointer) {
+  return reinterpret_cast<CUdeviceptr>(pointer);
 }
 
-class CudaBackend : public KernelBackend {
+class CudaMemory : public DeviceMemory {
 public:
-  CudaBackend(const Driver &driver, const Manifest &manifest,
-              std::unique_ptr<SharedObjectBackend> model)
-      : driver(driver), model(std::move(model)) {
-    for (const KernelSpec &kernel : manifest.kernels)
-      specs[kernel.name] = &kernel;
+  /// Loads the batch gather's kernel.
+  static Result<std::unique_ptr<CudaMemory>> open(const Driver &driver) {
+    std::unique_ptr<CudaMemory> memory(new CudaMemory(driver));
+    if (Status s = check(driver.moduleLoadData(&memory->module, kGatherRowsPTX),
+                         "cuModuleLoadData (the runtime's gather kernel)");
+        !s)
+      return s;
+    if (Status s =
+            check(driver.moduleGetFunction(&memory->gather, memory->module,
+                                           "dps_gather_rows"),
+                  "cuModuleGetFunction");
+        !s)
+      return s;
+    return memory;
+  }
+  ~CudaMemory() override {
+    if (indices)
+      (void)driver.memFree(indices);
+    if (module)
+      (void)driver.moduleUnload(module);
   }
 
-  ~CudaBackend() override {
-    for (auto &[host, mirror] : mirrors)
-      (void)driver.memFree(mirror.pointer);
+  Result<void *> allocate(size_t bytes) override {
+    CUdeviceptr pointer = 0;
+    // cuMemAlloc refuses 0 bytes (a buffer over no rows).
+    if (Status s =
+            check(driver.memAlloc(&pointer, bytes ? bytes : 1), "cuMemAlloc");
+        !s)
+      return s;
+    return reinterpret_cast<void *>(pointer);
   }
+  void release(void *device) override {
+    (void)driver.memFree(devicePointer(device));
+  }
+  Status toDevice(void *device, const void *host, size_t bytes) override {
+    return check(driver.memcpyHtoD(devicePointer(device), host, bytes),
+                 "cuMemcpyHtoD");
+  }
+  Status toHost(void *host, const void *device, size_t bytes) override {
+    return check(driver.memcpyDtoH(host, devicePointer(device), bytes),
+                 "cuMemcpyDtoH");
+  }
+  Status zero(void *device, size_t bytes) override {
+    return check(driver.memsetD8(devicePointer(device), 0, bytes),
+                 "cuMemsetD8");
+  }
+  Status gatherRows(void *to, const void *from, const uint32_t *rows,
+                    size_t count, size_t rowBytes) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (count > indexCapacity) {
+      if (indices)
+        (void)driver.memFree(indices);
+      indices = 0;
+      indexCapacity = 0;
+      if (Status s = check(driver.memAlloc(&indices, count * sizeof(uint32_t)),
+                           "cuMemAlloc");
+          !s)
+        return s;
+      indexCapacity = count;
+    }
+    if (Status s =
+            check(driver.memcpyHtoD(indices, rows, count * sizeof(uint32_t)),
+                  "cuMemcpyHtoD");
+        !s)
+      return s;
+    CUdeviceptr toPointer = devicePointer(to),
+                fromPointer = devicePointer(from);
+    uint64_t bytes = rowBytes;
+    void *params[] = {&toPointer, &fromPointer, &indices, &bytes};
+    // One block a row, on the default stream; the model's kernels run on
+    // streams of their own that do not wait for it, so this does.
+    if (Status s = check(driver.launchKernel(gather, unsigned(count), 1, 1, 256,
+                                             1, 1, 0, nullptr, params, nullptr),
+                         "cuLaunchKernel (dps_gather_rows)");
+        !s)
+      return s;
+    return check(driver.streamSynchronize(nullptr), "cuStreamSynchronize");
+  }
+
+private:
+  explicit CudaMemory(const Driver &driver) : driver(driver) {}
+
+  const Driver &driver;
+  CUmodule module = nullptr;
+  CUfunction gather = nullptr;
+  std::mutex mutex;
+  CUdeviceptr indices = 0; // the gather's row indices
+  size_t indexCapacity = 0;
+};
+
+/// The model's host functions, with the errors the mgpu* functions
+/// recorded (the generated code cannot report them) reported by the call.
+class CudaKernels : public KernelBackend {
+public:
+  explicit CudaKernels(std::unique_ptr<SharedObjectBackend> model)
+      : model(std::move(model)) {}
 
   const void *symbol(const std::string &name) override {
     return model->symbol(name);
   }
-
   Status call(const std::string &kernel,
               const std::vector<KernelValue> &args) override {
-    auto found = specs.find(kernel);
-    const KernelSpec *spec = found == specs.end() ? nullptr : found->second;
-    if (!spec || spec->args.size() != args.size())
-      return Status::error("no kernel '" + kernel + "' with " +
-                           std::to_string(args.size()) + " arguments");
-    std::vector<KernelValue> deviceArgs = args;
-    std::vector<std::pair<size_t, size_t>> written; // (arg, bytes)
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (args[i].kind != KernelValue::Kind::MemRef)
-        continue;
-      // The trainer passes every buffer at its manifest shape.
-      size_t bytes = spec->args[i].bytes();
-      auto mirror = mirrorOf(args[i].data, bytes);
-      if (!mirror)
-        return mirror.status();
-      if (Status s = check(driver.memcpyHtoD(*mirror, args[i].data, bytes),
-                           "cuMemcpyHtoD");
-          !s)
-        return s;
-      deviceArgs[i].data = reinterpret_cast<void *>(*mirror);
-      if (isWritten(spec->args[i].role))
-        written.emplace_back(i, bytes);
-    }
     (void)takeRuntimeError();
-    if (Status s = model->call(kernel, deviceArgs); !s)
+    if (Status s = model->call(kernel, args); !s)
       return s;
     if (Status s = takeRuntimeError(); !s)
       return Status::error(kernel + " on the GPU: " + s.message());
-    for (auto [i, bytes] : written)
-      if (Status s = check(driver.memcpyDtoH(args[i].data,
-                                             reinterpret_cast<CUdeviceptr>(
-                                                 deviceArgs[i].data),
-                                             bytes),
-                           "cuMemcpyDtoH");
-          !s)
-        return s;
     return Status::success();
   }
 
 private:
-  struct Mirror {
-    CUdeviceptr pointer = 0;
-    size_t bytes = 0;
-  };
-
-  Result<CUdeviceptr> mirrorOf(void *host, size_t bytes) {
-    Mirror &mirror = mirrors[host];
-    if (mirror.bytes < bytes) {
-      if (mirror.pointer)
-        (void)driver.memFree(mirror.pointer);
-      mirror = Mirror();
-      if (Status s = check(driver.memAlloc(&mirror.pointer, bytes ? bytes : 1),
-                           "cuMemAlloc");
-          !s)
-        return s;
-      mirror.bytes = bytes;
-    }
-    return mirror.pointer;
-  }
-
-  const Driver &driver;
-  std::unordered_map<std::string, const KernelSpec *> specs;
   std::unique_ptr<SharedObjectBackend> model;
-  std::unordered_map<void *, Mirror> mirrors;
 };
 
 } // namespace
@@ -144,6 +161,9 @@ dps::rt::openCudaBackend(const std::string &path, const Manifest &manifest) {
   if (Status s = takeRuntimeError(); !s)
     return Status::error(path + ": cannot load its GPU kernels: " +
                          s.message());
-  return std::unique_ptr<KernelBackend>(
-      new CudaBackend(**driver, manifest, model.take()));
+  auto memory = CudaMemory::open(**driver);
+  if (!memory)
+    return Status::error("--device cuda: " + memory.status().message());
+  return openDeviceBackend(std::make_unique<CudaKernels>(model.take()),
+                           memory.take(), manifest);
 }

@@ -55,6 +55,7 @@ void load(Loaded &loaded) {
   need("cuMemFree_v2", d.memFree);
   need("cuMemcpyHtoD_v2", d.memcpyHtoD);
   need("cuMemcpyDtoH_v2", d.memcpyDtoH);
+  need("cuMemsetD8_v2", d.memsetD8);
   need("cuGetErrorName", d.getErrorName);
   if (missing) {
     loaded.status = Status::error(std::string("the CUDA driver lacks ") +

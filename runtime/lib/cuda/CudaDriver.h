@@ -33,6 +33,7 @@ struct Driver {
   decltype(&::cuMemFree) memFree;
   decltype(&::cuMemcpyHtoD) memcpyHtoD;
   decltype(&::cuMemcpyDtoH) memcpyDtoH;
+  decltype(&::cuMemsetD8) memsetD8;
   decltype(&::cuGetErrorName) getErrorName;
 };
 

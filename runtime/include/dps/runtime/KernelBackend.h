@@ -1,9 +1,11 @@
-//===- KernelBackend.h - how the runtime calls compiled kernels --*- C++ -*-===//
+//===- KernelBackend.h - how the runtime calls compiled kernels --*- C++
+//-*-===//
 //
 // The runtime reaches kernels only through this interface: a kernel name and
 // its arguments in manifest order, memrefs as (data, shape) over row-major
 // buffers the runtime owns, scalars by value. Backends: the JIT (in the
-// compiler's libraries, lib/JIT) and, later, AOT objects and CUDA.
+// compiler's libraries, lib/JIT), AOT objects, and devices whose kernels run
+// on copies of the buffers (DeviceBackend.h: CUDA, the host mirror).
 //
 //===----------------------------------------------------------------------===//
 #ifndef DPS_RUNTIME_KERNELBACKEND_H
@@ -12,10 +14,30 @@
 #include "dps/runtime/Status.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
 namespace dps::rt {
+
+/// Bytes a device backend copied, by kind of buffer: resident ones
+/// (parameters, rung copies, optimizer state, gradient sets) and those of
+/// single calls (batches, labels, losses, flags).
+struct DeviceTransfers {
+  uint64_t residentIn = 0, residentOut = 0, callIn = 0, callOut = 0;
+  uint64_t calls = 0;
+};
+
+/// Rows of one buffer copied into consecutive rows of another: a batch
+/// from a sample store (KernelBackend::gatherRows).
+struct RowGather {
+  const void *from; // the rows' buffer, of `fromBytes`
+  size_t fromBytes;
+  const uint32_t *rows; // `count` row indices into `from`
+  size_t count, rowBytes;
+  void *to; // the batch's buffer, of `toBytes`: rows go from `toOffset` on
+  size_t toBytes, toOffset;
+};
 
 /// One argument of a kernel call.
 struct KernelValue {
@@ -49,6 +71,35 @@ public:
   /// manifest) or a function of the OpenMP runtime its kernels use; null if
   /// there is no such symbol.
   virtual const void *symbol(const std::string &name) = 0;
+
+  // A device backend (DeviceBackend.h) keeps resident buffers (parameters,
+  // their copies, optimizer state, gradient sets) and those it filled
+  // itself (sample stores, gathered batches) on the device between calls.
+  // The runtime says when it touches one on the host:
+  virtual bool onDevice() const { return false; }
+  /// before reading `buffer` (or a part of it): makes the host's copy
+  /// current;
+  virtual Status fetch(const void * /*buffer*/) { return Status::success(); }
+  /// after writing it: the next use copies it in;
+  virtual void hostWrote(const void * /*buffer*/) {}
+  /// before freeing or moving it: its device copy goes;
+  virtual void forget(const void * /*buffer*/) {}
+  /// instead of writing zeros on the host: zeros `buffer` where it lives;
+  virtual Status zero(void *buffer, size_t bytes) {
+    std::memset(buffer, 0, bytes);
+    return Status::success();
+  }
+  /// instead of copying rows on the host: gathers them where they live.
+  virtual Status gatherRows(const RowGather &g) {
+    auto *to = static_cast<uint8_t *>(g.to) + g.toOffset;
+    for (size_t i = 0; i < g.count; ++i)
+      std::memcpy(to + i * g.rowBytes,
+                  static_cast<const uint8_t *>(g.from) + g.rows[i] * g.rowBytes,
+                  g.rowBytes);
+    return Status::success();
+  }
+  /// What it copied so far (nothing for CPU backends).
+  virtual DeviceTransfers transfers() const { return {}; }
 };
 
 } // namespace dps::rt

@@ -48,6 +48,19 @@ public:
     gather(rung, samples.data(), samples.size(), out);
   }
 
+  /// The buffer `rung`'s rows lie in (for an f32 rung, the source's
+  /// samples, one row per sample), for a device to hold a copy of.
+  struct Rows {
+    const uint8_t *data;
+    size_t bytes;
+  };
+  Rows rows(size_t rung) const;
+  /// Whether the last assign() wrote any of `rung`'s rows.
+  bool rewritten(size_t rung) const { return changed[rung]; }
+  /// The row within rows(rung) of each of the `count` samples at
+  /// `samples` (all on `rung`).
+  void rowIndices(size_t rung, const uint32_t *samples, size_t count,
+                  uint32_t *out) const;
   /// Bytes held per rung (none for an f32 rung: its rows are the source's),
   /// and of the original f32 source data.
   size_t bytes(size_t rung) const { return buffers[rung].size(); }
@@ -64,6 +77,7 @@ private:
   std::vector<uint32_t> position;          // per sample: row in its rung
   std::vector<std::vector<uint32_t>> members;
   std::vector<PageBuffer> buffers;
+  std::vector<bool> changed; // per rung, by the last assign()
 };
 
 } // namespace dps::rt

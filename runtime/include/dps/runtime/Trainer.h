@@ -100,6 +100,8 @@ struct RunReport {
   double finalTestAccuracy = 0, seconds = 0;
   std::string paramsSha256;
   size_t sourceBytes = 0;
+  /// Bytes copied to and from a device (none on the CPU).
+  DeviceTransfers deviceTransfers;
 };
 
 /// What a front end shows while training.
