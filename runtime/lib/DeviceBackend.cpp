@@ -118,6 +118,8 @@ public:
         return s;
       callIn += bytes;
     }
+    if (Status s = memory->synchronize(); !s)
+      return s;
     if (Status s = kernels->call(kernel, deviceArgs); !s)
       return s;
     for (size_t i : ownArgs) {

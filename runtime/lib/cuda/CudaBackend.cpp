@@ -75,6 +75,12 @@ public:
     return check(driver.memsetD8(devicePointer(device), 0, bytes),
                  "cuMemsetD8");
   }
+  /// Copies from pageable memory and memsets may still be under way when
+  /// their calls return, on the default stream: the model's kernels run on
+  /// non-blocking streams of their own, which do not wait for it.
+  Status synchronize() override {
+    return check(driver.streamSynchronize(nullptr), "cuStreamSynchronize");
+  }
   Status gatherRows(void *to, const void *from, const uint32_t *rows,
                     size_t count, size_t rowBytes) override {
     std::lock_guard<std::mutex> lock(mutex);

@@ -42,6 +42,9 @@ public:
   /// of `to`, all on the device.
   virtual Status gatherRows(void *to, const void *from, const uint32_t *rows,
                             size_t count, size_t rowBytes) = 0;
+  /// Waits until the copies, zeros and gathers issued so far are done (a
+  /// GPU's kernels run on streams that do not wait for them).
+  virtual Status synchronize() { return Status::success(); }
   /// The other side's copy of a resident buffer has just become newer:
   /// nothing to do on a real device; a checking memory poisons the stale
   /// copy, so that whoever reads it without a copy sees NaNs.
