@@ -184,6 +184,20 @@ public:
     memory->deviceStale(it->second.device, it->second.bytes);
   }
 
+  Status writeThrough(const void *data, size_t bytes) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = containing(data, bytes);
+    if (it == copies.end() || it->second.newer == Side::Host)
+      return Status::success(); // the next use copies it all
+    size_t offset = static_cast<const uint8_t *>(data) - it->first;
+    if (Status s = memory->toDevice(
+            static_cast<uint8_t *>(it->second.device) + offset, data, bytes);
+        !s)
+      return s;
+    counts.residentIn += bytes;
+    return Status::success();
+  }
+
   void forget(const void *buffer) override {
     std::lock_guard<std::mutex> lock(mutex);
     auto it = copies.find(static_cast<const uint8_t *>(buffer));

@@ -404,11 +404,13 @@ void Trainer::Impl::runLane(Rung &rung, unsigned lane) {
     store.gather(r, members.data() + begin, end - begin, input);
   }
   if (rung.injectNaN && lane == 0) {
-    if (status = backend.fetch(rung.input.data()); !status)
-      return;
+    // (On a device, only this value: the other lane gathers its rows into
+    // the same buffer meanwhile.)
     float nan = NAN;
     narrow(&nan, 1, rung.precision, input, /*saturate=*/false);
-    backend.hostWrote(rung.input.data());
+    if (status = backend.writeThrough(input, bytesPerElement(rung.precision));
+        !status)
+      return;
   }
   for (size_t i = begin; i < end; ++i)
     rung.labels[i] = data.train.labels[members[i]];

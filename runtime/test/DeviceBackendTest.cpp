@@ -236,6 +236,11 @@ TEST_F(Fixture, BatchesAreGatheredOnTheDevice) {
   EXPECT_EQ(loss[0], 7 * w[1]);
   EXPECT_EQ(backend->transfers().residentIn,
             2 * sizeof store + sizeof batch + 2 * 16u);
+  // A value written into the gathered batch on the host goes through alone.
+  batch[0][0] = 1;
+  ASSERT_TRUE(backend->writeThrough(&batch[0][0], 4));
+  ASSERT_TRUE(backend->call("step", args));
+  EXPECT_EQ(loss[0], w[0] + 7 * w[1]);
   // A store that grows in place must be forgotten first.
   Status s = backend->gatherRows(
       {store, sizeof store + 16, rows, 1, 16, batch, sizeof batch, 0});

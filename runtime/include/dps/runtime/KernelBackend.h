@@ -82,6 +82,11 @@ public:
   virtual Status fetch(const void * /*buffer*/) { return Status::success(); }
   /// after writing it: the next use copies it in;
   virtual void hostWrote(const void * /*buffer*/) {}
+  /// after writing `bytes` bytes at `data` inside a buffer whose rest the
+  /// device has newer: copies just those in;
+  virtual Status writeThrough(const void * /*data*/, size_t /*bytes*/) {
+    return Status::success();
+  }
   /// before freeing or moving it: its device copy goes;
   virtual void forget(const void * /*buffer*/) {}
   /// instead of writing zeros on the host: zeros `buffer` where it lives;
