@@ -110,6 +110,7 @@ void mlir::dps::addKernelBufferizationPasses(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createDPSOrderGlobals());
   pm.addPass(createDPSKernelBufferABI({emitCInterface, streamMasterWeights}));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());

@@ -148,6 +148,18 @@ def DPSFinalizeKernels : Pass<"dps-finalize-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def DPSOrderGlobals : Pass<"dps-order-globals", "::mlir::ModuleOp"> {
+  let summary = "Put a module's memref.globals first, ordered by name";
+  let description = [{
+    One-shot bufferization creates a memref.global for each tensor constant
+    it meets. It visits functions in an order that varies from run to run
+    (pointer-keyed maps), and so the globals came out in varying order. The
+    lowered IR and the compiled objects were then not the same bytes twice.
+    This pass moves every memref.global to the start of the module, sorted
+    by symbol name. Nothing else moves, and no names change.
+  }];
+}
+
 def DPSKernelBufferABI : Pass<"dps-kernel-buffer-abi", "::mlir::ModuleOp"> {
   let summary = "Give bufferized kernels the runtime's calling convention";
   let description = [{
