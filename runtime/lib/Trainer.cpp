@@ -177,11 +177,11 @@ struct Trainer::Impl {
   /// Tells a device backend which of the store's rungs the last assign()
   /// moved or rewrote.
   void storeAssigned();
-  /// Gathers `count` rows of `from` at `indices` into `to` from byte
-  /// `offset` on the backend's device.
-  Status gatherOnDevice(SampleStore::Rows from, const uint32_t *indices,
-                        size_t count, size_t rowBytes, void *to, size_t toBytes,
-                        size_t offset);
+  /// Gathers rows `indices` of `from` (`fromBytes`) into `to` (`toBytes`)
+  /// from row `first` on, on the backend's device.
+  Status gatherOnDevice(const void *from, size_t fromBytes,
+                        const std::vector<uint32_t> &indices, size_t rowBytes,
+                        void *to, size_t toBytes, size_t first);
   void runRung(Rung &rung);
   void runLane(Rung &rung, unsigned lane);
   /// One thread's part of a step: a rung, or one lane of the step's only
@@ -358,12 +358,12 @@ void Trainer::Impl::storeAssigned() {
   }
 }
 
-Status Trainer::Impl::gatherOnDevice(SampleStore::Rows from,
-                                     const uint32_t *indices, size_t count,
+Status Trainer::Impl::gatherOnDevice(const void *from, size_t fromBytes,
+                                     const std::vector<uint32_t> &indices,
                                      size_t rowBytes, void *to, size_t toBytes,
-                                     size_t offset) {
-  return backend.gatherRows(
-      {from.data, from.bytes, indices, count, rowBytes, to, toBytes, offset});
+                                     size_t first) {
+  return backend.gatherRows({from, fromBytes, indices.data(), indices.size(),
+                             rowBytes, to, toBytes, first * rowBytes});
 }
 
 /// One rung's part of a step: refresh its copies if due, then its one
@@ -391,17 +391,27 @@ void Trainer::Impl::runLane(Rung &rung, unsigned lane) {
   Clock::time_point phase = Clock::now();
   Status &status = rung.lanes[lane].status;
   if (backend.onDevice()) {
-    // From the store's copy on the device, into the batch's there.
+    // The lane's labels and rows, from the dataset's and the store's copies
+    // on the device into the batch's there.
     thread_local std::vector<uint32_t> indices;
-    indices.resize(end - begin);
-    store.rowIndices(r, members.data() + begin, end - begin, indices.data());
-    status = gatherOnDevice(store.rows(r), indices.data(), indices.size(),
-                            store.rowBytes(r), rung.input.data(),
-                            rung.input.size(), begin * store.rowBytes(r));
+    indices.assign(members.begin() + begin, members.begin() + end);
+    const std::vector<int32_t> &labels = data.train.labels;
+    status = gatherOnDevice(labels.data(), labels.size() * sizeof(int32_t),
+                            indices, sizeof(int32_t), rung.labels.data(),
+                            rung.labels.size() * sizeof(int32_t), begin);
     if (!status)
       return;
-  } else if (!rung.gathered) {
-    store.gather(r, members.data() + begin, end - begin, input);
+    store.rowIndices(r, members.data() + begin, end - begin, indices.data());
+    SampleStore::Rows rows = store.rows(r);
+    status = gatherOnDevice(rows.data, rows.bytes, indices, store.rowBytes(r),
+                            rung.input.data(), rung.input.size(), begin);
+    if (!status)
+      return;
+  } else {
+    if (!rung.gathered)
+      store.gather(r, members.data() + begin, end - begin, input);
+    for (size_t i = begin; i < end; ++i)
+      rung.labels[i] = data.train.labels[members[i]];
   }
   if (rung.injectNaN && lane == 0) {
     // (On a device, only this value: the other lane gathers its rows into
@@ -412,8 +422,6 @@ void Trainer::Impl::runLane(Rung &rung, unsigned lane) {
         !status)
       return;
   }
-  for (size_t i = begin; i < end; ++i)
-    rung.labels[i] = data.train.labels[members[i]];
   double gatherSeconds = secondsSince(phase);
   phase = Clock::now();
   status =
@@ -531,19 +539,23 @@ void Trainer::Impl::evaluateBatches(EvalLane &lane) {
       thread_local std::vector<uint32_t> indices;
       indices.resize(rows);
       std::iota(indices.begin(), indices.end(), uint32_t(start));
-      lane.status = gatherOnDevice(
-          {reinterpret_cast<const uint8_t *>(set.samples.data()),
-           set.samples.size() * sizeof(float)},
-          indices.data(), rows, sampleSize * sizeof(float), lane.input.data(),
-          lane.input.size() * sizeof(float), 0);
+      lane.status =
+          gatherOnDevice(set.samples.data(), set.samples.size() * sizeof(float),
+                         indices, sampleSize * sizeof(float), lane.input.data(),
+                         lane.input.size() * sizeof(float), 0);
+      if (lane.status)
+        lane.status = gatherOnDevice(
+            set.labels.data(), set.labels.size() * sizeof(int32_t), indices,
+            sizeof(int32_t), lane.labels.data(),
+            lane.labels.size() * sizeof(int32_t), 0);
       if (!lane.status)
         return;
     } else {
       std::memcpy(lane.input.data(), set.sample(start),
                   rows * sampleSize * sizeof(float));
+      std::copy(set.labels.begin() + start, set.labels.begin() + start + rows,
+                lane.labels.begin());
     }
-    std::copy(set.labels.begin() + start, set.labels.begin() + start + rows,
-              lane.labels.begin());
     lane.status =
         callKernel(*eval, rows, 0, 1, nullptr, lane.input.data(), &lane);
     if (!lane.status)
