@@ -10,10 +10,10 @@
 //   replaced when the runtime writes it (KernelBackend::hostWrote: resume);
 // - sample stores and datasets are copied in when first gathered from and
 //   again only after the host changed them (an epoch's re-rounded rungs);
-//   batches are gathered from them on the device (gatherRows) into device
-//   buffers, which the kernels then read in place;
-// - a call's other buffers (labels, losses, flags) are copied in before
-//   each call and, those the kernel writes, back after it.
+//   batches and their labels are gathered from them on the device
+//   (gatherRows) into device buffers, which the kernels then read in place;
+// - a call's other buffers (losses, flags, amax) are copied in before each
+//   call and, those the kernel writes, back after it.
 // The CUDA backend is this over the driver's memory; `mirrorOnHost` is this
 // over plain host memory with stale copies poisoned, so that the CPU's
 // kernels check the protocol without a GPU (dps-train --device host-mirror).
