@@ -119,3 +119,40 @@ TEST(SampleStore, AnUnchangedAssignmentTouchesNoRow) {
   ASSERT_TRUE(store.assign(rungOf));
   EXPECT_EQ(store.row(7), before); // same buffer, same row
 }
+
+TEST(SampleStore, RowsForADeviceCopy) {
+  Dataset data = tinyDataset();
+  SampleStore store(data, kLadder);
+  std::vector<uint8_t> rungOf(data.size());
+  for (size_t i = 0; i < rungOf.size(); ++i)
+    rungOf[i] = i % 3;
+  ASSERT_TRUE(store.assign(rungOf));
+  // Each rung's rows, and where a sample's row lies in them: what a device
+  // holds and gathers from.
+  for (size_t r = 0; r < 3; ++r) {
+    SampleStore::Rows rows = store.rows(r);
+    uint32_t samples[2] = {uint32_t(r), uint32_t(r + 3)}, indices[2];
+    store.rowIndices(r, samples, 2, indices);
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_EQ(rows.data + indices[i] * store.rowBytes(r),
+                store.row(samples[i]));
+      EXPECT_LE((indices[i] + 1) * store.rowBytes(r), rows.bytes);
+    }
+  }
+  // An f32 rung's rows are the whole source, one per sample.
+  EXPECT_EQ(store.rows(0).data,
+            reinterpret_cast<const uint8_t *>(data.samples.data()));
+  EXPECT_EQ(store.rows(0).bytes, store.sourceBytes());
+  EXPECT_FALSE(store.rewritten(0));
+  EXPECT_TRUE(store.rewritten(1));
+  EXPECT_TRUE(store.rewritten(2));
+  // Only the rungs an assignment changes are rewritten: a sample moving
+  // from bf16 to f32 frees a bf16 row; f8 stays as it was.
+  rungOf[1] = 0;
+  ASSERT_TRUE(store.assign(rungOf));
+  EXPECT_FALSE(store.rewritten(0));
+  EXPECT_TRUE(store.rewritten(1));
+  EXPECT_FALSE(store.rewritten(2));
+  ASSERT_TRUE(store.assign(rungOf));
+  EXPECT_FALSE(store.rewritten(1));
+}
