@@ -85,9 +85,9 @@ public:
           continue;
         // The trainer passes every buffer at its manifest shape.
         const ArgSpec &arg = spec->args[i];
-        bool resident = isResident(arg.role);
-        auto held = resident ? copyOf(args[i].data, arg.bytes())
-                             : existingCopy(args[i].data, arg.bytes());
+        Result<Held> held = isResident(arg.role)
+                                ? copyOf(args[i].data, arg.bytes())
+                                : existingCopy(args[i].data, arg.bytes());
         if (!held)
           return held.status();
         if (!held->copy) {
@@ -265,7 +265,7 @@ private:
   }
 
   /// The device copy holding [host, host + bytes), if there is one.
-  Result<Held> existingCopy(void *host, size_t bytes) {
+  Held existingCopy(void *host, size_t bytes) {
     auto it = containing(host, bytes);
     if (it == copies.end())
       return Held{nullptr, nullptr, 0};
