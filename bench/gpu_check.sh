@@ -122,6 +122,11 @@ for g, c in zip(gpu, cpu):
     assert abs(g["test_accuracy"] - c["test_accuracy"]) < 0.02, "test accuracy differs"
 assert len(gpu) == len(cpu) and worst < 0.02, f"losses differ by {worst:.3%}"
 print(f"gpu_check: losses within {worst:.3%} of the CPU run")
+t = json.load(open("gpu.json"))["final"]["device_transfers"]
+print(f"gpu_check: copies over {t['kernel_calls']} kernel calls: resident "
+      f"{t['resident_bytes_in'] / 1e6:.1f} MB in, {t['resident_bytes_out'] / 1e6:.1f} MB out; "
+      f"per call {t['call_bytes_in'] / t['kernel_calls']:.0f} bytes in, "
+      f"{t['call_bytes_out'] / t['kernel_calls']:.0f} out")
 EOF
 
   echo "samples/s, training only (epoch 2):"

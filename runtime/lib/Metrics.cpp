@@ -56,6 +56,12 @@ std::string dps::rt::metricsJson(const RunReport &report,
                 {{"test_accuracy", report.finalTestAccuracy},
                  {"seconds", report.seconds},
                  {"params_sha256", report.paramsSha256}}}};
+  if (const DeviceTransfers &t = report.deviceTransfers; t.calls)
+    root["final"]["device_transfers"] = {{"kernel_calls", t.calls},
+                                         {"resident_bytes_in", t.residentIn},
+                                         {"resident_bytes_out", t.residentOut},
+                                         {"call_bytes_in", t.callIn},
+                                         {"call_bytes_out", t.callOut}};
   return root.dump(2);
 }
 
