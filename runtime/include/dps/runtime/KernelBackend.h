@@ -1,5 +1,4 @@
-//===- KernelBackend.h - how the runtime calls compiled kernels --*- C++
-//-*-===//
+//===- KernelBackend.h - how the runtime calls compiled kernels -*- C++ -*-===//
 //
 // The runtime reaches kernels only through this interface: a kernel name and
 // its arguments in manifest order, memrefs as (data, shape) over row-major
@@ -21,8 +20,9 @@
 namespace dps::rt {
 
 /// Bytes a device backend copied, by kind of buffer: resident ones
-/// (parameters, rung copies, optimizer state, gradient sets) and those of
-/// single calls (batches, labels, losses, flags).
+/// (parameters, rung copies, optimizer state, gradient sets, datasets,
+/// sample stores, gathered batches) and those of single calls (losses,
+/// flags, amax).
 struct DeviceTransfers {
   uint64_t residentIn = 0, residentOut = 0, callIn = 0, callOut = 0;
   uint64_t calls = 0;
