@@ -13,7 +13,10 @@
 
 using namespace dps::rt;
 
-bool dps::rt::isResident(Role role) {
+namespace {
+
+/// Whether a kernel argument of `role` stays on the device between calls.
+bool isResident(Role role) {
   switch (role) {
   case Role::Param:
   case Role::ParamCopy:
@@ -24,8 +27,6 @@ bool dps::rt::isResident(Role role) {
     return false;
   }
 }
-
-namespace {
 
 /// Roles whose buffers a kernel writes.
 bool isWritten(Role role) {

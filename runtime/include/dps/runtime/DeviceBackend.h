@@ -52,9 +52,6 @@ public:
   virtual void deviceStale(void * /*device*/, size_t /*bytes*/) {}
 };
 
-/// Whether a kernel argument of `role` stays on the device between calls.
-bool isResident(Role role);
-
 /// `kernels` (whose memref arguments must be `memory`'s pointers) with the
 /// trainer's host buffers, per `manifest`'s kernels. The manifest must
 /// outlive the backend.
