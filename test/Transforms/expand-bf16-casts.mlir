@@ -2,16 +2,28 @@
 
 // A vector truncation f32 -> bf16 becomes integer code: round to nearest
 // even (add 0x7FFF plus the kept part's lowest bit, shift right by 16), NaN
-// to the quiet NaN 0x7FC0. A widening is a shift left by 16.
+// (magnitude bits above inf's) to the quiet NaN 0x7FC0, chosen on the 32-bit
+// lanes before they are narrowed (AVX2 has no select of mixed lane widths).
+// A widening is a shift left by 16.
 // CHECK-LABEL: func.func @casts
 // CHECK-SAME: (%[[X:.*]]: vector<16xf32>, %[[Y:.*]]: vector<16xbf16>)
 // CHECK-NOT: arith.truncf
 // CHECK-NOT: arith.extf
-// CHECK-DAG: arith.constant dense<32767> : vector<16xi32>
-// CHECK-DAG: arith.constant dense<32704> : vector<16xi16>
-// CHECK-DAG: arith.cmpf une, %[[X]], %[[X]] : vector<16xf32>
-// CHECK-DAG: arith.bitcast %[[X]] : vector<16xf32> to vector<16xi32>
-// CHECK: arith.bitcast {{.*}} : vector<16xi16> to vector<16xbf16>
+// CHECK-NOT: arith.cmpf
+// CHECK-DAG: %[[BIAS:.*]] = arith.constant dense<32767> : vector<16xi32>
+// CHECK-DAG: %[[QNAN:.*]] = arith.constant dense<32704> : vector<16xi32>
+// CHECK-DAG: %[[INF:.*]] = arith.constant dense<2139095040> : vector<16xi32>
+// CHECK-DAG: %[[ABS:.*]] = arith.constant dense<2147483647> : vector<16xi32>
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[X]] : vector<16xf32> to vector<16xi32>
+// CHECK: %[[LSB:.*]] = arith.andi
+// CHECK: %[[B:.*]] = arith.addi %[[LSB]], %[[BIAS]]
+// CHECK: %[[SUM:.*]] = arith.addi %[[BITS]], %[[B]]
+// CHECK: %[[ROUNDED:.*]] = arith.shrui %[[SUM]]
+// CHECK: %[[MAG:.*]] = arith.andi %[[BITS]], %[[ABS]]
+// CHECK: %[[NAN:.*]] = arith.cmpi ugt, %[[MAG]], %[[INF]] : vector<16xi32>
+// CHECK: %[[SEL:.*]] = arith.select %[[NAN]], %[[QNAN]], %[[ROUNDED]] : vector<16xi1>, vector<16xi32>
+// CHECK: %[[NARROW:.*]] = arith.trunci %[[SEL]] : vector<16xi32> to vector<16xi16>
+// CHECK: arith.bitcast %[[NARROW]] : vector<16xi16> to vector<16xbf16>
 // CHECK: arith.bitcast %[[Y]] : vector<16xbf16> to vector<16xi16>
 // CHECK: arith.extui {{.*}} : vector<16xi16> to vector<16xi32>
 // CHECK: arith.shli

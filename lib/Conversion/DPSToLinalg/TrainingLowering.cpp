@@ -259,29 +259,35 @@ Value reduceAll(OpBuilder &b, Location loc, Value input, Value init,
   return tensor::ExtractOp::create(b, loc, reduced, ValueRange{});
 }
 
+/// The bits of the largest |x| in `input`, as f32: non-negative floats
+/// order as their bit patterns do as unsigned integers (NaN above inf, so a
+/// NaN still comes out), and an integer max reduces in vector registers
+/// where a NaN-propagating float max reduction is expanded element by
+/// element.
+Value largestMagnitudeBits(OpBuilder &builder, Location loc, Value input) {
+  Type f32 = builder.getF32Type(), i32 = builder.getI32Type();
+  Value zero = arith::ConstantIntOp::create(builder, loc, i32, 0);
+  return reduceAll(
+      builder, loc, input, zero,
+      [&](OpBuilder &b, Location l, Value acc, Value x) {
+        Value bits =
+            arith::BitcastOp::create(b, l, i32, convertFloat(b, l, x, f32));
+        Value magnitude = arith::AndIOp::create(
+            b, l, bits, arith::ConstantIntOp::create(b, l, i32, 0x7fffffff));
+        return arith::MaxUIOp::create(b, l, acc, magnitude).getResult();
+      });
+}
+
 struct AmaxLowering : OpConversionPattern<AmaxOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(AmaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    // Non-negative floats order as their bit patterns do as unsigned
-    // integers (NaN above inf, so a NaN still comes out), and an integer
-    // max reduces in vector registers where a NaN-propagating float max
-    // reduction is expanded element by element.
     Location loc = op.getLoc();
-    Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
-    Value zero = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
-    Value amaxBits = reduceAll(
-        rewriter, loc, adaptor.getInput(), zero,
-        [&](OpBuilder &b, Location l, Value acc, Value x) {
-          Value bits = arith::BitcastOp::create(
-              b, l, i32, convertFloat(b, l, x, f32));
-          Value magnitude = arith::AndIOp::create(
-              b, l, bits, arith::ConstantIntOp::create(b, l, i32, 0x7fffffff));
-          return arith::MaxUIOp::create(b, l, acc, magnitude).getResult();
-        });
-    rewriter.replaceOp(op, arith::BitcastOp::create(rewriter, loc, f32,
-                                                    amaxBits));
+    rewriter.replaceOp(
+        op, arith::BitcastOp::create(
+                rewriter, loc, rewriter.getF32Type(),
+                largestMagnitudeBits(rewriter, loc, adaptor.getInput())));
     return success();
   }
 };
@@ -291,20 +297,16 @@ struct AllFiniteLowering : OpConversionPattern<AllFiniteOp> {
   LogicalResult
   matchAndRewrite(AllFiniteOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Type f32 = rewriter.getF32Type();
-    Value yes = arith::ConstantIntOp::create(rewriter, op.getLoc(), 1, 1);
-    rewriter.replaceOp(
-        op, reduceAll(rewriter, op.getLoc(), adaptor.getInput(), yes,
-                      [&](OpBuilder &b, Location l, Value acc, Value x) {
-                        // |x| < inf is false for inf and NaN alike.
-                        Value magnitude = math::AbsFOp::create(
-                            b, l, convertFloat(b, l, x, f32));
-                        Value finite = arith::CmpFOp::create(
-                            b, l, arith::CmpFPredicate::OLT, magnitude,
-                            floatConstant(b, l, f32, INFINITY));
-                        return arith::AndIOp::create(b, l, acc, finite)
-                            .getResult();
-                      }));
+    // Inf and NaN have the largest bit patterns: all is finite where the
+    // largest magnitude is below inf's. (An and of per-element compares
+    // reduced i1 vectors, which AVX2 packed into bytes at every step: ~20%
+    // of a bf16 rung's one-row gradient call on Zen 3.)
+    Location loc = op.getLoc();
+    Value largest = largestMagnitudeBits(rewriter, loc, adaptor.getInput());
+    Value infinity = arith::ConstantIntOp::create(
+        rewriter, loc, rewriter.getI32Type(), 0x7f800000);
+    rewriter.replaceOpWithNewOp<arith::CmpIOp>(op, arith::CmpIPredicate::ult,
+                                               largest, infinity);
     return success();
   }
 };

@@ -80,3 +80,29 @@ func.func @argmax(%x: tensor<?x10xf32>) -> tensor<?xi32> {
   %p = dps.argmax %x : tensor<?x10xf32>
   return %p : tensor<?xi32>
 }
+
+// -----
+
+// A tensor's statistics reduce the bits of |x| as unsigned integers with a
+// max (non-negative floats order as their bits do; NaN above inf): amax is
+// the largest as f32, all_finite whether it is below inf's bits.
+// CHECK-LABEL: func.func @statistics
+// CHECK-SAME: (%[[X:.*]]: tensor<?x3xbf16>, %[[G:.*]]: tensor<4x3xbf16>)
+// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<?x3xbf16>)
+// CHECK: arith.extf %{{.*}} : bf16 to f32
+// CHECK: arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.andi %{{.*}}, %c2147483647_i32
+// CHECK: arith.maxui
+// CHECK: %[[ABITS:.*]] = tensor.extract %[[A]][]
+// CHECK: %[[AMAX:.*]] = arith.bitcast %[[ABITS]] : i32 to f32
+// CHECK: %[[F:.*]] = linalg.generic {{.*}} ins(%[[G]] : tensor<4x3xbf16>)
+// CHECK-NOT: arith.cmpf
+// CHECK: arith.maxui
+// CHECK: %[[FBITS:.*]] = tensor.extract %[[F]][]
+// CHECK: %[[OK:.*]] = arith.cmpi ult, %[[FBITS]], %c2139095040_i32
+// CHECK: return %[[AMAX]], %[[OK]]
+func.func @statistics(%x: tensor<?x3xbf16>, %g: tensor<4x3xbf16>) -> (f32, i1) {
+  %a = dps.amax %x : tensor<?x3xbf16>
+  %ok = dps.all_finite %g : tensor<4x3xbf16>
+  return %a, %ok : f32, i1
+}
