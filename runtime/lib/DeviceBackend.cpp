@@ -411,6 +411,9 @@ dps::rt::openDeviceBackend(std::unique_ptr<KernelBackend> kernels,
 std::unique_ptr<KernelBackend>
 dps::rt::mirrorOnHost(std::unique_ptr<KernelBackend> kernels,
                       const Manifest &manifest) {
-  return openDeviceBackend(std::move(kernels),
-                           std::make_unique<HostMirrorMemory>(), manifest);
+  return openDeviceBackend(std::move(kernels), hostMirrorMemory(), manifest);
+}
+
+std::unique_ptr<DeviceMemory> dps::rt::hostMirrorMemory() {
+  return std::make_unique<HostMirrorMemory>();
 }

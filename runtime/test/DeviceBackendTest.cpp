@@ -56,45 +56,38 @@ public:
   const void *symbol(const std::string &) override { return nullptr; }
 };
 
-/// Host memory as a device's, counting copies; allocation can be made to
-/// fail.
+/// The host mirror's memory, counting copies and gathers; allocation can
+/// be made to fail.
 class CountingMemory : public DeviceMemory {
 public:
-  int toDeviceCopies = 0, toHostCopies = 0;
+  int toDeviceCopies = 0, toHostCopies = 0, gathers = 0;
   bool failAllocation = false;
-  std::vector<std::unique_ptr<float[]>> blocks;
 
   Result<void *> allocate(size_t bytes) override {
     if (failAllocation)
       return Status::error("out of device memory");
-    blocks.emplace_back(new float[bytes / 4 + 1]);
-    return static_cast<void *>(blocks.back().get());
+    return memory->allocate(bytes);
   }
-  void release(void *) override {}
+  void release(void *device) override { memory->release(device); }
   Status toDevice(void *device, const void *host, size_t bytes) override {
     ++toDeviceCopies;
-    std::memcpy(device, host, bytes);
-    return Status::success();
+    return memory->toDevice(device, host, bytes);
   }
   Status toHost(void *host, const void *device, size_t bytes) override {
     ++toHostCopies;
-    std::memcpy(host, device, bytes);
-    return Status::success();
+    return memory->toHost(host, device, bytes);
   }
   Status zero(void *device, size_t bytes) override {
-    std::memset(device, 0, bytes);
-    return Status::success();
+    return memory->zero(device, bytes);
   }
   Status gatherRows(void *to, const void *from, const uint32_t *rows,
                     size_t count, size_t rowBytes) override {
     ++gathers;
-    for (size_t i = 0; i < count; ++i)
-      std::memcpy(static_cast<char *>(to) + i * rowBytes,
-                  static_cast<const char *>(from) + rows[i] * rowBytes,
-                  rowBytes);
-    return Status::success();
+    return memory->gatherRows(to, from, rows, count, rowBytes);
   }
-  int gathers = 0;
+
+private:
+  std::unique_ptr<DeviceMemory> memory = hostMirrorMemory();
 };
 
 struct Fixture : ::testing::Test {

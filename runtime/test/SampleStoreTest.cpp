@@ -10,14 +10,20 @@ using namespace dps::rt;
 namespace {
 const std::vector<Precision> kLadder = {Precision::F32, Precision::BF16,
                                         Precision::F8E4M3FN};
+
+/// Sample i on rung i % 3.
+std::vector<uint8_t> everyThird(const Dataset &data) {
+  std::vector<uint8_t> rungOf(data.size());
+  for (size_t i = 0; i < rungOf.size(); ++i)
+    rungOf[i] = i % 3;
+  return rungOf;
 }
+} // namespace
 
 TEST(SampleStore, Claim10_BytesPerPrecisionMatchTheSubsets) {
   Dataset data = tinyDataset(); // 96 samples of 64 values
   SampleStore store(data, kLadder);
-  std::vector<uint8_t> rungOf(data.size());
-  for (size_t i = 0; i < rungOf.size(); ++i)
-    rungOf[i] = i % 3;
+  std::vector<uint8_t> rungOf = everyThird(data);
   ASSERT_TRUE(store.assign(rungOf));
   EXPECT_EQ(store.count(0), 32u);
   EXPECT_EQ(store.bytes(0), 0u); // f32 rows are the source's, read in place
@@ -111,9 +117,7 @@ TEST(SampleStore, ReassignmentsKeepEveryRowAsIfRoundedAnew) {
 TEST(SampleStore, AnUnchangedAssignmentTouchesNoRow) {
   Dataset data = tinyDataset();
   SampleStore store(data, kLadder);
-  std::vector<uint8_t> rungOf(data.size());
-  for (size_t i = 0; i < rungOf.size(); ++i)
-    rungOf[i] = i % 3;
+  std::vector<uint8_t> rungOf = everyThird(data);
   ASSERT_TRUE(store.assign(rungOf));
   const uint8_t *before = store.row(7);
   ASSERT_TRUE(store.assign(rungOf));
@@ -123,9 +127,7 @@ TEST(SampleStore, AnUnchangedAssignmentTouchesNoRow) {
 TEST(SampleStore, RowsForADeviceCopy) {
   Dataset data = tinyDataset();
   SampleStore store(data, kLadder);
-  std::vector<uint8_t> rungOf(data.size());
-  for (size_t i = 0; i < rungOf.size(); ++i)
-    rungOf[i] = i % 3;
+  std::vector<uint8_t> rungOf = everyThird(data);
   ASSERT_TRUE(store.assign(rungOf));
   // Each rung's rows, and where a sample's row lies in them: what a device
   // holds and gathers from.

@@ -60,6 +60,11 @@ openDeviceBackend(std::unique_ptr<KernelBackend> kernels,
                   std::unique_ptr<DeviceMemory> memory,
                   const Manifest &manifest);
 
+/// Host memory standing in for a device's (64-byte aligned blocks); a copy
+/// the other side made stale is filled with 0xff bytes (NaN at every float
+/// type) until it is copied.
+std::unique_ptr<DeviceMemory> hostMirrorMemory();
+
 /// CPU `kernels` run on copies of their buffers in other host memory,
 /// moved as a device's would be; a copy the other side made stale is
 /// filled with 0xff bytes (NaN at every float type) until it is copied.
