@@ -5,9 +5,9 @@
 // --dps-to-object [--dps-gpu], linked into a .so, with its manifest) with
 // the schedule's defaults.
 //
-//   dps-run model.so [--device cpu|cuda|host-mirror] [--dataset NAME] [--epochs
-//   N]
-//           [--limit N] [--val-split N] [--seed N] [--metrics FILE]
+//   dps-run model.so [--device cpu|cuda|host-mirror] [--dataset NAME]
+//           [--epochs N] [--limit N] [--val-split N] [--seed N] [--metrics
+//           FILE]
 //           [--plot FILE] [--manifest FILE] [--quiet] [--eval-only]
 //   dps-run model.so --time-kernels grad_bf16@1,grad_bf16@43,update
 //           [--repetitions N] [--compare other.so] [--cold]

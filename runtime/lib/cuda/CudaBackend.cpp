@@ -2,9 +2,9 @@
 //
 // The model's host functions take device buffers: a DeviceBackend over the
 // driver's memory keeps parameters, rung copies, optimizer state, gradient
-// sets, sample stores and datasets on the GPU, gathers batches there (a
-// small kernel of the runtime's own, GatherRows.ptx) and moves only labels,
-// losses and flags at each call (DeviceBackend.h).
+// sets, sample stores and datasets on the GPU, gathers batches and their
+// labels there (a small kernel of the runtime's own, GatherRows.ptx) and
+// moves only losses, flags and amax at each call (DeviceBackend.h).
 //
 //===----------------------------------------------------------------------===//
 #include "dps/runtime/CudaBackend.h"
@@ -104,14 +104,12 @@ public:
                 fromPointer = devicePointer(from);
     uint64_t bytes = rowBytes;
     void *params[] = {&toPointer, &fromPointer, &indices, &bytes};
-    // One block a row, on the default stream; the model's kernels run on
-    // streams of their own that do not wait for it, so this does.
-    if (Status s = check(driver.launchKernel(gather, unsigned(count), 1, 1, 256,
-                                             1, 1, 0, nullptr, params, nullptr),
-                         "cuLaunchKernel (dps_gather_rows)");
-        !s)
-      return s;
-    return check(driver.streamSynchronize(nullptr), "cuStreamSynchronize");
+    // One block a row, on the default stream: synchronize() waits for it
+    // before the next kernel call, and the next cuMemcpyHtoD (of indices
+    // or a written-through value) is ordered after it on that stream.
+    return check(driver.launchKernel(gather, unsigned(count), 1, 1, 256, 1, 1,
+                                     0, nullptr, params, nullptr),
+                 "cuLaunchKernel (dps_gather_rows)");
   }
 
 private:

@@ -94,14 +94,10 @@ public:
     std::memset(buffer, 0, bytes);
     return Status::success();
   }
-  /// instead of copying rows on the host: gathers them where they live.
-  virtual Status gatherRows(const RowGather &g) {
-    auto *to = static_cast<uint8_t *>(g.to) + g.toOffset;
-    for (size_t i = 0; i < g.count; ++i)
-      std::memcpy(to + i * g.rowBytes,
-                  static_cast<const uint8_t *>(g.from) + g.rows[i] * g.rowBytes,
-                  g.rowBytes);
-    return Status::success();
+  /// instead of copying rows on the host: gathers them where they live
+  /// (on the CPU the runtime gathers them itself: SampleStore::gather).
+  virtual Status gatherRows(const RowGather &) {
+    return Status::error("this backend keeps no device copies to gather from");
   }
   /// What it copied so far (nothing for CPU backends).
   virtual DeviceTransfers transfers() const { return {}; }
