@@ -2,6 +2,9 @@
 #include "dps/runtime/TrainingSession.h"
 
 #include "dps/runtime/Checkpoint.h"
+#include "dps/runtime/CudaBackend.h"
+#include "dps/runtime/DeviceBackend.h"
+#include "dps/runtime/SharedObjectBackend.h"
 
 #include <chrono>
 #include <cstdio>
@@ -133,6 +136,29 @@ private:
 };
 
 } // namespace
+
+Status dps::rt::checkDevice(const std::string &device) {
+  if (device == "cpu" || device == "cuda" || device == "host-mirror")
+    return Status::success();
+  return Status::error("--device must be cpu, cuda or host-mirror, not '" +
+                       device + "'");
+}
+
+Result<std::unique_ptr<KernelBackend>>
+dps::rt::openModelObject(const std::string &path, const Manifest &manifest,
+                         const std::string &device) {
+  if (Status s = checkDevice(device); !s)
+    return s;
+  if (device == "cuda")
+    return openCudaBackend(path, manifest);
+  auto opened = SharedObjectBackend::open(path, manifest);
+  if (!opened)
+    return opened.status();
+  std::unique_ptr<KernelBackend> backend = opened.take();
+  if (device == "host-mirror")
+    return mirrorOnHost(std::move(backend), manifest);
+  return backend;
+}
 
 Status dps::rt::runTrainingSession(const Manifest &manifest,
                                    KernelBackend &backend,

@@ -20,8 +20,6 @@
 // comes close to: the step's other kernels pass MBs through the caches).
 //
 //===----------------------------------------------------------------------===//
-#include "dps/runtime/CudaBackend.h"
-#include "dps/runtime/DeviceBackend.h"
 #include "dps/runtime/KernelTiming.h"
 #include "dps/runtime/SharedObjectBackend.h"
 #include "dps/runtime/TrainingSession.h"
@@ -161,9 +159,8 @@ int main(int argc, char **argv) {
     return fail("--epochs, --limit, --val-split and --seed take integers "
                 "(--epochs at least 1)");
   const std::string &device = flags["device"];
-  if (device != "cpu" && device != "cuda" && device != "host-mirror")
-    return fail("--device must be cpu, cuda or host-mirror, not '" + device +
-                "'");
+  if (Status s = checkDevice(device); !s)
+    return fail(s.message());
 
   std::string manifestFile = flags["manifest"].empty()
                                  ? model.substr(0, model.size() - 3) + ".json"
@@ -171,20 +168,10 @@ int main(int argc, char **argv) {
   auto manifest = readManifest(manifestFile);
   if (!manifest)
     return fail(manifest.status().message());
-  std::unique_ptr<KernelBackend> backend;
-  if (device == "cuda") {
-    auto opened = openCudaBackend(model, *manifest);
-    if (!opened)
-      return fail(opened.status().message());
-    backend = opened.take();
-  } else {
-    auto opened = SharedObjectBackend::open(model, *manifest);
-    if (!opened)
-      return fail(opened.status().message());
-    backend = opened.take();
-    if (device == "host-mirror")
-      backend = mirrorOnHost(std::move(backend), *manifest);
-  }
+  auto object = openModelObject(model, *manifest, device);
+  if (!object)
+    return fail(object.status().message());
+  std::unique_ptr<KernelBackend> backend = object.take();
   if (!flags["time-kernels"].empty()) {
     std::unique_ptr<SharedObjectBackend> other;
     if (!flags["compare"].empty()) {

@@ -9,7 +9,6 @@
 #include "dps/Driver/ModelCompiler.h"
 #include "dps/runtime/CudaBackend.h"
 #include "dps/runtime/DeviceBackend.h"
-#include "dps/runtime/SharedObjectBackend.h"
 #include "dps/runtime/Trainer.h"
 #include "dps/runtime/TrainingSession.h"
 
@@ -158,17 +157,10 @@ rt::Result<CompiledModel> openCompiledModel(const std::string &path) {
     return manifest.status();
   CompiledModel model;
   model.manifest = manifest.take();
-  if (device == "cuda") {
-    auto backend = rt::openCudaBackend(path, model.manifest);
-    if (!backend)
-      return backend.status();
-    model.backend = backend.take();
-  } else {
-    auto backend = rt::SharedObjectBackend::open(path, model.manifest);
-    if (!backend)
-      return backend.status();
-    model.backend = backend.take();
-  }
+  auto backend = rt::openModelObject(path, model.manifest, device);
+  if (!backend)
+    return backend.status();
+  model.backend = backend.take();
   return model;
 }
 
@@ -244,9 +236,8 @@ int main(int argc, char **argv) {
         cacheFolder.empty() ? defaultCacheFolder() : std::string(cacheFolder);
   if (access(modelPath.c_str(), R_OK) != 0)
     return fail(modelPath + ": no such model file");
-  if (device != "cpu" && device != "cuda" && device != "host-mirror")
-    return fail("--device must be cpu, cuda or host-mirror, not '" + device +
-                "'");
+  if (rt::Status s = rt::checkDevice(device); !s)
+    return fail(s.message());
   if (device == "cuda" && !rt::cudaBackendBuilt())
     return fail(rt::openCudaBackend(modelPath, {}).status().message());
   if (device == "cuda" && !isCompiledModel(modelPath))
@@ -266,7 +257,7 @@ int main(int argc, char **argv) {
       aot ? openCompiledModel(modelPath) : compileModel(modelPath, overrides);
   if (!compiled)
     return fail(compiled.status().message());
-  if (device == "host-mirror")
+  if (!aot && device == "host-mirror") // (an object's is opened so)
     compiled->backend =
         rt::mirrorOnHost(std::move(compiled->backend), compiled->manifest);
   const rt::Manifest &manifest = compiled->manifest;

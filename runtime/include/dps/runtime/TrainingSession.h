@@ -14,6 +14,7 @@
 #include "dps/runtime/Manifest.h"
 #include "dps/runtime/Trainer.h"
 
+#include <memory>
 #include <string>
 
 namespace dps::rt {
@@ -25,6 +26,16 @@ namespace dps::rt {
 Result<DatasetSplits> loadNamedDataset(const std::string &name,
                                        int64_t validationSplit, int64_t limit,
                                        uint64_t seed);
+
+/// `--device`'s values: cpu, cuda or host-mirror (the CPU's kernels on
+/// copies kept as on a GPU); anything else is an error naming them.
+Status checkDevice(const std::string &device);
+
+/// The compiled model (a shared object) at `path`, whose kernels
+/// `manifest` describes, on `device` (checked).
+Result<std::unique_ptr<KernelBackend>>
+openModelObject(const std::string &path, const Manifest &manifest,
+                const std::string &device);
 
 /// How a session reports.
 struct SessionOutput {
